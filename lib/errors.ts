@@ -1,0 +1,58 @@
+/**
+ * Errors with stable codes, mapped to HTTP in one place (lib/http/errors.ts).
+ * Tests assert `code`, never the message text.
+ */
+export type ErrorCode =
+  | 'validation_failed'
+  | 'unauthenticated'
+  | 'invalid_credentials'
+  | 'forbidden'
+  | 'policy_denied'
+  | 'not_found'
+  | 'user_exists'
+  | 'service_exists'
+  | 'version_conflict'
+  | 'self_delete'
+  | 'last_admin'
+  | 'no_previous_spec'
+  | 'rate_limited'
+  | 'swarm_unavailable'
+  | 'store_unavailable';
+
+const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 429 | 502 | 503> = {
+  validation_failed: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  forbidden: 403,
+  policy_denied: 403,
+  not_found: 404,
+  user_exists: 409,
+  service_exists: 409,
+  version_conflict: 409,
+  self_delete: 409,
+  last_admin: 409,
+  no_previous_spec: 409,
+  rate_limited: 429,
+  swarm_unavailable: 503,
+  store_unavailable: 503,
+};
+
+/** An error the API answers with `{error: {code, message, details?}}` and the status of its code. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: unknown;
+  /** Seconds, for 429 answers. */
+  readonly retryAfter: number | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { details?: unknown; retryAfter?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = STATUS[code];
+    this.details = options.details;
+    this.retryAfter = options.retryAfter;
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

@@ -1,0 +1,95 @@
+/**
+ * The Swarm port: what the functions need from a Docker Swarm manager, in the contract's shapes.
+ * The adapter over dockerode lives in ./docker.ts. Every method throws AppError:
+ * `not_found`, `service_exists`, `version_conflict`, `no_previous_spec`, `validation_failed`,
+ * or `swarm_unavailable` when the engine does not answer.
+ */
+import type { ServiceInput } from './service-input.ts';
+
+export interface PortSummary {
+  published: number | null;
+  target: number;
+  protocol: 'tcp' | 'udp' | 'sctp';
+  mode: 'ingress' | 'host';
+}
+
+export interface ServiceSummary {
+  id: string;
+  name: string;
+  image: string;
+  mode: 'replicated' | 'global';
+  replicas: { desired: number; running: number };
+  ports: PortSummary[];
+  labels: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+  updateStatus?: { state: string; message: string };
+}
+
+export interface Task {
+  id: string;
+  slot: number | null;
+  nodeId: string | null;
+  serviceId: string;
+  state: string;
+  desiredState: string;
+  message: string;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NodeSummary {
+  id: string;
+  hostname: string;
+  role: 'manager' | 'worker';
+  availability: 'active' | 'pause' | 'drain';
+  state: string;
+  leader: boolean;
+  addr: string;
+  engineVersion: string;
+  labels: Record<string, string>;
+  version: number;
+}
+
+export interface LogLine {
+  time: string;
+  taskId: string;
+  nodeId: string;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** The Docker Engine API's ServiceSpec, as sent to and read from the engine (PascalCase keys). */
+export type DockerServiceSpec = Record<string, unknown> & { Name?: string };
+
+export interface ServiceDetail {
+  service: ServiceSummary & { spec: DockerServiceSpec; previousSpec?: DockerServiceSpec };
+  tasks: Task[];
+}
+
+export interface NodeUpdate {
+  availability?: NodeSummary['availability'];
+  role?: NodeSummary['role'];
+  labels?: Record<string, string>;
+}
+
+export interface Swarm {
+  listServices(): Promise<ServiceSummary[]>;
+  /** By id or name. */
+  inspectService(idOrName: string): Promise<ServiceDetail>;
+  /** Spec is already checked by the security policy. */
+  createService(spec: DockerServiceSpec): Promise<{ id: string; name: string }>;
+  updateService(id: string, version: number, spec: DockerServiceSpec, options?: { rollback?: boolean }): Promise<{ id: string; version: number }>;
+  removeService(id: string): Promise<void>;
+  serviceLogs(id: string, options: { since?: number; tail?: number }): Promise<LogLine[]>;
+  listTasks(filter?: { serviceId?: string; nodeId?: string }): Promise<Task[]>;
+  listNodes(): Promise<NodeSummary[]>;
+  updateNode(id: string, version: number, update: NodeUpdate): Promise<{ id: string; version: number }>;
+  /** Names and ids of networks that must never be attached without `services.privileged` (host, none). */
+  hostNetworks(): Promise<string[]>;
+  ping(): Promise<void>;
+}
+
+export type { ServiceInput };

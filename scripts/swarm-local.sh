@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Brings up a local Docker engine and a single-node swarm, idempotently, on a fresh Debian machine
+# (see docs/development.md). Also imports the small local images the tests and benchmarks use, because
+# no registry can be reached.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+log_dir="$root/.cache/logs"; mkdir -p "$log_dir"
+
+need_pkg() { dpkg -s "$1" >/dev/null 2>&1 || missing+=("$1"); }
+missing=()
+need_pkg docker.io; need_pkg busybox-static; need_pkg iproute2
+if ((${#missing[@]})); then
+  echo "swarm-local: installing ${missing[*]}" >&2
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! docker info >/dev/null 2>&1; then
+  echo "swarm-local: starting dockerd (log: $log_dir/dockerd.log)" >&2
+  # NOTE: no iptables/bridge on these machines; swarm overlay networks still work (environment.md).
+  nohup dockerd --iptables=false --bridge=none >>"$log_dir/dockerd.log" 2>&1 &
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
+  docker info >/dev/null 2>&1 || { echo "swarm-local: dockerd did not answer; see $log_dir/dockerd.log" >&2; exit 1; }
+fi
+
+state=$(docker info --format '{{.Swarm.LocalNodeState}}')
+if [ "$state" != "active" ]; then
+  echo "swarm-local: docker swarm init" >&2
+  docker swarm init --advertise-addr 127.0.0.1 >/dev/null
+fi
+
+if ! docker image inspect local/busybox:1 >/dev/null 2>&1; then
+  tmp=$(mktemp -d)
+  mkdir -p "$tmp/bin"; cp /bin/busybox "$tmp/bin/"
+  for c in sh sleep httpd echo cat ls true false; do ln -sf busybox "$tmp/bin/$c"; done
+  tar -C "$tmp" -c . | docker import - local/busybox:1 >/dev/null
+  rm -rf "$tmp"
+fi
+echo "swarm-local: engine $(docker version --format '{{.Server.Version}}') swarm active, image local/busybox:1 ready" >&2
