@@ -77,7 +77,8 @@ for (const [what, input, field] of rejected) {
   Schema(`should reject ${what}`, () => {
     const result = serviceInputSchema.safeParse(input);
     assert.not.ok(result.success);
-    if (field) assert.ok(result.error.issues.some((i) => i.path[0] === field), JSON.stringify(result.error.issues));
+    const issues = result.error?.issues ?? [];
+    if (field) assert.ok(issues.some((i) => i.path[0] === field), JSON.stringify(issues));
   });
 }
 
