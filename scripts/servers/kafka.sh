@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# A single-node Apache Kafka 4.x (KRaft, combined broker + controller) on 127.0.0.1, from Maven Central jars.
+#
+#   scripts/servers/kafka.sh start    install if needed, start detached, wait until a Metadata request
+#                                     lists the broker; prints the env lines. Idempotent; a stale pid file
+#                                     (kill -9) is fine and the data directory is kept.
+#   scripts/servers/kafka.sh stop     SIGTERM, then SIGKILL after KAFKA_STOP_TIMEOUT seconds (default 60)
+#   scripts/servers/kafka.sh status   exit 0 if running and answering
+#   scripts/servers/kafka.sh env      KAFKA_BROKERS=127.0.0.1:19092 (stdout holds only KEY=value lines)
+#
+# Files: jars in .cache/servers/kafka/lib (from scripts/servers/kafka/pom.xml), config in .../config,
+# data in .../data, pid in .../pid, log in .cache/logs/kafka.log.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+HERE="$ROOT/scripts/servers/kafka"
+DIR="$ROOT/.cache/servers/kafka"
+LIB="$DIR/lib"
+CONF="$DIR/config"
+DATA="$DIR/data"
+PIDFILE="$DIR/pid"
+LOG="$ROOT/.cache/logs/kafka.log"
+
+HOST=127.0.0.1
+PORT=19092
+CONTROLLER_PORT=19093
+READY_TIMEOUT="${KAFKA_READY_TIMEOUT:-120}"
+STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-60}"
+HEAP="${KAFKA_HEAP:-512m}"
+
+log() { echo "[kafka] $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+print_env() {
+  echo "KAFKA_BROKERS=$HOST:$PORT"
+}
+
+apt_install() {
+  log "installing Debian packages: $*"
+  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+
+# Kafka 4.x needs Java 17 or newer. Prefer the Debian JDK 17 over any newer default.
+find_java() {
+  local j
+  for j in /usr/lib/jvm/java-17-openjdk-*/bin/java; do
+    [[ -x $j ]] && { echo "$j"; return 0; }
+  done
+  apt_install openjdk-17-jre-headless || true
+  for j in /usr/lib/jvm/java-17-openjdk-*/bin/java; do
+    [[ -x $j ]] && { echo "$j"; return 0; }
+  done
+  die "no JDK 17 found under /usr/lib/jvm"
+}
+
+need_tools() {
+  command -v node >/dev/null || die "node is needed for the readiness probe"
+  command -v flock >/dev/null || apt_install util-linux
+}
+
+install() {
+  local want stamp="$LIB/.pom-sha256"
+  want="$(sha256sum "$HERE/pom.xml" | cut -d' ' -f1)"
+  [[ -f $stamp && "$(cat "$stamp")" == "$want" ]] && return 0
+  command -v mvn >/dev/null || apt_install maven
+  log "copying jars with Maven into $LIB"
+  rm -rf "$LIB.tmp"
+  JAVA_HOME="$(dirname "$(dirname "$JAVA")")" mvn -q -B -Dstyle.color=never -f "$HERE/pom.xml" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$LIB.tmp" >&2
+  echo "$want" >"$LIB.tmp/.pom-sha256"
+  rm -rf "$LIB"
+  mv "$LIB.tmp" "$LIB"
+}
+
+# The pid of our broker (the one using our config file), or nothing. Handles stale pid files.
+running_pid() {
+  local pid=""
+  [[ -f $PIDFILE ]] && pid="$(cat "$PIDFILE" 2>/dev/null || true)"
+  if [[ $pid =~ ^[0-9]+$ ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$CONF/server.properties"; then
+    echo "$pid"
+    return 0
+  fi
+  pid="$(pgrep -f -- "kafka\.Kafka $CONF/server\.properties" | head -n1 || true)"
+  if [[ -n $pid ]]; then
+    echo "$pid" >"$PIDFILE"
+    echo "$pid"
+    return 0
+  fi
+  rm -f "$PIDFILE"
+  return 1
+}
+
+# Metadata lists this broker as live. With --warm: the group and transaction coordinators answer too.
+ready() {
+  node "$HERE/ready.mjs" "$HOST" "$PORT" 3000 "$@" >/dev/null 2>&1
+}
+
+port_open() {
+  (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null
+}
+
+write_config() {
+  mkdir -p "$CONF" "$DATA" "$(dirname "$LOG")"
+  sed -e "s|@HOST@|$HOST|g" -e "s|@PORT@|$PORT|g" -e "s|@CONTROLLER_PORT@|$CONTROLLER_PORT|g" \
+    -e "s|@DATA@|$DATA|g" "$HERE/server.properties" >"$CONF/server.properties"
+  cp "$HERE/log4j2.xml" "$CONF/log4j2.xml"
+}
+
+# Format the KRaft storage once; later starts reuse the data directory (--ignore-formatted).
+format_storage() {
+  local cid=""
+  if [[ -f $DATA/meta.properties ]]; then
+    cid="$(sed -n 's/^cluster\.id=//p' "$DATA/meta.properties")"
+  elif [[ -f $DIR/cluster-id ]]; then
+    cid="$(cat "$DIR/cluster-id")"
+  fi
+  if [[ -z $cid ]]; then
+    # A Kafka Uuid: 16 random bytes, URL-safe base64 without padding.
+    cid="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+  fi
+  echo "$cid" >"$DIR/cluster-id"
+  [[ -f $DATA/meta.properties ]] && return 0
+  log "formatting KRaft storage in $DATA (cluster id $cid)"
+  echo "=== $(date -u +%FT%TZ) kafka.sh format ===" >>"$LOG"
+  if ! "$JAVA" -Xmx256m -Dlog4j2.configurationFile="$CONF/log4j2.xml" -cp "$LIB/*" kafka.tools.StorageTool \
+    format -t "$cid" -c "$CONF/server.properties" --ignore-formatted >>"$LOG" 2>&1 9>&-; then
+    tail -n 20 "$LOG" >&2
+    die "kafka.tools.StorageTool format failed; see $LOG"
+  fi
+}
+
+wait_ready() {
+  local pid="$1" deadline=$((SECONDS + READY_TIMEOUT))
+  while ((SECONDS < deadline)); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 40 "$LOG" >&2 || true
+      die "broker (pid $pid) exited during startup; see $LOG"
+    fi
+    ready --warm && return 0
+    sleep 0.5
+  done
+  tail -n 40 "$LOG" >&2 || true
+  die "broker not ready after ${READY_TIMEOUT}s; see $LOG"
+}
+
+start() {
+  local pid t0=$SECONDS
+  if pid="$(running_pid)"; then
+    log "already running (pid $pid), waiting until ready"
+    wait_ready "$pid"
+    log "ready"
+    print_env
+    return 0
+  fi
+  port_open "$PORT" && die "port $HOST:$PORT is taken by a process that is not this checkout's broker"
+  port_open "$CONTROLLER_PORT" && die "port $HOST:$CONTROLLER_PORT is taken by another process"
+  install
+  write_config
+  format_storage
+  if [[ -f $LOG ]] && (($(stat -c %s "$LOG") > 50 * 1024 * 1024)); then mv -f "$LOG" "$LOG.1"; fi
+  log "starting broker, log in $LOG"
+  echo "=== $(date -u +%FT%TZ) kafka.sh start ===" >>"$LOG"
+  setsid nohup "$JAVA" -Xms"$HEAP" -Xmx"$HEAP" \
+    -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \
+    -Djava.awt.headless=true -Djava.net.preferIPv4Stack=true \
+    -Dlog4j2.configurationFile="$CONF/log4j2.xml" \
+    -cp "$LIB/*" kafka.Kafka "$CONF/server.properties" >>"$LOG" 2>&1 </dev/null 9>&- &
+  pid=$!
+  echo "$pid" >"$PIDFILE"
+  wait_ready "$pid"
+  log "ready in $((SECONDS - t0))s (pid $pid)"
+  print_env
+}
+
+stop() {
+  local pid deadline
+  if ! pid="$(running_pid)"; then
+    log "not running"
+    return 0
+  fi
+  log "stopping pid $pid"
+  kill -TERM "$pid" 2>/dev/null || true
+  deadline=$((SECONDS + STOP_TIMEOUT))
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.5; done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "still running after ${STOP_TIMEOUT}s, sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+  fi
+  rm -f "$PIDFILE"
+  log "stopped"
+}
+
+status() {
+  local pid
+  if pid="$(running_pid)" && ready; then
+    log "up (pid $pid) at $HOST:$PORT"
+    return 0
+  fi
+  log "down"
+  return 1
+}
+
+with_lock() {
+  mkdir -p "$DIR"
+  exec 9>"$DIR/.lock"
+  flock 9
+  "$@"
+}
+
+case "${1:-}" in
+  start) need_tools; JAVA="$(find_java)"; with_lock start ;;
+  stop) with_lock stop ;;
+  status) need_tools; status ;;
+  env) print_env ;;
+  *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+esac
