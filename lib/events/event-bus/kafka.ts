@@ -1,0 +1,186 @@
+/**
+ * The Kafka EventBus (kafkajs). Topic `swarm-events`, created if missing, keyed by actor id so each object's
+ * events stay in order. The producer is idempotent with acks=all and one request in flight.
+ * `subscribe` reads from the live end with a group of its own (one per relay instance, no commits);
+ * `consume` joins a shared consumer group and commits a batch's offsets only after the handler resolved.
+ */
+import { randomUUID } from 'node:crypto';
+import { Kafka, Partitioners, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { AppError } from '../../errors.ts';
+import type { Event } from '../event.ts';
+import type { EventBusClient, Subscription } from '../event-bus.ts';
+
+export interface KafkaEventBusOptions {
+  /** `host:port` list, e.g. from KAFKA_BROKERS. */
+  brokers: string[];
+  topic?: string;
+  /** Partitions when the topic is created. Default 3, so up to three consumers share the history work. */
+  partitions?: number;
+  replicationFactor?: number;
+  clientId?: string;
+  onError?: (error: unknown) => void;
+}
+
+const isEvent = (v: unknown): v is Event => {
+  if (typeof v !== 'object' || v === null) return false;
+  const e = v as Record<string, unknown>;
+  const actor = e.actor as Record<string, unknown> | null;
+  return (
+    typeof e.id === 'string' &&
+    typeof e.timeNano === 'string' &&
+    /^[0-9]{1,19}$/.test(e.timeNano) &&
+    typeof e.type === 'string' &&
+    typeof e.action === 'string' &&
+    typeof e.time === 'string' &&
+    (e.scope === 'local' || e.scope === 'swarm' || e.scope === 'audit') &&
+    typeof actor === 'object' &&
+    actor !== null &&
+    typeof actor.id === 'string' &&
+    typeof actor.attributes === 'object' &&
+    actor.attributes !== null
+  );
+};
+
+/** Decodes one record; a record that is not an Event (foreign writer, corruption) is skipped, never thrown. */
+const decode = (value: Buffer | null, onError: (e: unknown) => void): Event | null => {
+  if (!value) return null;
+  try {
+    const parsed: unknown = JSON.parse(value.toString('utf8'));
+    if (isEvent(parsed)) return parsed;
+  } catch {
+    // fall through
+  }
+  onError(new Error('skipped a record that is not an Event'));
+  return null;
+};
+
+/** Connects the producer and creates the topic if missing. */
+export const createKafkaEventBus = async (options: KafkaEventBusOptions): Promise<EventBusClient> => {
+  if (!options.brokers?.length) throw new Error('createKafkaEventBus: brokers are required (KAFKA_BROKERS)');
+  const topic = options.topic ?? 'swarm-events';
+  const onError = options.onError ?? ((e) => console.error('kafka event bus:', e));
+  const kafka = new Kafka({
+    clientId: options.clientId ?? 'swarm-dashboard',
+    brokers: options.brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 10 },
+  });
+
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = await admin.listTopics();
+    if (!existing.includes(topic)) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic, numPartitions: options.partitions ?? 3, replicationFactor: options.replicationFactor ?? 1 }],
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  const consumers = new Set<Consumer>();
+
+  const stopConsumer = async (consumer: Consumer) => {
+    if (!consumers.delete(consumer)) return;
+    await consumer.disconnect().catch(onError);
+  };
+
+  /** Starts `consumer` and resolves once it joined its group and got its partitions. */
+  const joined = (consumer: Consumer) =>
+    new Promise<void>((resolve, reject) => {
+      const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+        off();
+        offCrash();
+        resolve();
+      });
+      const offCrash = consumer.on(consumer.events.CRASH, (e) => {
+        off();
+        offCrash();
+        reject(e.payload.error);
+      });
+    });
+
+  return {
+    async publish(events) {
+      if (events.length === 0) return;
+      try {
+        await producer.send({
+          topic,
+          acks: -1,
+          messages: events.map((e) => ({ key: e.actor.id, value: JSON.stringify(e) })),
+        });
+      } catch (e) {
+        throw new AppError('store_unavailable', 'event bus unavailable', { cause: e });
+      }
+    },
+
+    async subscribe(onEvent): Promise<Subscription> {
+      // NOTE: a fresh group starts at the latest offset only when it first fetches; seeking to the end offsets
+      // read before joining makes "from now on" mean from the moment subscribe was called.
+      const admin = kafka.admin();
+      await admin.connect();
+      const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+      const consumer = kafka.consumer({ groupId: `relay-${randomUUID()}`, maxWaitTimeInMs: 500, retry: { retries: 1_000_000 } });
+      consumers.add(consumer);
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: false });
+      const ready = joined(consumer);
+      await consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ message }) => {
+          const event = decode(message.value, onError);
+          if (!event) return;
+          try {
+            onEvent(event);
+          } catch (e) {
+            onError(e);
+          }
+        },
+      });
+      for (const { partition, high } of ends) consumer.seek({ topic, partition, offset: high });
+      await ready;
+      return { close: () => stopConsumer(consumer) };
+    },
+
+    async consume(group, handler): Promise<Subscription> {
+      const consumer = kafka.consumer({ groupId: group, maxWaitTimeInMs: 500, retry: { retries: 1_000_000 } });
+      consumers.add(consumer);
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      const ready = joined(consumer);
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          if (!isRunning() || isStale() || batch.messages.length === 0) return;
+          const events: Event[] = [];
+          for (const m of batch.messages) {
+            const e = decode(m.value, onError);
+            if (e) events.push(e);
+          }
+          // A rejection here leaves the offsets unresolved and uncommitted: kafkajs fetches the batch again.
+          if (events.length > 0) await handler(events);
+          const last = batch.messages[batch.messages.length - 1]!.offset;
+          resolveOffset(last);
+          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+          await heartbeat();
+        },
+      });
+      await ready;
+      return { close: () => stopConsumer(consumer) };
+    },
+
+    async close() {
+      await Promise.all([...consumers].map(stopConsumer));
+      await producer.disconnect().catch(onError);
+    },
+  };
+};
