@@ -1,0 +1,222 @@
+/**
+ * The Swarm port's Docker adapter against a real swarm manager (`npm run swarm:local`, or DOCKER_HOST).
+ * Every service it creates is named `it-swarm-<random>-…` and removed at the end, even when a test fails.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { isAppError } from '../errors.ts';
+import {
+  connectTestSwarm,
+  removeServicesByPrefix,
+  testServiceSpec,
+  uniquePrefix,
+  waitFor,
+} from '../testing/swarm.ts';
+import { createDockerSwarm } from './docker.ts';
+import { applyServiceInput, withForceUpdate } from './service-input.ts';
+import type { Swarm } from './swarm.ts';
+
+const prefix = uniquePrefix('it-swarm-');
+let swarm: Swarm;
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    return isAppError(error) ? error.code : `not an AppError: ${String(error)}`;
+  }
+  return 'no error';
+}
+
+const Docker = suite('DockerSwarm (real engine)');
+
+Docker.before(async () => {
+  swarm = await connectTestSwarm();
+  // Leftovers of runs that were killed before their clean-up.
+  await removeServicesByPrefix(swarm, 'it-swarm-', { olderThanMs: 10 * 60_000 });
+});
+
+Docker.after(async () => {
+  if (swarm) await removeServicesByPrefix(swarm, prefix);
+});
+
+Docker('should create a service and list it with converged status counts in one call', async () => {
+  const name = `${prefix}list`;
+  const created = await swarm.createService(testServiceSpec({ name, labels: { 'it.swarm': 'yes' } }));
+  assert.is(created.name, name);
+  assert.match(created.id, /^[a-z0-9]{25}$/);
+  const listed = await waitFor('1 running task', async () => {
+    const s = (await swarm.listServices()).find((x) => x.id === created.id);
+    return s?.replicas.running === 1 ? s : undefined;
+  });
+  assert.is(listed.name, name);
+  assert.is(listed.image, 'local/busybox:1');
+  assert.is(listed.mode, 'replicated');
+  assert.equal(listed.replicas, { desired: 1, running: 1 });
+  assert.equal(listed.labels, { 'it.swarm': 'yes' });
+  assert.ok(listed.version > 0);
+  assert.ok(Date.parse(listed.createdAt) > 0 && Date.parse(listed.updatedAt) > 0);
+});
+
+Docker('should inspect by name and by id, with tasks', async () => {
+  const name = `${prefix}list`;
+  const byName = await swarm.inspectService(name);
+  const byId = await swarm.inspectService(byName.service.id);
+  assert.is(byId.service.name, name);
+  assert.is(byName.service.spec.Name, name);
+  assert.is(byName.service.previousSpec, undefined);
+  assert.equal(byName.service.replicas, { desired: 1, running: 1 });
+  const running = byName.tasks.filter((t) => t.state === 'running');
+  assert.is(running.length, 1);
+  assert.is(running[0]?.serviceId, byName.service.id);
+  assert.is(running[0]?.slot, 1);
+  assert.ok(running[0]?.nodeId);
+  const tasks = await swarm.listTasks({ serviceId: byName.service.id });
+  assert.equal(tasks.map((t) => t.id).sort(), byName.tasks.map((t) => t.id).sort());
+});
+
+Docker('should scale with the version index, and refuse a stale version with version_conflict', async () => {
+  const name = `${prefix}list`;
+  const before = await swarm.inspectService(name);
+  const scaled = await swarm.updateService(before.service.id, before.service.version, applyServiceInput(before.service.spec, { replicas: 2 }));
+  assert.is(scaled.id, before.service.id);
+  assert.ok(scaled.version > before.service.version);
+  await waitFor('2 running tasks', async () => {
+    const s = (await swarm.listServices()).find((x) => x.id === before.service.id);
+    return s?.replicas.desired === 2 && s.replicas.running === 2;
+  });
+  const stale = swarm.updateService(before.service.id, before.service.version, applyServiceInput(before.service.spec, { replicas: 0 }));
+  assert.is(await codeOf(stale), 'version_conflict');
+  const after = await swarm.inspectService(name);
+  assert.equal((after.service.spec.Mode as { Replicated: unknown }).Replicated, { Replicas: 2 });
+});
+
+Docker('should update, then roll back to the previous spec', async () => {
+  const name = `${prefix}list`;
+  const before = await swarm.inspectService(name);
+  const updated = await swarm.updateService(name, before.service.version, applyServiceInput(before.service.spec, { env: { COLOUR: 'blue' } }));
+  const mid = await swarm.inspectService(name);
+  // The engine bumps the version again as the rolling update progresses (UpdateStatus), so only >=.
+  assert.ok(mid.service.version >= updated.version);
+  assert.equal((mid.service.spec.TaskTemplate as any).ContainerSpec.Env, ['COLOUR=blue']);
+  assert.ok(mid.service.previousSpec);
+  const rolled = await swarm.updateService(name, mid.service.version, mid.service.spec, { rollback: true });
+  assert.ok(rolled.version > mid.service.version);
+  const after = await swarm.inspectService(name);
+  assert.is((after.service.spec.TaskTemplate as any).ContainerSpec.Env, undefined);
+  assert.ok(after.service.updateStatus?.state.startsWith('rollback'), JSON.stringify(after.service.updateStatus));
+});
+
+Docker('should refuse a rollback without a previous spec with no_previous_spec', async () => {
+  const name = `${prefix}fresh`;
+  await swarm.createService(testServiceSpec({ name, replicas: 0 }));
+  const fresh = await swarm.inspectService(name);
+  const code = await codeOf(swarm.updateService(name, fresh.service.version, fresh.service.spec, { rollback: true }));
+  assert.is(code, 'no_previous_spec');
+});
+
+Docker('should restart by bumping ForceUpdate, replacing the task', async () => {
+  const name = `${prefix}restart`;
+  await swarm.createService(testServiceSpec({ name }));
+  const first = await waitFor('a running task', async () => (await swarm.inspectService(name)).tasks.find((t) => t.state === 'running'));
+  const before = await swarm.inspectService(name);
+  const forced = withForceUpdate(before.service.spec);
+  await swarm.updateService(name, before.service.version, forced);
+  const after = await swarm.inspectService(name);
+  assert.is((after.service.spec.TaskTemplate as any).ForceUpdate, ((before.service.spec.TaskTemplate as any).ForceUpdate ?? 0) + 1);
+  await waitFor('a new running task', async () =>
+    (await swarm.inspectService(name)).tasks.some((t) => t.state === 'running' && t.id !== first.id),
+  );
+});
+
+Docker('should return logs with stdout and stderr demultiplexed', async () => {
+  const name = `${prefix}logs`;
+  const { id } = await swarm.createService(
+    testServiceSpec({ name, command: ['sh', '-c', 'echo out; echo "err  two" >&2; sleep 3600'] }),
+  );
+  // NOTE: a last line without "\n" stays in the engine's buffer until the container stops, so none here.
+  const lines = await waitFor('two log lines', async () => {
+    const got = await swarm.serviceLogs(name, {});
+    return got.length >= 2 ? got : undefined;
+  });
+  const byText = new Map(lines.map((l) => [l.text, l]));
+  assert.is(byText.get('out')?.stream, 'stdout');
+  assert.is(byText.get('err  two')?.stream, 'stderr');
+  assert.is(lines.length, 2);
+  const { tasks } = await swarm.inspectService(id);
+  for (const line of lines) {
+    assert.ok(tasks.some((t) => t.id === line.taskId), `task id of ${JSON.stringify(line)}`);
+    assert.is(line.nodeId, tasks[0]?.nodeId);
+    assert.ok(Date.parse(line.time) > 0, line.time);
+  }
+  const tail = await swarm.serviceLogs(id, { tail: 1 });
+  assert.is(tail.length, 1);
+  const future = await swarm.serviceLogs(id, { since: Math.floor(Date.now() / 1000) + 3600 });
+  assert.is(future.length, 0);
+});
+
+Docker('should list nodes and update labels and availability with the version index', async () => {
+  const nodes = await swarm.listNodes();
+  const node = nodes.find((n) => n.leader);
+  assert.ok(node, 'a leader');
+  assert.is(node.role, 'manager');
+  assert.ok(node.engineVersion);
+  assert.ok(node.addr);
+  const original = { labels: node.labels, availability: node.availability };
+  let version = node.version;
+  try {
+    const labelled = await swarm.updateNode(node.id, version, { labels: { ...node.labels, 'it-swarm': prefix } });
+    assert.ok(labelled.version > version);
+    version = labelled.version;
+    assert.is(await codeOf(swarm.updateNode(node.id, node.version, { labels: {} })), 'version_conflict');
+    const paused = await swarm.updateNode(node.id, version, { availability: 'pause' });
+    version = paused.version;
+    const seen = (await swarm.listNodes()).find((n) => n.id === node.id);
+    assert.is(seen?.availability, 'pause');
+    assert.is(seen?.labels['it-swarm'], prefix);
+  } finally {
+    const current = (await swarm.listNodes()).find((n) => n.id === node.id);
+    if (current) await swarm.updateNode(node.id, current.version, original);
+  }
+  const restored = (await swarm.listNodes()).find((n) => n.id === node.id);
+  assert.equal(restored?.labels, original.labels);
+  assert.is(restored?.availability, original.availability);
+});
+
+Docker('should answer service_exists, not_found and validation_failed', async () => {
+  const name = `${prefix}list`;
+  assert.is(await codeOf(swarm.createService(testServiceSpec({ name }))), 'service_exists');
+  assert.is(await codeOf(swarm.inspectService('zzzzzzzzzzzzzzzzzzzzzzzzz')), 'not_found');
+  assert.is(await codeOf(swarm.serviceLogs('zzzzzzzzzzzzzzzzzzzzzzzzz', {})), 'not_found');
+  assert.is(await codeOf(swarm.removeService(`${prefix}never-created`)), 'not_found');
+  assert.is(await codeOf(swarm.updateNode('zzzzzzzzzzzzzzzzzzzzzzzzz', 1, {})), 'not_found');
+  assert.is(await codeOf(swarm.inspectService('../nodes')), 'validation_failed');
+  assert.is(await codeOf(swarm.createService({ Name: `${prefix}Bad.Name`, TaskTemplate: { ContainerSpec: { Image: 'x' } } })), 'validation_failed');
+});
+
+Docker('should name the host and none networks', async () => {
+  const names = await swarm.hostNetworks();
+  assert.ok(names.includes('host'), names.join());
+  assert.ok(names.includes('none'), names.join());
+  assert.ok(names.some((n) => /^[0-9a-f]{64}$/.test(n)), names.join());
+});
+
+Docker('should remove a service', async () => {
+  const name = `${prefix}fresh`;
+  await swarm.removeService(name);
+  assert.is(await codeOf(swarm.inspectService(name)), 'not_found');
+});
+
+Docker('should answer swarm_unavailable when no engine listens', async () => {
+  const gone = createDockerSwarm({ socketPath: `/tmp/${prefix}missing.sock`, timeoutMs: 1000 });
+  assert.is(await codeOf(gone.listServices()), 'swarm_unavailable');
+  assert.is(await codeOf(gone.ping()), 'swarm_unavailable');
+  const refused = createDockerSwarm({ host: 'tcp://127.0.0.1:1', timeoutMs: 1000 });
+  const error = await refused.listNodes().catch((e: unknown) => e);
+  assert.ok(isAppError(error));
+  assert.is(error.code, 'swarm_unavailable');
+  assert.is(error.status, 503);
+  assert.not.match(error.message, /\n\s+at /);
+});
+
+Docker.run();

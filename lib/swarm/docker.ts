@@ -1,0 +1,436 @@
+/**
+ * The Swarm port over dockerode's HTTP modem, against the Docker Engine API (1.41 and later).
+ * Every answer of the engine is treated as untrusted input: missing or mistyped fields fall back to empty values.
+ */
+import type { IncomingMessage } from 'node:http';
+import Dockerode from 'dockerode';
+import { AppError } from '../errors.ts';
+import { swarmUnavailable, toSwarmError } from './docker-errors.ts';
+import type {
+  DockerServiceSpec,
+  LogLine,
+  NodeSummary,
+  NodeUpdate,
+  PortSummary,
+  ServiceDetail,
+  ServiceSummary,
+  Swarm,
+  Task,
+} from './swarm.ts';
+
+export interface DockerSwarmOptions {
+  /** A ready client; otherwise one is made from `socketPath` or `host`. */
+  docker?: Dockerode;
+  /** Default `/var/run/docker.sock`. */
+  socketPath?: string;
+  /** `unix:///path`, `tcp://host:port` or `http://host:port` (the DOCKER_HOST forms without TLS). */
+  host?: string;
+  /** Deadline of each engine call, default 10 s. */
+  timeoutMs?: number;
+  /** Largest answer read from the engine, default 64 MiB; service logs are cut there instead. */
+  maxResponseBytes?: number;
+}
+
+type Json = Record<string, unknown>;
+type Query = Record<string, string | number | boolean | undefined>;
+
+interface Call {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  query?: Query;
+  body?: unknown;
+  /** Return what was read so far instead of failing when the answer is too large. */
+  truncate?: boolean;
+}
+
+interface Modem {
+  dial(options: Json, callback: (error: unknown, response: unknown) => void): void;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+const DEFAULT_LOG_TAIL = 1000;
+// Ids, names and id prefixes of services and nodes; anything else never reaches a URL path.
+const OBJECT_REF = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
+
+const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const record = (v: unknown): Json => (isRecord(v) ? v : {});
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const text = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
+const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
+const stringMap = (v: unknown): Record<string, string> =>
+  Object.fromEntries(Object.entries(record(v)).filter((e): e is [string, string] => typeof e[1] === 'string'));
+
+function makeDocker(options: DockerSwarmOptions, timeout: number): Dockerode {
+  if (options.docker) return options.docker;
+  if (options.host && options.socketPath) throw new Error('createDockerSwarm: give either host or socketPath, not both');
+  if (!options.host) return new Dockerode({ socketPath: options.socketPath ?? '/var/run/docker.sock', timeout });
+  const url = new URL(options.host);
+  if (url.protocol === 'unix:') return new Dockerode({ socketPath: url.pathname, timeout });
+  if (url.protocol === 'tcp:' || url.protocol === 'http:') {
+    return new Dockerode({ host: url.hostname, port: url.port || 2375, protocol: 'http', timeout });
+  }
+  throw new Error(`createDockerSwarm: unsupported Docker host ${JSON.stringify(options.host)} (use unix://, tcp:// or http://)`);
+}
+
+function checkRef(ref: unknown, field: string): string {
+  if (typeof ref !== 'string' || !OBJECT_REF.test(ref)) {
+    const message = `${field} must be an id or a name`;
+    throw new AppError('validation_failed', message, { details: { issues: [{ path: [field], message }] } });
+  }
+  return ref;
+}
+
+function checkVersion(version: unknown): number {
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
+    const message = 'version must be a non-negative integer';
+    throw new AppError('validation_failed', message, { details: { issues: [{ path: ['version'], message }] } });
+  }
+  return version;
+}
+
+function toQueryString(query: Query | undefined): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) params.set(k, String(v));
+  return params.toString();
+}
+
+function toPorts(service: Json): PortSummary[] {
+  const endpoint = record(service.Endpoint);
+  const ports = Array.isArray(endpoint.Ports) ? endpoint.Ports : list(record(record(service.Spec).EndpointSpec).Ports);
+  return ports.flatMap((p): PortSummary[] => {
+    const r = record(p);
+    const target = count(r.TargetPort);
+    if (target === undefined) return [];
+    const protocol = r.Protocol === 'udp' || r.Protocol === 'sctp' ? r.Protocol : 'tcp';
+    return [{ published: count(r.PublishedPort) || null, target, protocol, mode: r.PublishMode === 'host' ? 'host' : 'ingress' }];
+  });
+}
+
+function modeOf(spec: Json): 'replicated' | 'global' {
+  const mode = record(spec.Mode);
+  return 'Global' in mode || 'GlobalJob' in mode ? 'global' : 'replicated';
+}
+
+function toSummary(service: Json, replicas: { desired: number; running: number }): ServiceSummary {
+  const spec = record(service.Spec);
+  const update = record(service.UpdateStatus);
+  return {
+    id: text(service.ID),
+    name: text(spec.Name),
+    image: text(record(record(spec.TaskTemplate).ContainerSpec).Image),
+    mode: modeOf(spec),
+    replicas,
+    ports: toPorts(service),
+    labels: stringMap(spec.Labels),
+    createdAt: text(service.CreatedAt),
+    updatedAt: text(service.UpdatedAt),
+    version: count(record(service.Version).Index) ?? 0,
+    ...(typeof update.State === 'string' ? { updateStatus: { state: update.State, message: text(update.Message) } } : {}),
+  };
+}
+
+function toTask(task: Json): Task {
+  const status = record(task.Status);
+  const error = status.Err;
+  return {
+    id: text(task.ID),
+    slot: count(task.Slot) ?? null,
+    nodeId: text(task.NodeID) || null,
+    serviceId: text(task.ServiceID),
+    state: text(status.State, 'unknown'),
+    desiredState: text(task.DesiredState, 'unknown'),
+    message: text(status.Message),
+    error: typeof error === 'string' && error !== '' ? error : null,
+    createdAt: text(task.CreatedAt),
+    updatedAt: text(task.UpdatedAt),
+  };
+}
+
+function toNode(node: Json): NodeSummary {
+  const spec = record(node.Spec);
+  const description = record(node.Description);
+  const status = record(node.Status);
+  const manager = record(node.ManagerStatus);
+  // NOTE: Status.Addr can read 0.0.0.0 on managers (moby#33465); the manager address then says more.
+  let addr = text(status.Addr);
+  if ((addr === '' || addr === '0.0.0.0') && typeof manager.Addr === 'string') addr = manager.Addr.replace(/:\d+$/, '');
+  return {
+    id: text(node.ID),
+    hostname: text(description.Hostname),
+    role: spec.Role === 'manager' ? 'manager' : 'worker',
+    availability: spec.Availability === 'pause' || spec.Availability === 'drain' ? spec.Availability : 'active',
+    state: text(status.State, 'unknown'),
+    leader: manager.Leader === true,
+    addr,
+    engineVersion: text(record(description.Engine).EngineVersion),
+    labels: stringMap(spec.Labels),
+    version: count(record(node.Version).Index) ?? 0,
+  };
+}
+
+const byNewest = (a: Task, b: Task): number => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0);
+
+/** RFC 3339 with the fraction padded to 9 digits, so that times from the engine sort as strings. */
+const sortableTime = (time: string): string =>
+  time.replace(/^([^.Z+]*?)(?:\.(\d+))?(Z|[+-].*)?$/, (_, base: string, fraction = '', zone = '') => `${base}.${fraction.padEnd(9, '0')}${zone}`);
+
+function decodeAttribute(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return value;
+  }
+}
+
+/** One log message as the engine writes it with timestamps and details: `<time> <k=v,k=v> <text>`. */
+function parseLogMessage(message: string, stream: LogLine['stream']): LogLine {
+  const body = message.endsWith('\n') ? message.slice(0, -1) : message;
+  const firstSpace = body.indexOf(' ');
+  const time = firstSpace < 0 ? body : body.slice(0, firstSpace);
+  const rest = firstSpace < 0 ? '' : body.slice(firstSpace + 1);
+  const secondSpace = rest.indexOf(' ');
+  const details = secondSpace < 0 ? rest : rest.slice(0, secondSpace);
+  const attributes: Record<string, string> = {};
+  for (const pair of details.split(',')) {
+    const at = pair.indexOf('=');
+    if (at > 0) attributes[decodeAttribute(pair.slice(0, at))] = decodeAttribute(pair.slice(at + 1));
+  }
+  return {
+    time,
+    taskId: attributes['com.docker.swarm.task.id'] ?? '',
+    nodeId: attributes['com.docker.swarm.node.id'] ?? '',
+    stream,
+    text: secondSpace < 0 ? '' : rest.slice(secondSpace + 1),
+  };
+}
+
+/**
+ * Splits a service log answer into lines. Without a TTY the engine multiplexes stdout and stderr in frames:
+ * an 8-byte header (stream type, 3 zero bytes, big-endian length) then the payload
+ * (https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerAttach).
+ * A truncated last frame is dropped; a header that makes no sense ends the parsing.
+ */
+export function parseServiceLogs(buffer: Buffer, tty: boolean): LogLine[] {
+  const lines: LogLine[] = [];
+  if (tty) {
+    for (const message of buffer.toString('utf8').split('\n')) if (message !== '') lines.push(parseLogMessage(message, 'stdout'));
+    return lines;
+  }
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const type = buffer[offset];
+    const length = buffer.readUInt32BE(offset + 4);
+    if (type === undefined || type > 3 || buffer[offset + 1] !== 0 || buffer[offset + 2] !== 0 || buffer[offset + 3] !== 0) break;
+    if (offset + 8 + length > buffer.length) break;
+    const message = buffer.toString('utf8', offset + 8, offset + 8 + length);
+    offset += 8 + length;
+    // 0 stdin, 1 stdout, 2 stderr, 3 the engine's own errors about the stream.
+    lines.push(parseLogMessage(message, type === 2 || type === 3 ? 'stderr' : 'stdout'));
+  }
+  return lines;
+}
+
+/** The Swarm port over a Docker engine that is a swarm manager. Construction does not contact the engine. */
+export function createDockerSwarm(options: DockerSwarmOptions = {}): Swarm {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (!(timeoutMs > 0)) throw new Error('createDockerSwarm: timeoutMs must be positive');
+  const docker = makeDocker(options, timeoutMs);
+  const modem = docker.modem as unknown as Modem;
+
+  function send(call: Call): Promise<Buffer> {
+    return new Promise<Buffer>((resolve, reject) => {
+      const signal = AbortSignal.timeout(timeoutMs);
+      const query = toQueryString(call.query);
+      const fail = (error: unknown) => reject(toSwarmError(error, timeoutMs));
+      try {
+        modem.dial(
+          {
+            path: query ? `${call.path}?${query}` : call.path,
+            method: call.method,
+            // NOTE: docker-modem appends `_query` to a path holding "?" and sends `_body` as JSON; keeping both
+            // explicit stops it from copying the body into the query string.
+            options: { _query: {}, ...(call.body !== undefined ? { _body: call.body } : {}) },
+            isStream: true,
+            abortSignal: signal,
+            statusCodes: { 200: true, 201: true, 204: true },
+          },
+          (error, response) => {
+            if (error) return fail(error);
+            const res = response as IncomingMessage;
+            const chunks: Buffer[] = [];
+            let size = 0;
+            let done = false;
+            const finish = (error?: unknown) => {
+              if (done) return;
+              done = true;
+              signal.removeEventListener('abort', onAbort);
+              if (error) fail(error);
+              else resolve(Buffer.concat(chunks));
+            };
+            const onAbort = () => {
+              finish(signal.reason);
+              res.destroy();
+            };
+            signal.addEventListener('abort', onAbort);
+            res.on('data', (chunk: Buffer) => {
+              size += chunk.length;
+              if (size <= maxBytes) return void chunks.push(chunk);
+              if (call.truncate) {
+                chunks.push(chunk.subarray(0, chunk.length - (size - maxBytes)));
+                finish();
+              } else {
+                finish(swarmUnavailable(`the Docker engine's answer exceeds ${maxBytes} bytes`));
+              }
+              res.destroy();
+            });
+            res.on('end', () => finish());
+            res.on('error', (e) => finish(e));
+            res.on('close', () => finish(res.complete ? undefined : swarmUnavailable('the Docker engine closed the connection mid-answer')));
+          },
+        );
+      } catch (error) {
+        fail(error);
+      }
+    });
+  }
+
+  async function json(call: Call): Promise<unknown> {
+    const body = await send(call);
+    if (body.length === 0) return null;
+    try {
+      return JSON.parse(body.toString('utf8'));
+    } catch (error) {
+      throw swarmUnavailable('the Docker engine gave an answer that is not JSON', error);
+    }
+  }
+
+  async function inspect(kind: 'services' | 'nodes', ref: string): Promise<Json> {
+    const found = await json({ method: 'GET', path: `/${kind}/${encodeURIComponent(ref)}` });
+    if (!isRecord(found) || typeof found.ID !== 'string') throw swarmUnavailable(`the Docker engine gave an unusable ${kind.slice(0, -1)}`);
+    return found;
+  }
+
+  async function listTasks(filter: { serviceId?: string; nodeId?: string } = {}): Promise<Task[]> {
+    const filters: Record<string, string[]> = {};
+    if (filter.serviceId !== undefined) filters.service = [checkRef(filter.serviceId, 'serviceId')];
+    if (filter.nodeId !== undefined) filters.node = [checkRef(filter.nodeId, 'nodeId')];
+    const tasks = await json({ method: 'GET', path: '/tasks', query: { filters: JSON.stringify(filters) } });
+    return list(tasks).filter(isRecord).map(toTask).sort(byNewest);
+  }
+
+  return {
+    async listServices() {
+      const services = await json({ method: 'GET', path: '/services', query: { status: true } });
+      return list(services)
+        .filter(isRecord)
+        .map((s) => {
+          const status = record(s.ServiceStatus);
+          const desired = count(status.DesiredTasks) ?? count(record(record(record(s.Spec).Mode).Replicated).Replicas) ?? 0;
+          return toSummary(s, { desired, running: count(status.RunningTasks) ?? 0 });
+        })
+        .sort((a, b) => a.name.localeCompare(b.name));
+    },
+
+    async inspectService(idOrName) {
+      const service = await inspect('services', checkRef(idOrName, 'id'));
+      const tasks = await listTasks({ serviceId: text(service.ID) });
+      const spec = record(service.Spec);
+      const running = tasks.filter((t) => t.state === 'running').length;
+      const desired =
+        modeOf(spec) === 'global'
+          ? tasks.filter((t) => t.desiredState === 'running').length
+          : count(record(record(spec.Mode).Replicated).Replicas) ?? 0;
+      const summary = toSummary(service, { desired, running });
+      const detail: ServiceDetail = {
+        service: {
+          ...summary,
+          spec: spec as DockerServiceSpec,
+          ...(isRecord(service.PreviousSpec) ? { previousSpec: service.PreviousSpec as DockerServiceSpec } : {}),
+        },
+        tasks,
+      };
+      return detail;
+    },
+
+    async createService(spec) {
+      const created = record(await json({ method: 'POST', path: '/services/create', body: spec }));
+      if (typeof created.ID !== 'string') throw swarmUnavailable('the Docker engine did not return the new service id');
+      return { id: created.ID, name: text(spec.Name) };
+    },
+
+    async updateService(id, version, spec, updateOptions = {}) {
+      const ref = checkRef(id, 'id');
+      await json({
+        method: 'POST',
+        path: `/services/${encodeURIComponent(ref)}/update`,
+        query: { version: checkVersion(version), rollback: updateOptions.rollback ? 'previous' : undefined },
+        body: spec,
+      });
+      const updated = await inspect('services', ref);
+      return { id: text(updated.ID), version: count(record(updated.Version).Index) ?? 0 };
+    },
+
+    async removeService(id) {
+      await send({ method: 'DELETE', path: `/services/${encodeURIComponent(checkRef(id, 'id'))}` });
+    },
+
+    async serviceLogs(id, logOptions) {
+      const service = await inspect('services', checkRef(id, 'id'));
+      const tty = record(record(record(service.Spec).TaskTemplate).ContainerSpec).TTY === true;
+      const tail = logOptions.tail === undefined ? DEFAULT_LOG_TAIL : Math.max(0, Math.floor(logOptions.tail));
+      const body = await send({
+        method: 'GET',
+        path: `/services/${encodeURIComponent(text(service.ID))}/logs`,
+        query: {
+          stdout: true,
+          stderr: true,
+          timestamps: true,
+          details: true,
+          tail,
+          since: logOptions.since !== undefined && Number.isFinite(logOptions.since) ? logOptions.since : undefined,
+        },
+        truncate: true,
+      });
+      return parseServiceLogs(body, tty)
+        .map((line, i) => ({ line, i, key: sortableTime(line.time) }))
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.i - b.i))
+        .map(({ line }) => line);
+    },
+
+    listTasks,
+
+    async listNodes() {
+      const nodes = await json({ method: 'GET', path: '/nodes' });
+      return list(nodes).filter(isRecord).map(toNode).sort((a, b) => a.hostname.localeCompare(b.hostname));
+    },
+
+    async updateNode(id, version, update: NodeUpdate) {
+      const ref = checkRef(id, 'id');
+      checkVersion(version);
+      const node = await inspect('nodes', ref);
+      const spec = { ...record(node.Spec) };
+      if (update.availability !== undefined) spec.Availability = update.availability;
+      if (update.role !== undefined) spec.Role = update.role;
+      if (update.labels !== undefined) spec.Labels = { ...update.labels };
+      const nodeId = text(node.ID);
+      await json({ method: 'POST', path: `/nodes/${encodeURIComponent(nodeId)}/update`, query: { version }, body: spec });
+      const updated = await inspect('nodes', nodeId);
+      return { id: nodeId, version: count(record(updated.Version).Index) ?? 0 };
+    },
+
+    async hostNetworks() {
+      const networks = await json({ method: 'GET', path: '/networks' });
+      return list(networks)
+        .filter(isRecord)
+        .filter((n) => n.Driver === 'host' || n.Driver === 'null')
+        .flatMap((n) => [text(n.Id), text(n.Name)])
+        .filter((s) => s !== '');
+    },
+
+    async ping() {
+      await send({ method: 'GET', path: '/_ping' });
+    },
+  };
+}
