@@ -65,8 +65,8 @@ install() {
   command -v mvn >/dev/null || apt_install maven
   log "copying jars with Maven into $LIB"
   rm -rf "$LIB.tmp"
-  JAVA_HOME="$(dirname "$(dirname "$JAVA")")" mvn -q -B -Dstyle.color=never -f "$HERE/pom.xml" dependency:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$LIB.tmp" >&2
+  JAVA_HOME="$(dirname "$(dirname "$JAVA")")" mvn -q -B -f "$HERE/pom.xml" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$LIB.tmp" 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
   echo "$want" >"$LIB.tmp/.pom-sha256"
   rm -rf "$LIB"
   mv "$LIB.tmp" "$LIB"
@@ -76,7 +76,7 @@ install() {
 running_pid() {
   local pid=""
   [[ -f $PIDFILE ]] && pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-  if [[ $pid =~ ^[0-9]+$ ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$CONF/server.properties"; then
+  if [[ $pid =~ ^[0-9]+$ ]] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$CONF/server.properties"; then
     echo "$pid"
     return 0
   fi
