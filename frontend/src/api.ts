@@ -1,0 +1,161 @@
+/**
+ * The one API client. It owns the base URL (same origin), the session cookie (`credentials: 'same-origin'`,
+ * never a token in storage), retries with backoff on 502/503/504 and network errors (never on 4xx), decoding of
+ * the contract's `{error: {code, message, details}}`, error toasts and the 401 → login hand-off.
+ */
+import type {
+  Event, LogLine, Me, NodeSummary, Permission, ServiceDetail, ServiceInput, ServiceSummary, UserSummary,
+} from './types.ts';
+
+export class ApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly details: unknown;
+  readonly retryAfter: number | undefined;
+
+  constructor(status: number, code: string, message: string, details?: unknown, retryAfter?: number) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+    this.retryAfter = retryAfter;
+  }
+}
+
+export interface CallOptions {
+  /** Handle the error at the call site: no toast. A 401 still goes to login. */
+  quiet?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface ApiOptions {
+  /** '' (same origin) in the SPA; a full origin in tests. */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  /** Retries after the first attempt, on 502/503/504 and network errors. */
+  retries?: number;
+  /** First backoff delay; doubles each retry, with jitter. */
+  backoffMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** Called with every error not marked `quiet` (the toast). */
+  onError?: (error: ApiError) => void;
+  /** Called on 401 `unauthenticated` (the session is gone). */
+  onUnauthenticated?: () => void;
+}
+
+const RETRYABLE = new Set([502, 503, 504]);
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export type Api = ReturnType<typeof createApi>;
+
+export const createApi = (options: ApiOptions = {}) => {
+  const baseUrl = options.baseUrl ?? '';
+  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+  const retries = options.retries ?? 3;
+  const backoffMs = options.backoffMs ?? 300;
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  if (!Number.isInteger(retries) || retries < 0) throw new TypeError('retries must be a non-negative integer');
+
+  const delay = (attempt: number) => backoffMs * 2 ** attempt * (0.75 + random() * 0.5);
+
+  const decode = async (response: Response): Promise<ApiError> => {
+    let body: unknown = null;
+    try {
+      body = await response.json();
+    } catch {
+      // NOTE: a proxy (the gateway, a load balancer) may answer 502/504 with HTML.
+    }
+    const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
+    const retryAfterHeader = response.headers.get('Retry-After');
+    const retryAfter = retryAfterHeader !== null && /^\d+$/.test(retryAfterHeader) ? Number(retryAfterHeader) : undefined;
+    if (error && typeof error.code === 'string') {
+      return new ApiError(response.status, error.code, typeof error.message === 'string' ? error.message : error.code, error.details, retryAfter);
+    }
+    return new ApiError(response.status, `http_${response.status}`, `The server answered ${response.status} ${response.statusText}`.trim(), undefined, retryAfter);
+  };
+
+  /** POSTs `body` to `/function/<name>` and returns the decoded JSON (undefined for 204). */
+  const call = async <T>(name: string, body?: unknown, callOptions: CallOptions = {}): Promise<T> => {
+    let attempt = 0;
+    for (;;) {
+      let failure: ApiError;
+      try {
+        const response = await doFetch(`${baseUrl}/function/${name}`, {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+          body: JSON.stringify(body ?? {}),
+          signal: callOptions.signal,
+        });
+        if (response.ok) {
+          if (response.status === 204) return undefined as T;
+          const text = await response.text();
+          return (text === '' ? undefined : JSON.parse(text)) as T;
+        }
+        failure = await decode(response);
+        if (!RETRYABLE.has(response.status) || attempt >= retries) return fail(failure, name, callOptions);
+      } catch (e) {
+        if (e instanceof ApiError) throw e;
+        if ((e as { name?: string }).name === 'AbortError') throw e;
+        failure = new ApiError(0, 'network_error', 'The dashboard server cannot be reached. Check your connection.');
+        if (attempt >= retries) return fail(failure, name, callOptions);
+      }
+      await sleep(delay(attempt));
+      attempt += 1;
+    }
+  };
+
+  const fail = (error: ApiError, name: string, callOptions: CallOptions): never => {
+    if (error.status === 401 && error.code !== 'invalid_credentials' && name !== 'whoami') {
+      options.onUnauthenticated?.();
+    } else if (!callOptions.quiet && error.status !== 401) {
+      options.onError?.(error);
+    }
+    throw error;
+  };
+
+  return {
+    call,
+    login: (username: string, password: string, o?: CallOptions) =>
+      call<{ token: string; expiresAt: string; user: Me }>('login', { username, password }, o),
+    logout: (o?: CallOptions) => call<void>('logout', {}, o),
+    whoami: (o?: CallOptions) => call<Me>('whoami', {}, o),
+    changePassword: (currentPassword: string, newPassword: string, o?: CallOptions) =>
+      call<{ expiresAt: string }>('change-password', { currentPassword, newPassword }, o),
+    listUsers: (o?: CallOptions) => call<{ users: UserSummary[] }>('list-users', {}, o),
+    createUser: (input: { username: string; password: string; permissions?: Permission[] }, o?: CallOptions) =>
+      call<UserSummary>('create-user', input, o),
+    deleteUser: (username: string, o?: CallOptions) => call<void>('delete-user', { username }, o),
+    grantPermission: (username: string, permission: Permission, o?: CallOptions) =>
+      call<{ username: string; permissions: Permission[] }>('grant-permission', { username, permission }, o),
+    revokePermission: (username: string, permission: Permission, o?: CallOptions) =>
+      call<{ username: string; permissions: Permission[] }>('revoke-permission', { username, permission }, o),
+    listServices: (o?: CallOptions) => call<{ services: ServiceSummary[] }>('list-services', {}, o),
+    inspectService: (id: string, o?: CallOptions) => call<ServiceDetail>('inspect-service', { id }, o),
+    createService: (input: ServiceInput, o?: CallOptions) => call<{ id: string; name: string }>('create-service', input, o),
+    updateService: (id: string, version: number, input: Partial<ServiceInput>, o?: CallOptions) =>
+      call<{ id: string; version: number }>('update-service', { ...input, id, version }, o),
+    scaleService: (id: string, replicas: number, o?: CallOptions) =>
+      call<{ id: string; version: number }>('scale-service', { id, replicas }, o),
+    restartService: (id: string, o?: CallOptions) => call<{ id: string; version: number }>('restart-service', { id }, o),
+    rollbackService: (id: string, o?: CallOptions) => call<{ id: string; version: number }>('rollback-service', { id }, o),
+    deleteService: (id: string, o?: CallOptions) => call<void>('delete-service', { id }, o),
+    serviceLogs: (id: string, query: { since?: string; tail?: number } = {}, o?: CallOptions) =>
+      call<{ lines: LogLine[] }>('service-logs', { id, ...query }, o),
+    listNodes: (o?: CallOptions) => call<{ nodes: NodeSummary[] }>('list-nodes', {}, o),
+    updateNode: (
+      id: string,
+      version: number | undefined,
+      update: { availability?: NodeSummary['availability']; role?: NodeSummary['role']; labels?: Record<string, string> },
+      o?: CallOptions,
+    ) => call<{ id: string; version: number }>('update-node', { id, version, ...update }, o),
+    listEvents: (
+      query: { since?: string; until?: string; type?: string; action?: string; actor?: string; limit?: number },
+      o?: CallOptions,
+    ) => call<{ events: Event[]; next?: string }>('list-events', query, o),
+  };
+};

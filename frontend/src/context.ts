@@ -1,0 +1,42 @@
+/**
+ * The app context and its store registry. Every store factory has one signature, `(ctx: AppContext) => S`,
+ * and `useStore(factory)` creates each store once, under the app's root, so it outlives the page that asked.
+ */
+import { createContext, createRoot, getOwner, runWithOwner, useContext, type Accessor, type Owner } from 'solid-js';
+import type { Api } from './api.ts';
+import type { Live } from './live.ts';
+import type { SessionStore } from './stores/session.ts';
+import type { ToastStore } from './stores/toasts.ts';
+
+export interface AppContext {
+  api: Api;
+  live: Live;
+  toasts: ToastStore;
+  session: SessionStore;
+  /** A clock that ticks every few seconds, for "x s ago" labels. */
+  now: Accessor<number>;
+  stores: Map<StoreFactory<unknown>, unknown>;
+  owner: Owner | null;
+}
+
+export type StoreFactory<S> = (ctx: AppContext) => S;
+
+export const AppCtx = createContext<AppContext>();
+
+export const useApp = (): AppContext => {
+  const ctx = useContext(AppCtx);
+  if (!ctx) throw new Error('useApp outside <AppCtx.Provider>');
+  return ctx;
+};
+
+export const storeOf = <S>(ctx: AppContext, factory: StoreFactory<S>): S => {
+  if (!ctx.stores.has(factory)) {
+    const create = () => createRoot(() => factory(ctx));
+    ctx.stores.set(factory, ctx.owner ? runWithOwner(ctx.owner, create) : create());
+  }
+  return ctx.stores.get(factory) as S;
+};
+
+export const useStore = <S>(factory: StoreFactory<S>): S => storeOf(useApp(), factory);
+
+export const currentOwner = getOwner;

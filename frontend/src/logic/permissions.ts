@@ -1,0 +1,19 @@
+/** What the signed-in user may do, for hiding and disabling controls. The server still decides. */
+import { PERMISSIONS } from '../../../lib/permissions.ts';
+import type { Me, Permission } from '../types.ts';
+
+export { PERMISSIONS };
+
+export const can = (me: Me | null | undefined, permission: Permission): boolean =>
+  !!me && me.permissions.includes(permission);
+
+/**
+ * Whether `me` may grant or revoke `permission` on `target`: it takes users.write and holding the
+ * permission oneself. The last holder of users.write losing it is the server's call (409 last_admin).
+ */
+export const mayChange = (me: Me | null | undefined, permission: Permission): boolean =>
+  can(me, 'users.write') && can(me, permission);
+
+/** Whether an audit event means the user's own permissions changed (so the UI should re-read whoami). */
+export const touchesUser = (attributes: Record<string, string>, username: string): boolean =>
+  attributes.target === username || attributes.username === username;

@@ -1,0 +1,144 @@
+import { createMemo, createSignal, For, Show } from 'solid-js';
+import { useApp, useStore } from '../context.ts';
+import { Sparkline } from '../components/sparkline.tsx';
+import { VirtualList } from '../components/virtual-list.tsx';
+import { describeAudit, describeEvent, eventNode, eventService, filterEvents, perMinute } from '../logic/events.ts';
+import { clock } from '../logic/format.ts';
+import { createEventsStore } from '../stores/events.ts';
+import type { Event } from '../types.ts';
+
+const ROW = 30;
+
+const isAudit = (e: Event) => e.scope === 'audit' || e.type === 'audit';
+
+export default function Events() {
+  const ctx = useApp();
+  const store = useStore(createEventsStore);
+  const [type, setType] = createSignal('');
+  const [action, setAction] = createSignal('');
+  const [service, setService] = createSignal('');
+  const [node, setNode] = createSignal('');
+  const [paused, setPaused] = createSignal<readonly Event[] | null>(null);
+  const [selected, setSelected] = createSignal<Event | null>(null);
+
+  const source = () => paused() ?? store.items();
+  const types = createMemo(() => [...new Set(store.items().map((e) => e.type))].sort());
+  const filtered = createMemo(() => filterEvents(source(), { type: type(), action: action(), service: service(), node: node() }));
+  const newestFirst = createMemo(() => filtered().slice().reverse());
+  const waiting = () => (paused() ? store.items().length - paused()!.length : 0);
+  const series = createMemo(() => perMinute(filtered(), ctx.now(), 60));
+
+  const togglePause = () => setPaused(paused() ? null : store.items());
+
+  return (
+    <section class="pad events-page">
+      <div class="page-head">
+        <h1>Events</h1>
+        <Sparkline values={series()} label="Events per minute, last hour" />
+      </div>
+      <div class="filters" role="search">
+        <div class="field inline">
+          <label for="ev-type">Type</label>
+          <select id="ev-type" value={type()} onChange={(e) => setType(e.currentTarget.value)} data-testid="event-type">
+            <option value="">any</option>
+            <For each={types()}>{(t) => <option value={t}>{t}</option>}</For>
+          </select>
+        </div>
+        <div class="field inline">
+          <label for="ev-action">Action</label>
+          <input id="ev-action" value={action()} onInput={(e) => setAction(e.currentTarget.value)} placeholder="e.g. update" />
+        </div>
+        <div class="field inline">
+          <label for="ev-service">Service</label>
+          <input id="ev-service" value={service()} onInput={(e) => setService(e.currentTarget.value)} placeholder="name or id" data-testid="event-service" />
+        </div>
+        <div class="field inline">
+          <label for="ev-node">Node</label>
+          <input id="ev-node" value={node()} onInput={(e) => setNode(e.currentTarget.value)} placeholder="name or id" />
+        </div>
+        <button type="button" class="secondary" onClick={togglePause} aria-pressed={paused() !== null} data-testid="pause">
+          {paused() ? `Resume${waiting() > 0 ? ` (${waiting()} new)` : ''}` : 'Pause'}
+        </button>
+        <button type="button" class="secondary" disabled={store.loadingOlder()} onClick={() => void store.loadOlder(1)}>
+          {store.loadingOlder() ? 'Loading…' : 'Load an earlier hour'}
+        </button>
+      </div>
+      <p class="muted count" aria-live="polite" data-testid="event-count">
+        {filtered().length} of {source().length} events
+        <Show when={store.historyFrom()}>{(from) => ` · stored history loaded from ${new Date(from()).toISOString().slice(0, 16).replace('T', ' ')} UTC`}</Show>
+      </p>
+      <div class="events-layout">
+        <div class="event-list">
+          <div class="event-row event-head" aria-hidden="true">
+            <span>Time (UTC)</span>
+            <span>Type</span>
+            <span>Action</span>
+            <span>What</span>
+          </div>
+          <VirtualList items={newestFirst()} rowHeight={ROW} label="Events, newest first" class="events-vlist">
+            {(e) => (
+              <div
+                role="listitem"
+                class="event-row"
+                classList={{ audit: isAudit(e()), selected: selected()?.id === e().id }}
+                data-event-type={e().type}
+              >
+                <span class="mono">{clock(e().time)}</span>
+                <span class={`chip type-${e().type}`}>{e().type}</span>
+                <span>{e().action}</span>
+                <button type="button" class="linklike" onClick={() => setSelected(e())} title={describeEvent(e())}>
+                  {isAudit(e()) ? describeAudit(e()) : describeEvent(e())}
+                </button>
+              </div>
+            )}
+          </VirtualList>
+        </div>
+        <Show when={selected()}>
+          {(e) => (
+            <aside class="card event-detail" aria-label="Event detail">
+              <div class="page-head">
+                <h2>{isAudit(e()) ? 'Audit event' : `${e().type} ${e().action}`}</h2>
+                <button type="button" class="icon" aria-label="Close detail" onClick={() => setSelected(null)}>
+                  ×
+                </button>
+              </div>
+              <Show when={isAudit(e())}>
+                <p data-testid="audit-summary">{describeAudit(e())}</p>
+              </Show>
+              <dl class="facts">
+                <dt>Time</dt>
+                <dd class="mono">{e().time}</dd>
+                <dt>Scope</dt>
+                <dd>{e().scope}</dd>
+                <dt>Actor</dt>
+                <dd class="mono">{e().actor.id}</dd>
+                <Show when={eventService(e())}>
+                  {(s) => (
+                    <>
+                      <dt>Service</dt>
+                      <dd class="mono">{s().name ?? s().id}</dd>
+                    </>
+                  )}
+                </Show>
+                <Show when={eventNode(e())}>
+                  <dt>Node</dt>
+                  <dd class="mono">{eventNode(e())}</dd>
+                </Show>
+                <For each={Object.entries(e().actor.attributes ?? {})}>
+                  {([k, v]) => (
+                    <>
+                      <dt class="mono">{k}</dt>
+                      <dd class="mono">{v}</dd>
+                    </>
+                  )}
+                </For>
+                <dt>Id</dt>
+                <dd class="mono">{e().id}</dd>
+              </dl>
+            </aside>
+          )}
+        </Show>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,297 @@
+import { A } from '@solidjs/router';
+import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import { useApp } from '../context.ts';
+import { ConfirmDialog } from '../components/confirm.tsx';
+import { ErrorDetails } from '../components/error-details.tsx';
+import { formatPairs, parsePairs } from '../logic/service-form.ts';
+import { shortId } from '../logic/format.ts';
+import { can } from '../logic/permissions.ts';
+import type { NodeSummary, ServiceSummary, Task } from '../types.ts';
+
+interface Placement {
+  service: ServiceSummary;
+  task: Task;
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time. */
+const eachLimited = async <T,>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) => {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+};
+
+export default function Nodes() {
+  const ctx = useApp();
+  const [nodes, setNodes] = createSignal<NodeSummary[]>([]);
+  const [loaded, setLoaded] = createSignal(false);
+  const [error, setError] = createSignal<unknown>(null);
+  const [busy, setBusy] = createSignal<string | null>(null);
+  const [editing, setEditing] = createSignal<string | null>(null);
+  const [labelsText, setLabelsText] = createSignal('');
+  const [labelsError, setLabelsError] = createSignal<string | null>(null);
+  const [confirm, setConfirm] = createSignal<{ node: NodeSummary; change: 'drain' | 'demote' } | null>(null);
+  const [placements, setPlacements] = createSignal<Placement[] | null>(null);
+  const [loadingTasks, setLoadingTasks] = createSignal(false);
+  const writable = () => can(ctx.session.me(), 'nodes.write');
+
+  const load = async () => {
+    try {
+      const { nodes: list } = await ctx.api.listNodes();
+      setNodes(list.sort((a, b) => a.hostname.localeCompare(b.hostname)));
+      setError(null);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setLoaded(true);
+    }
+  };
+  onMount(() => void load());
+  onCleanup(
+    ctx.live.subscribe((event) => {
+      if (event.type === 'node') void load();
+    }),
+  );
+
+  const update = async (node: NodeSummary, change: Parameters<typeof ctx.api.updateNode>[2], done: string) => {
+    setBusy(node.id);
+    setError(null);
+    try {
+      await ctx.api.updateNode(node.id, node.version, change, { quiet: true });
+      ctx.toasts.success(done);
+      await load();
+      return true;
+    } catch (e) {
+      setError(e);
+      await load();
+      return false;
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const startLabels = (node: NodeSummary) => {
+    setEditing(node.id);
+    setLabelsText(formatPairs(node.labels));
+    setLabelsError(null);
+  };
+  const saveLabels = async (e: SubmitEvent, node: NodeSummary) => {
+    e.preventDefault();
+    const { pairs, bad } = parsePairs(labelsText());
+    if (bad.length) {
+      setLabelsError(`Use key=value, one a line (bad: ${bad[0]}).`);
+      return;
+    }
+    if (await update(node, { labels: pairs }, `Labels of ${node.hostname} saved.`)) setEditing(null);
+  };
+
+  const loadTasks = async () => {
+    setLoadingTasks(true);
+    try {
+      const { services } = await ctx.api.listServices();
+      const found: Placement[] = [];
+      // NOTE: the contract has no list-tasks yet, so this inspects each service, four at a time.
+      await eachLimited(services, 4, async (service) => {
+        try {
+          const { tasks } = await ctx.api.inspectService(service.id, { quiet: true });
+          for (const task of tasks) if (task.desiredState === 'running' || task.state === 'running') found.push({ service, task });
+        } catch {
+          // a service deleted meanwhile
+        }
+      });
+      setPlacements(found);
+    } finally {
+      setLoadingTasks(false);
+    }
+  };
+
+  const byNode = createMemo(() => {
+    const map = new Map<string, Placement[]>();
+    for (const p of placements() ?? []) {
+      const key = p.task.nodeId ?? 'unassigned';
+      map.set(key, [...(map.get(key) ?? []), p]);
+    }
+    return map;
+  });
+
+  return (
+    <section class="pad">
+      <div class="page-head">
+        <h1>Nodes</h1>
+        <div class="page-actions">
+          <button type="button" class="secondary" onClick={() => void load()}>
+            Refresh
+          </button>
+        </div>
+      </div>
+      <ErrorDetails error={error()} />
+      <div class="table-wrap">
+        <table data-testid="nodes-table">
+          <thead>
+            <tr>
+              <th scope="col">Hostname</th>
+              <th scope="col">Role</th>
+              <th scope="col">Availability</th>
+              <th scope="col">State</th>
+              <th scope="col">Address</th>
+              <th scope="col">Engine</th>
+              <th scope="col">Labels</th>
+              <Show when={writable()}>
+                <th scope="col">Actions</th>
+              </Show>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={nodes()} fallback={<tr><td colspan="8" class="muted">{loaded() ? 'No nodes.' : 'Loading…'}</td></tr>}>
+              {(n) => (
+                <tr data-node={n.hostname}>
+                  <td>
+                    <span class="mono" title={n.id}>
+                      {n.hostname}
+                    </span>
+                  </td>
+                  <td>
+                    {n.role}
+                    <Show when={n.leader}>
+                      <span class="chip leader">leader</span>
+                    </Show>
+                  </td>
+                  <td>
+                    <span class={`state state-${n.availability}`}>{n.availability}</span>
+                  </td>
+                  <td>
+                    <span class={`state state-${n.state}`}>{n.state}</span>
+                  </td>
+                  <td class="mono">{n.addr}</td>
+                  <td class="mono">{n.engineVersion}</td>
+                  <td>
+                    <Show
+                      when={editing() === n.id}
+                      fallback={
+                        <ul class="chips">
+                          <For each={Object.entries(n.labels ?? {})} fallback={<li class="muted">none</li>}>
+                            {([k, v]) => <li class="chip mono">{`${k}=${v}`}</li>}
+                          </For>
+                        </ul>
+                      }
+                    >
+                      <form class="labels-form" onSubmit={(e) => void saveLabels(e, n)}>
+                        <label for={`labels-${n.id}`}>Labels (key=value, one a line)</label>
+                        <textarea id={`labels-${n.id}`} rows="3" value={labelsText()} onInput={(e) => setLabelsText(e.currentTarget.value)} aria-invalid={labelsError() ? 'true' : 'false'} />
+                        <Show when={labelsError()}>
+                          <small class="field-error">{labelsError()}</small>
+                        </Show>
+                        <div class="actions">
+                          <button type="button" class="secondary small" onClick={() => setEditing(null)}>
+                            Cancel
+                          </button>
+                          <button type="submit" class="small" disabled={busy() === n.id}>
+                            Save labels
+                          </button>
+                        </div>
+                      </form>
+                    </Show>
+                  </td>
+                  <Show when={writable()}>
+                    <td class="actions-cell">
+                      <Show
+                        when={n.availability === 'active'}
+                        fallback={
+                          <button type="button" class="secondary small" disabled={busy() === n.id} onClick={() => void update(n, { availability: 'active' }, `${n.hostname} is active.`)}>
+                            Activate
+                          </button>
+                        }
+                      >
+                        <button type="button" class="secondary small" disabled={busy() === n.id} onClick={() => setConfirm({ node: n, change: 'drain' })}>
+                          Drain
+                        </button>
+                      </Show>
+                      <Show
+                        when={n.role === 'worker'}
+                        fallback={
+                          <button type="button" class="secondary small" disabled={busy() === n.id} onClick={() => setConfirm({ node: n, change: 'demote' })}>
+                            Demote
+                          </button>
+                        }
+                      >
+                        <button type="button" class="secondary small" disabled={busy() === n.id} onClick={() => void update(n, { role: 'manager' }, `${n.hostname} promoted.`)}>
+                          Promote
+                        </button>
+                      </Show>
+                      <Show when={editing() !== n.id}>
+                        <button type="button" class="secondary small" onClick={() => startLabels(n)}>
+                          Edit labels
+                        </button>
+                      </Show>
+                    </td>
+                  </Show>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </div>
+
+      <Show when={can(ctx.session.me(), 'services.read')}>
+        <h2>Tasks on nodes</h2>
+        <Show
+          when={placements()}
+          fallback={
+            <button type="button" class="secondary" disabled={loadingTasks()} onClick={() => void loadTasks()} data-testid="load-placements">
+              {loadingTasks() ? 'Loading tasks…' : 'Show running tasks per node'}
+            </button>
+          }
+        >
+          <div class="node-grid" data-testid="placements">
+            <For each={nodes()}>
+              {(n) => (
+                <div class="card node-card">
+                  <h3>
+                    {n.hostname} <span class="muted">({(byNode().get(n.id) ?? []).length} tasks)</span>
+                  </h3>
+                  <ul class="plain">
+                    <For each={byNode().get(n.id) ?? []} fallback={<li class="muted">No tasks.</li>}>
+                      {(p) => (
+                        <li>
+                          <A href={`/services/${encodeURIComponent(p.service.id)}`}>{p.service.name}</A>
+                          {p.task.slot !== null ? `.${p.task.slot}` : ''} <span class={`state state-${p.task.state}`}>{p.task.state}</span>{' '}
+                          <span class="muted mono">{shortId(p.task.id)}</span>
+                        </li>
+                      )}
+                    </For>
+                  </ul>
+                </div>
+              )}
+            </For>
+          </div>
+          <button type="button" class="secondary" disabled={loadingTasks()} onClick={() => void loadTasks()}>
+            {loadingTasks() ? 'Loading…' : 'Reload tasks'}
+          </button>
+        </Show>
+      </Show>
+
+      <Show when={confirm()}>
+        {(c) => (
+          <ConfirmDialog
+            title={c().change === 'drain' ? `Drain ${c().node.hostname}?` : `Demote ${c().node.hostname}?`}
+            confirmLabel={c().change === 'drain' ? 'Drain' : 'Demote'}
+            danger
+            onClose={() => setConfirm(null)}
+            onConfirm={async () => {
+              const { node, change } = c();
+              if (change === 'drain') await update(node, { availability: 'drain' }, `${node.hostname} is draining.`);
+              else await update(node, { role: 'worker' }, `${node.hostname} demoted.`);
+            }}
+          >
+            <p>
+              {c().change === 'drain'
+                ? 'Its tasks move to other nodes; with a single node they stop until it is active again.'
+                : 'It stops being a manager. Demoting the last manager fails.'}
+            </p>
+          </ConfirmDialog>
+        )}
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,450 @@
+import { A, useNavigate, useParams } from '@solidjs/router';
+import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, Show, Switch } from 'solid-js';
+import { ApiError } from '../api.ts';
+import { useApp, useStore } from '../context.ts';
+import { ConfirmDialog } from '../components/confirm.tsx';
+import { ErrorDetails } from '../components/error-details.tsx';
+import { ProgressBar } from '../components/progress.tsx';
+import { ServiceForm } from '../components/service-form.tsx';
+import { createEventLog, describeEvent, eventService } from '../logic/events.ts';
+import { ago, clock, shortId } from '../logic/format.ts';
+import { can } from '../logic/permissions.ts';
+import { formFromSpec, type ServiceForm as FormState } from '../logic/service-form.ts';
+import { formatPorts, progressOf, shortImage } from '../logic/services.ts';
+import { createServicesStore } from '../stores/services.ts';
+import type { Event, LogLine, ServiceDetail as Detail, ServiceInput, Task } from '../types.ts';
+
+type Tab = 'overview' | 'tasks' | 'history' | 'logs' | 'json' | 'edit';
+
+/** Tasks grouped by slot (replicated) or node (global), newest first: the state history of each replica. */
+const groupTasks = (tasks: readonly Task[]) => {
+  const groups = new Map<string, Task[]>();
+  for (const t of tasks) {
+    const key = t.slot !== null && t.slot !== undefined ? `Replica ${t.slot}` : `Node ${shortId(t.nodeId)}`;
+    const list = groups.get(key) ?? [];
+    list.push(t);
+    groups.set(key, list);
+  }
+  return [...groups.entries()]
+    .map(([key, list]) => ({ key, tasks: list.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1)) }))
+    .sort((a, b) => a.key.localeCompare(b.key, undefined, { numeric: true }));
+};
+
+const ReadableSpec = (props: { form: FormState; detail: Detail }) => {
+  const f = () => props.form;
+  const item = (label: string, value: () => string) => (
+    <>
+      <dt>{label}</dt>
+      <dd class="mono">{value() || '—'}</dd>
+    </>
+  );
+  return (
+    <dl class="facts">
+      {item('ID', () => props.detail.service.id)}
+      {item('Image', () => f().image)}
+      {item('Mode', () => (f().mode === 'global' ? 'global' : `replicated, ${f().replicas} replicas`))}
+      {item('Command', () => f().command)}
+      {item('Arguments', () => f().args)}
+      {item('Environment', () => f().env.replace(/\n/g, ', '))}
+      {item('Labels', () => f().labels.replace(/\n/g, ', '))}
+      {item('Ports', () => formatPorts(props.detail.service.ports))}
+      {item('Mounts', () => f().mounts.map((m) => `${m.type} ${m.source || '(anonymous)'} → ${m.target}${m.readOnly ? ' (ro)' : ''}`).join(', '))}
+      {item('Constraints', () => f().constraints.replace(/\n/g, ', '))}
+      {item('CPU limit / reservation', () => [f().limitCpus || '—', f().reserveCpus || '—'].join(' / '))}
+      {item('Memory limit / reservation', () => [f().limitMemory || '—', f().reserveMemory || '—'].join(' / '))}
+      {item('Networks', () => f().networks)}
+      {item('Created', () => props.detail.service.createdAt)}
+      {item('Updated', () => props.detail.service.updatedAt)}
+      {item('Version', () => String(props.detail.service.version))}
+      {item('Update state', () => (props.detail.service.updateStatus ? `${props.detail.service.updateStatus.state}: ${props.detail.service.updateStatus.message}` : ''))}
+    </dl>
+  );
+};
+
+export default function ServiceDetail() {
+  const ctx = useApp();
+  const services = useStore(createServicesStore);
+  const params = useParams();
+  const navigate = useNavigate();
+  const [detail, setDetail] = createSignal<Detail | null>(null);
+  const [loadError, setLoadError] = createSignal<unknown>(null);
+  const [tab, setTab] = createSignal<Tab>('overview');
+  const [actionError, setActionError] = createSignal<unknown>(null);
+  const [busy, setBusy] = createSignal<string | null>(null);
+  const [replicas, setReplicas] = createSignal('');
+  const [confirm, setConfirm] = createSignal<null | 'delete' | 'rollback' | 'restart'>(null);
+  const [logs, setLogs] = createSignal<LogLine[]>([]);
+  const [follow, setFollow] = createSignal(false);
+  const [history, setHistory] = createSignal<readonly Event[]>([]);
+  const historyLog = createEventLog(5000);
+  const writable = () => can(ctx.session.me(), 'services.write');
+  const id = () => decodeURIComponent(params.id ?? '');
+
+  const load = async () => {
+    try {
+      const d = await ctx.api.inspectService(id(), { quiet: true });
+      setDetail(d);
+      setLoadError(null);
+      if (replicas() === '' || busy() === null) setReplicas(String(d.service.replicas.desired));
+    } catch (e) {
+      setLoadError(e);
+    }
+  };
+
+  const loadHistory = async (d: Detail) => {
+    const since = d.service.createdAt;
+    const queries = [
+      ctx.api.listEvents({ actor: d.service.id, since, limit: 1000 }, { quiet: true }),
+      ctx.api.listEvents({ type: 'container', since, limit: 2000 }, { quiet: true }),
+    ];
+    for (const q of queries) {
+      try {
+        const { events } = await q;
+        historyLog.add(events.filter((e) => eventService(e)?.id === d.service.id || e.actor.id === d.service.id));
+      } catch {
+        // NOTE: history is best effort (events.read may be missing); the tasks list still shows.
+      }
+    }
+    setHistory(historyLog.items);
+  };
+
+  let historyFor = '';
+  createEffect(
+    on(id, () => {
+      setDetail(null);
+      historyLog.clear();
+      setHistory([]);
+      historyFor = '';
+      void load();
+    }),
+  );
+  createEffect(() => {
+    const d = detail();
+    if (d && historyFor !== d.service.id && can(ctx.session.me(), 'events.read')) {
+      historyFor = d.service.id;
+      void loadHistory(d);
+    }
+  });
+
+  let refetch: ReturnType<typeof setTimeout> | null = null;
+  onCleanup(
+    ctx.live.subscribe((event) => {
+      const d = detail();
+      const s = eventService(event);
+      if (!d || !s || (s.id !== d.service.id && s.name !== d.service.name)) return;
+      if (historyLog.add([event]) > 0) setHistory(historyLog.items);
+      if (event.type === 'service' && event.action === 'remove') {
+        setLoadError(new ApiError(404, 'not_found', 'This service was deleted.'));
+        return;
+      }
+      refetch ??= setTimeout(() => {
+        refetch = null;
+        void load();
+      }, 250);
+    }),
+  );
+  const poll = setInterval(() => {
+    const d = detail();
+    if (d && progressOf(d.service).converging) void load();
+  }, 3000);
+  onCleanup(() => clearInterval(poll));
+
+  const loadLogs = async () => {
+    try {
+      const { lines } = await ctx.api.serviceLogs(id(), { tail: 200 }, { quiet: true });
+      setLogs(lines);
+    } catch (e) {
+      if (!follow()) ctx.toasts.error((e as Error).message);
+    }
+  };
+  createEffect(on(tab, (t) => t === 'logs' && void loadLogs()));
+  const logTimer = setInterval(() => {
+    if (follow() && tab() === 'logs') void loadLogs();
+  }, 3000);
+  onCleanup(() => clearInterval(logTimer));
+
+  const act = async (name: string, run: () => Promise<unknown>, done: string) => {
+    setActionError(null);
+    setBusy(name);
+    try {
+      await run();
+      ctx.toasts.success(done);
+      await load();
+    } catch (e) {
+      setActionError(e);
+      if (e instanceof ApiError && e.code === 'version_conflict') await load();
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const scale = (e: SubmitEvent) => {
+    e.preventDefault();
+    const d = detail();
+    const n = Number(replicas());
+    if (!d || !/^\d+$/.test(replicas().trim())) {
+      setActionError(new Error('Replicas must be a whole number, 0 or more.'));
+      return;
+    }
+    void act('scale', async () => {
+      await ctx.api.scaleService(d.service.id, n, { quiet: true });
+      services.patch(d.service.id, { replicas: { ...d.service.replicas, desired: n } });
+    }, `Scaling ${d.service.name} to ${n}.`);
+  };
+
+  const form = createMemo(() => {
+    const d = detail();
+    return d ? formFromSpec(d.service.spec) : null;
+  });
+
+  const tasksGrouped = createMemo(() => groupTasks(detail()?.tasks ?? []));
+  const taskEvents = (taskId: string) => history().filter((e) => e.actor.attributes?.['com.docker.swarm.task.id'] === taskId);
+
+  const TabButton = (p: { value: Tab; label: string }) => (
+    <button
+      type="button"
+      role="tab"
+      id={`tab-${p.value}`}
+      aria-selected={tab() === p.value}
+      aria-controls="tab-panel"
+      tabindex={tab() === p.value ? 0 : -1}
+      classList={{ tab: true, active: tab() === p.value }}
+      onClick={() => setTab(p.value)}
+    >
+      {p.label}
+    </button>
+  );
+  const tabs = (): { value: Tab; label: string }[] => [
+    { value: 'overview', label: 'Overview' },
+    { value: 'tasks', label: 'Tasks' },
+    { value: 'history', label: 'History' },
+    { value: 'logs', label: 'Logs' },
+    { value: 'json', label: 'Raw JSON' },
+    ...(writable() ? [{ value: 'edit' as Tab, label: 'Edit' }] : []),
+  ];
+  const onTabKey = (e: KeyboardEvent) => {
+    const list = tabs().map((t) => t.value);
+    const i = list.indexOf(tab());
+    const next = e.key === 'ArrowRight' ? list[(i + 1) % list.length] : e.key === 'ArrowLeft' ? list[(i - 1 + list.length) % list.length] : null;
+    if (next) {
+      e.preventDefault();
+      setTab(next);
+      document.getElementById(`tab-${next}`)?.focus();
+    }
+  };
+
+  return (
+    <section class="pad">
+      <p class="crumbs">
+        <A href="/services">Services</A> /
+      </p>
+      <Show when={loadError() && !detail()}>
+        <ErrorDetails error={loadError()} />
+      </Show>
+      <Show when={detail()} fallback={<Show when={!loadError()}><p class="muted">Loading…</p></Show>}>
+        {(d) => (
+          <>
+            <div class="page-head">
+              <h1 data-testid="service-name">{d().service.name}</h1>
+              <ProgressBar service={d().service} showMessage />
+            </div>
+            <Show when={loadError()}>
+              <ErrorDetails error={loadError()} />
+            </Show>
+            <p class="muted">
+              {shortImage(d().service.image)} · {d().service.mode} · updated {ago(d().service.updatedAt, ctx.now())}
+            </p>
+            <Show when={writable()}>
+              <div class="toolbar" role="toolbar" aria-label="Service actions">
+                <Show when={d().service.mode === 'replicated'}>
+                  <form class="inline-form" onSubmit={scale}>
+                    <label for="scale-replicas">Replicas</label>
+                    <input id="scale-replicas" type="number" min="0" inputmode="numeric" class="narrow-input" value={replicas()} onInput={(e) => setReplicas(e.currentTarget.value)} data-testid="scale-input" />
+                    <button type="submit" disabled={busy() !== null} data-testid="scale-submit">
+                      Scale
+                    </button>
+                  </form>
+                </Show>
+                <button type="button" class="secondary" disabled={busy() !== null} onClick={() => setConfirm('restart')}>
+                  Restart
+                </button>
+                <button type="button" class="secondary" disabled={busy() !== null} onClick={() => setConfirm('rollback')}>
+                  Roll back
+                </button>
+                <button type="button" class="secondary" disabled={busy() !== null} onClick={() => setTab('edit')}>
+                  Edit
+                </button>
+                <button type="button" class="danger" disabled={busy() !== null} onClick={() => setConfirm('delete')} data-testid="delete-service">
+                  Delete
+                </button>
+              </div>
+            </Show>
+            <ErrorDetails error={actionError()} />
+
+            <div role="tablist" aria-label="Service views" class="tabs" onKeyDown={onTabKey}>
+              <For each={tabs()}>{(t) => <TabButton value={t.value} label={t.label} />}</For>
+            </div>
+            <div id="tab-panel" role="tabpanel" aria-labelledby={`tab-${tab()}`} class="tab-panel">
+              <Switch>
+                <Match when={tab() === 'overview'}>
+                  <ReadableSpec form={form()!} detail={d()} />
+                </Match>
+                <Match when={tab() === 'tasks'}>
+                  <For each={tasksGrouped()} fallback={<p class="muted">No tasks.</p>}>
+                    {(g) => (
+                      <div class="task-group">
+                        <h3>{g.key}</h3>
+                        <table class="tasks">
+                          <thead>
+                            <tr>
+                              <th scope="col">Task</th>
+                              <th scope="col">Node</th>
+                              <th scope="col">State</th>
+                              <th scope="col">Desired</th>
+                              <th scope="col">Message / error</th>
+                              <th scope="col">Updated</th>
+                            </tr>
+                          </thead>
+                          <tbody>
+                            <For each={g.tasks}>
+                              {(t) => (
+                                <>
+                                  <tr classList={{ failed: !!t.error || t.state === 'failed' || t.state === 'rejected' }}>
+                                    <td class="mono">{shortId(t.id)}</td>
+                                    <td class="mono">{shortId(t.nodeId)}</td>
+                                    <td>
+                                      <span class={`state state-${t.state}`}>{t.state}</span>
+                                    </td>
+                                    <td>{t.desiredState}</td>
+                                    <td>
+                                      {t.message}
+                                      <Show when={t.error}>
+                                        <span class="field-error"> {t.error}</span>
+                                      </Show>
+                                    </td>
+                                    <td title={t.updatedAt}>{ago(t.updatedAt, ctx.now())}</td>
+                                  </tr>
+                                  <Show when={taskEvents(t.id).length > 0}>
+                                    <tr class="task-events">
+                                      <td colspan="6">
+                                        <ol class="timeline">
+                                          <For each={taskEvents(t.id)}>
+                                            {(e) => (
+                                              <li>
+                                                <span class="mono">{clock(e.time)}</span> {e.action}
+                                                {e.actor.attributes?.exitCode !== undefined ? ` (exit ${e.actor.attributes.exitCode})` : ''}
+                                              </li>
+                                            )}
+                                          </For>
+                                        </ol>
+                                      </td>
+                                    </tr>
+                                  </Show>
+                                </>
+                              )}
+                            </For>
+                          </tbody>
+                        </table>
+                      </div>
+                    )}
+                  </For>
+                </Match>
+                <Match when={tab() === 'history'}>
+                  <Show when={can(ctx.session.me(), 'events.read')} fallback={<p class="muted">Stored events need the events.read permission.</p>}>
+                    <ol class="timeline" data-testid="service-history">
+                      <For each={[...history()].reverse()} fallback={<li class="muted">No stored events yet.</li>}>
+                        {(e) => (
+                          <li>
+                            <span class="mono">{clock(e.time)}</span> <span class="muted">{e.time.slice(0, 10)}</span> {describeEvent(e)}
+                          </li>
+                        )}
+                      </For>
+                    </ol>
+                  </Show>
+                </Match>
+                <Match when={tab() === 'logs'}>
+                  <div class="toolbar">
+                    <button type="button" class="secondary" onClick={() => void loadLogs()}>
+                      Refresh
+                    </button>
+                    <label class="check">
+                      <input type="checkbox" checked={follow()} onChange={(e) => setFollow(e.currentTarget.checked)} />
+                      Follow (every 3 s)
+                    </label>
+                  </div>
+                  <pre class="logs" tabindex="0" aria-label="Log tail" data-testid="logs">
+                    <For each={logs()} fallback={<span class="muted">No log lines.</span>}>
+                      {(l) => (
+                        <span class={`log-line log-${l.stream}`}>
+                          {clock(l.time)} {shortId(l.taskId)} {l.text}
+                          {'\n'}
+                        </span>
+                      )}
+                    </For>
+                  </pre>
+                </Match>
+                <Match when={tab() === 'json'}>
+                  <pre class="json" tabindex="0" aria-label="Raw service JSON">
+                    {JSON.stringify(d().service, null, 2)}
+                  </pre>
+                </Match>
+                <Match when={tab() === 'edit'}>
+                  <ServiceForm
+                    initial={form()!}
+                    editing
+                    privileged={can(ctx.session.me(), 'services.privileged')}
+                    submitLabel="Update service"
+                    onCancel={() => setTab('overview')}
+                    onSubmit={async (input: ServiceInput) => {
+                      const { name: _name, mode: _mode, ...change } = input;
+                      await ctx.api.updateService(d().service.id, d().service.version, change, { quiet: true });
+                      ctx.toasts.success(`Updating ${d().service.name}.`);
+                      setTab('overview');
+                      await load();
+                    }}
+                  />
+                </Match>
+              </Switch>
+            </div>
+
+            <Show when={confirm() === 'delete'}>
+              <ConfirmDialog
+                title={`Delete ${d().service.name}?`}
+                confirmLabel="Delete service"
+                danger
+                typeToConfirm={d().service.name}
+                onClose={() => setConfirm(null)}
+                onConfirm={async () => {
+                  try {
+                    await ctx.api.deleteService(d().service.id, { quiet: true });
+                    services.remove(d().service.id);
+                    ctx.toasts.success(`Service ${d().service.name} deleted.`);
+                    navigate('/services');
+                  } catch (e) {
+                    setActionError(e);
+                  }
+                }}
+              >
+                <p>All its tasks stop. This cannot be undone.</p>
+              </ConfirmDialog>
+            </Show>
+            <Show when={confirm() === 'restart' || confirm() === 'rollback'}>
+              <ConfirmDialog
+                title={confirm() === 'restart' ? `Restart ${d().service.name}?` : `Roll back ${d().service.name}?`}
+                confirmLabel={confirm() === 'restart' ? 'Restart' : 'Roll back'}
+                onClose={() => setConfirm(null)}
+                onConfirm={() =>
+                  confirm() === 'restart'
+                    ? act('restart', () => ctx.api.restartService(d().service.id, { quiet: true }), `Restarting ${d().service.name}.`)
+                    : act('rollback', () => ctx.api.rollbackService(d().service.id, { quiet: true }), `Rolling back ${d().service.name}.`)
+                }
+              >
+                <p>{confirm() === 'restart' ? 'Every task is replaced, following the update policy.' : 'The service returns to its previous spec.'}</p>
+              </ConfirmDialog>
+            </Show>
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,139 @@
+import { A } from '@solidjs/router';
+import { createMemo, createSignal, For, onMount, Show } from 'solid-js';
+import { useApp, useStore } from '../context.ts';
+import { ProgressBar } from '../components/progress.tsx';
+import { ago } from '../logic/format.ts';
+import { can } from '../logic/permissions.ts';
+import { formatPorts, queryServices, shortImage, type ServiceQuery, type ServiceSortKey } from '../logic/services.ts';
+import { createServicesStore } from '../stores/services.ts';
+
+const COLUMNS: { key: ServiceSortKey | null; label: string }[] = [
+  { key: 'name', label: 'Name' },
+  { key: 'image', label: 'Image' },
+  { key: 'mode', label: 'Mode' },
+  { key: 'replicas', label: 'Replicas' },
+  { key: null, label: 'Ports' },
+  { key: 'updatedAt', label: 'Last update' },
+];
+
+export default function Services() {
+  const ctx = useApp();
+  const store = useStore(createServicesStore);
+  const [search, setSearch] = createSignal('');
+  const [mode, setMode] = createSignal<ServiceQuery['mode']>('');
+  const [state, setState] = createSignal<ServiceQuery['state']>('');
+  const [sort, setSort] = createSignal<ServiceSortKey>('name');
+  const [descending, setDescending] = createSignal(false);
+
+  onMount(() => void store.load());
+
+  const rows = createMemo(() =>
+    queryServices(store.services(), { search: search(), mode: mode(), state: state(), sort: sort(), descending: descending() }),
+  );
+
+  const sortBy = (key: ServiceSortKey) => {
+    if (sort() === key) setDescending(!descending());
+    else {
+      setSort(key);
+      setDescending(key === 'updatedAt');
+    }
+  };
+
+  return (
+    <section class="pad">
+      <div class="page-head">
+        <h1>Services</h1>
+        <div class="page-actions">
+          <button type="button" class="secondary" onClick={() => void store.load()} disabled={store.loading()}>
+            {store.loading() ? 'Refreshing…' : 'Refresh'}
+          </button>
+          <Show when={can(ctx.session.me(), 'services.write')}>
+            <A href="/services/new" class="button" data-testid="create-service">
+              Create service
+            </A>
+          </Show>
+        </div>
+      </div>
+      <div class="filters" role="search">
+        <div class="field inline">
+          <label for="svc-search">Search</label>
+          <input id="svc-search" type="search" placeholder="name, image, label or id" value={search()} onInput={(e) => setSearch(e.currentTarget.value)} data-testid="service-search" />
+        </div>
+        <div class="field inline">
+          <label for="svc-mode">Mode</label>
+          <select id="svc-mode" value={mode()} onChange={(e) => setMode(e.currentTarget.value as ServiceQuery['mode'])}>
+            <option value="">any</option>
+            <option value="replicated">replicated</option>
+            <option value="global">global</option>
+          </select>
+        </div>
+        <div class="field inline">
+          <label for="svc-state">State</label>
+          <select id="svc-state" value={state()} onChange={(e) => setState(e.currentTarget.value as ServiceQuery['state'])}>
+            <option value="">any</option>
+            <option value="converging">converging or updating</option>
+            <option value="healthy">all replicas running</option>
+            <option value="stopped">scaled to 0</option>
+          </select>
+        </div>
+        <p class="muted count" aria-live="polite" data-testid="service-count">
+          {rows().length} of {store.services().length} services
+        </p>
+      </div>
+      <Show when={store.error()}>
+        <p class="error-box" role="alert">
+          {store.error()}
+        </p>
+      </Show>
+      <div class="table-wrap">
+        <table class="services" data-testid="services-table">
+          <thead>
+            <tr>
+              <For each={COLUMNS}>
+                {(c) => (
+                  <th scope="col" aria-sort={c.key && sort() === c.key ? (descending() ? 'descending' : 'ascending') : undefined}>
+                    {c.key ? (
+                      <button type="button" class="sort" onClick={() => sortBy(c.key!)}>
+                        {c.label}
+                        <span aria-hidden="true">{sort() === c.key ? (descending() ? ' ▼' : ' ▲') : ''}</span>
+                      </button>
+                    ) : (
+                      c.label
+                    )}
+                  </th>
+                )}
+              </For>
+            </tr>
+          </thead>
+          <tbody>
+            <For
+              each={rows()}
+              fallback={
+                <tr>
+                  <td colspan="6" class="muted">
+                    {store.loaded() ? 'No services match.' : 'Loading…'}
+                  </td>
+                </tr>
+              }
+            >
+              {(s) => (
+                <tr data-service={s.name}>
+                  <td>
+                    <A href={`/services/${encodeURIComponent(s.id)}`}>{s.name}</A>
+                  </td>
+                  <td class="mono">{shortImage(s.image)}</td>
+                  <td>{s.mode}</td>
+                  <td>
+                    <ProgressBar service={s} showMessage />
+                  </td>
+                  <td class="mono">{formatPorts(s.ports) || '—'}</td>
+                  <td title={s.updatedAt}>{ago(s.updatedAt, ctx.now())}</td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

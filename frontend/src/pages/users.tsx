@@ -1,0 +1,222 @@
+import { createSignal, For, onMount, Show } from 'solid-js';
+import { useApp } from '../context.ts';
+import { ConfirmDialog } from '../components/confirm.tsx';
+import { ErrorDetails } from '../components/error-details.tsx';
+import { ago } from '../logic/format.ts';
+import { can, mayChange, PERMISSIONS } from '../logic/permissions.ts';
+import type { Permission, UserSummary } from '../types.ts';
+
+const USERNAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
+
+export default function Users() {
+  const ctx = useApp();
+  const [users, setUsers] = createSignal<UserSummary[]>([]);
+  const [loaded, setLoaded] = createSignal(false);
+  const [error, setError] = createSignal<unknown>(null);
+  const [busy, setBusy] = createSignal<string | null>(null);
+  const [deleting, setDeleting] = createSignal<UserSummary | null>(null);
+  const [name, setName] = createSignal('');
+  const [password, setPassword] = createSignal('');
+  const [perms, setPerms] = createSignal<Permission[]>([]);
+  const [createError, setCreateError] = createSignal<unknown>(null);
+  const [tried, setTried] = createSignal(false);
+  const me = ctx.session.me;
+  const writable = () => can(me(), 'users.write');
+
+  const load = async () => {
+    try {
+      const { users: list } = await ctx.api.listUsers();
+      setUsers(list.sort((a, b) => a.username.localeCompare(b.username)));
+      setError(null);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setLoaded(true);
+    }
+  };
+  onMount(() => void load());
+
+  const toggle = async (user: UserSummary, permission: Permission, grant: boolean) => {
+    const key = `${user.username}:${permission}`;
+    setBusy(key);
+    setError(null);
+    try {
+      const answer = grant
+        ? await ctx.api.grantPermission(user.username, permission, { quiet: true })
+        : await ctx.api.revokePermission(user.username, permission, { quiet: true });
+      setUsers((list) => list.map((u) => (u.username === answer.username ? { ...u, permissions: answer.permissions } : u)));
+      if (user.username === me()?.username) void ctx.session.refresh();
+    } catch (e) {
+      setError(e);
+      await load();
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const nameError = () => (name() !== '' && !USERNAME.test(name()) ? 'Letters, digits, ., _ and -; up to 64 characters.' : null);
+  const passwordError = () => (password() !== '' && password().length < 8 ? 'At least 8 characters.' : null);
+
+  const create = async (e: SubmitEvent) => {
+    e.preventDefault();
+    setTried(true);
+    if (!name() || !password() || nameError() || passwordError()) return;
+    setCreateError(null);
+    try {
+      const user = await ctx.api.createUser({ username: name(), password: password(), permissions: perms() }, { quiet: true });
+      setUsers((list) => [...list, user].sort((a, b) => a.username.localeCompare(b.username)));
+      ctx.toasts.success(`User ${user.username} created.`);
+      setName('');
+      setPassword('');
+      setPerms([]);
+      setTried(false);
+    } catch (err) {
+      setCreateError(err);
+    }
+  };
+
+  return (
+    <section class="pad">
+      <div class="page-head">
+        <h1>Users</h1>
+        <button type="button" class="secondary" onClick={() => void load()}>
+          Refresh
+        </button>
+      </div>
+      <Show when={writable() === false}>
+        <p class="muted">You can see users but not change them (you lack users.write).</p>
+      </Show>
+      <ErrorDetails error={error()} />
+      <div class="table-wrap">
+        <table class="users" data-testid="users-table">
+          <caption class="sr-only">Users and their permissions. A permission can be granted or revoked only by a user who holds it.</caption>
+          <thead>
+            <tr>
+              <th scope="col">User</th>
+              <For each={PERMISSIONS}>
+                {(p) => (
+                  <th scope="col" class="perm-col">
+                    <span>{p}</span>
+                  </th>
+                )}
+              </For>
+              <th scope="col">Created</th>
+              <th scope="col">
+                <span class="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={users()} fallback={<tr><td colspan={PERMISSIONS.length + 3} class="muted">{loaded() ? 'No users.' : 'Loading…'}</td></tr>}>
+              {(u) => (
+                <tr data-user={u.username}>
+                  <th scope="row">
+                    {u.username}
+                    <Show when={u.username === me()?.username}>
+                      <span class="chip">you</span>
+                    </Show>
+                  </th>
+                  <For each={PERMISSIONS}>
+                    {(p) => (
+                      <td class="perm-col">
+                        <input
+                          type="checkbox"
+                          aria-label={`${p} for ${u.username}`}
+                          checked={u.permissions.includes(p)}
+                          disabled={!mayChange(me(), p) || busy() === `${u.username}:${p}`}
+                          title={mayChange(me(), p) ? '' : `You cannot grant or revoke ${p}: you do not hold it${writable() ? '' : ', or users.write'}.`}
+                          data-permission={p}
+                          onChange={(e) => void toggle(u, p, e.currentTarget.checked)}
+                        />
+                      </td>
+                    )}
+                  </For>
+                  <td title={u.createdAt}>{ago(u.createdAt, ctx.now())}</td>
+                  <td>
+                    <Show when={writable()}>
+                      <button
+                        type="button"
+                        class="danger small"
+                        disabled={u.username === me()?.username}
+                        title={u.username === me()?.username ? 'You cannot delete yourself.' : ''}
+                        onClick={() => setDeleting(u)}
+                      >
+                        Delete
+                      </button>
+                    </Show>
+                  </td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </div>
+
+      <Show when={writable()}>
+        <form class="card create-user" onSubmit={create} novalidate data-testid="create-user-form">
+          <h2>Create user</h2>
+          <div class="grid2">
+            <div class="field" classList={{ invalid: !!nameError() || (tried() && !name()) }}>
+              <label for="new-username">Username</label>
+              <input id="new-username" autocomplete="off" value={name()} onInput={(e) => setName(e.currentTarget.value)} aria-describedby="new-username-msg" aria-invalid={nameError() ? 'true' : 'false'} />
+              <small id="new-username-msg" class="field-error">
+                {nameError() ?? (tried() && !name() ? 'A username is required.' : '')}
+              </small>
+            </div>
+            <div class="field" classList={{ invalid: !!passwordError() || (tried() && !password()) }}>
+              <label for="new-password">Password</label>
+              <input id="new-password" type="password" autocomplete="new-password" value={password()} onInput={(e) => setPassword(e.currentTarget.value)} aria-describedby="new-password-msg" aria-invalid={passwordError() ? 'true' : 'false'} />
+              <small id="new-password-msg" class="field-error">
+                {passwordError() ?? (tried() && !password() ? 'A password is required.' : '')}
+              </small>
+            </div>
+          </div>
+          <fieldset>
+            <legend>Permissions</legend>
+            <div class="perm-picks">
+              <For each={PERMISSIONS}>
+                {(p) => (
+                  <label class="check" classList={{ disabled: !can(me(), p) }}>
+                    <input
+                      type="checkbox"
+                      checked={perms().includes(p)}
+                      disabled={!can(me(), p)}
+                      onChange={(e) => setPerms(e.currentTarget.checked ? [...perms(), p] : perms().filter((x) => x !== p))}
+                    />
+                    {p}
+                  </label>
+                )}
+              </For>
+            </div>
+          </fieldset>
+          <ErrorDetails error={createError()} />
+          <div class="actions">
+            <button type="submit">Create user</button>
+          </div>
+        </form>
+      </Show>
+
+      <Show when={deleting()}>
+        {(u) => (
+          <ConfirmDialog
+            title={`Delete user ${u().username}?`}
+            confirmLabel="Delete user"
+            danger
+            onClose={() => setDeleting(null)}
+            onConfirm={async () => {
+              try {
+                await ctx.api.deleteUser(u().username, { quiet: true });
+                setUsers((list) => list.filter((x) => x.username !== u().username));
+                ctx.toasts.success(`User ${u().username} deleted.`);
+              } catch (e) {
+                setError(e);
+              }
+            }}
+          >
+            <p>Their sessions stop working at once.</p>
+          </ConfirmDialog>
+        )}
+      </Show>
+    </section>
+  );
+}

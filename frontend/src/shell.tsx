@@ -1,0 +1,168 @@
+import { A, useLocation, useNavigate, type RouteSectionProps } from '@solidjs/router';
+import { createEffect, createSignal, For, getOwner, onCleanup, Show, type JSX } from 'solid-js';
+import { createApi } from './api.ts';
+import { storeOf, useApp, type AppContext } from './context.ts';
+import { createLive, sameOriginEventsUrl, type LiveState } from './live.ts';
+import { can } from './logic/permissions.ts';
+import { createEventsStore } from './stores/events.ts';
+import { createSession } from './stores/session.ts';
+import { createToasts } from './stores/toasts.ts';
+
+/** Wires the one API client, the one live module, toasts and the session (the SPA's composition root). */
+export const createAppContext = (): AppContext => {
+  const toasts = createToasts();
+  const [now, setNow] = createSignal(Date.now());
+  setInterval(() => setNow(Date.now()), 5000);
+  const ctx = { toasts, now, stores: new Map(), owner: getOwner() } as unknown as AppContext;
+  ctx.api = createApi({
+    onError: (e) => {
+      toasts.error(e.message, e.code === 'policy_denied' || e.code === 'validation_failed' ? e.details : undefined);
+      if (e.code === 'forbidden') void ctx.session.refresh();
+    },
+    onUnauthenticated: () => ctx.session.signedOut(),
+  });
+  ctx.live = createLive({ url: sameOriginEventsUrl(location) });
+  ctx.session = createSession(ctx);
+  // NOTE: created up front so events arriving on other pages are kept for the events page.
+  storeOf(ctx, createEventsStore);
+  void ctx.session.refresh();
+  const onFocus = () => {
+    if (ctx.session.status() === 'in') void ctx.session.refresh();
+  };
+  window.addEventListener('focus', onFocus);
+  setInterval(onFocus, 30_000);
+  return ctx;
+};
+
+const ConnectionIndicator = () => {
+  const ctx = useApp();
+  const [state, setState] = createSignal<LiveState>(ctx.live.state);
+  onCleanup(ctx.live.onStatus(setState));
+  const label = () => {
+    const s = state();
+    switch (s.status) {
+      case 'live':
+        return 'Live';
+      case 'replaying':
+        return 'Catching up';
+      case 'connecting':
+        return 'Connecting';
+      case 'offline': {
+        const secs = s.retryAt ? Math.max(0, Math.ceil((s.retryAt - ctx.now()) / 1000)) : 0;
+        return secs > 0 ? `Offline, retrying in ${secs} s` : 'Offline, retrying';
+      }
+      default:
+        return 'Not connected';
+    }
+  };
+  return (
+    <button
+      type="button"
+      class={`live live-${state().status}`}
+      title="The live events connection. Click to reconnect now."
+      aria-label={`Events connection: ${label()}`}
+      data-testid="live-indicator"
+      data-status={state().status}
+      onClick={() => ctx.live.retryNow()}
+    >
+      <span class="dot" aria-hidden="true" />
+      {label()}
+    </button>
+  );
+};
+
+const Toasts = () => {
+  const ctx = useApp();
+  return (
+    <div class="toasts" role="status" aria-live="polite">
+      <For each={ctx.toasts.toasts()}>
+        {(t) => (
+          <div class={`toast toast-${t.kind}`} role={t.kind === 'error' ? 'alert' : undefined}>
+            <div class="toast-body">
+              <strong>{t.message}</strong>
+              <Show when={t.lines.length > 0}>
+                <ul>
+                  <For each={t.lines}>{(line) => <li>{line}</li>}</For>
+                </ul>
+              </Show>
+            </div>
+            <button type="button" class="icon" aria-label="Dismiss" onClick={() => ctx.toasts.dismiss(t.id)}>
+              ×
+            </button>
+          </div>
+        )}
+      </For>
+    </div>
+  );
+};
+
+const Nav = () => {
+  const ctx = useApp();
+  const me = ctx.session.me;
+  const link = (href: string, text: string, show: boolean) => (
+    <Show when={show}>
+      <li>
+        <A href={href} activeClass="active">
+          {text}
+        </A>
+      </li>
+    </Show>
+  );
+  return (
+    <nav aria-label="Main">
+      <ul>
+        {link('/services', 'Services', can(me(), 'services.read'))}
+        {link('/nodes', 'Nodes', can(me(), 'nodes.read'))}
+        {link('/events', 'Events', can(me(), 'events.read'))}
+        {link('/users', 'Users', can(me(), 'users.read'))}
+      </ul>
+    </nav>
+  );
+};
+
+export const Shell = (props: RouteSectionProps): JSX.Element => {
+  const ctx = useApp();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const onLogin = () => location.pathname === '/login';
+
+  createEffect(() => {
+    if (ctx.session.status() === 'out' && !onLogin()) {
+      const next = location.pathname + location.search;
+      navigate(`/login?next=${encodeURIComponent(next)}`, { replace: true });
+    }
+  });
+
+  return (
+    <>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <Show when={ctx.session.status() === 'in' && !onLogin()}>
+        <header class="top">
+          <A href="/services" class="brand">
+            Swarm dashboard
+          </A>
+          <Nav />
+          <div class="top-right">
+            <Show when={can(ctx.session.me(), 'events.read')}>
+              <ConnectionIndicator />
+            </Show>
+            <A href="/account" class="account-link" data-testid="account-link">
+              {ctx.session.me()?.username}
+            </A>
+            <button type="button" class="secondary" data-testid="logout" onClick={() => void ctx.session.logout()}>
+              Log out
+            </button>
+          </div>
+        </header>
+      </Show>
+      <main id="main" tabindex="-1">
+        <Show when={ctx.session.status() !== 'unknown' || onLogin()} fallback={<p class="muted pad">Loading…</p>}>
+          {props.children}
+        </Show>
+      </main>
+      <Toasts />
+    </>
+  );
+};

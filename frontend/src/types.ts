@@ -1,0 +1,116 @@
+/** The API contract's shapes (see docs and /function/<name>), as the SPA sees them. */
+export type { Permission } from '../../lib/permissions.ts';
+import type { Permission } from '../../lib/permissions.ts';
+
+export interface PortSummary {
+  published: number | null;
+  target: number;
+  protocol: 'tcp' | 'udp' | 'sctp';
+  mode: 'ingress' | 'host';
+}
+
+export interface ServiceSummary {
+  id: string;
+  name: string;
+  image: string;
+  mode: 'replicated' | 'global';
+  replicas: { desired: number; running: number };
+  ports: PortSummary[];
+  labels: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+  updateStatus?: { state: string; message: string };
+}
+
+/** Docker's ServiceSpec (PascalCase keys), as the engine returns it. */
+export type DockerServiceSpec = Record<string, unknown>;
+
+export interface Task {
+  id: string;
+  slot: number | null;
+  nodeId: string | null;
+  serviceId?: string;
+  state: string;
+  desiredState: string;
+  message: string;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ServiceDetail {
+  service: ServiceSummary & { spec: DockerServiceSpec; previousSpec?: DockerServiceSpec };
+  tasks: Task[];
+}
+
+export interface NodeSummary {
+  id: string;
+  hostname: string;
+  role: 'manager' | 'worker';
+  availability: 'active' | 'pause' | 'drain';
+  state: string;
+  leader: boolean;
+  addr: string;
+  engineVersion: string;
+  labels: Record<string, string>;
+  version?: number;
+}
+
+export interface LogLine {
+  time: string;
+  taskId: string;
+  nodeId: string;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+export interface UserSummary {
+  username: string;
+  permissions: Permission[];
+  createdAt: string;
+}
+
+export interface Me {
+  username: string;
+  permissions: Permission[];
+}
+
+export interface Mount {
+  type: 'bind' | 'volume' | 'tmpfs';
+  source?: string;
+  target: string;
+  readOnly?: boolean;
+}
+
+export interface ResourceSpec {
+  cpus?: number;
+  memoryBytes?: number;
+}
+
+export interface ServiceInput {
+  name: string;
+  image: string;
+  mode?: 'replicated' | 'global';
+  replicas?: number;
+  command?: string[];
+  args?: string[];
+  env?: Record<string, string>;
+  labels?: Record<string, string>;
+  ports?: PortSummary[];
+  mounts?: Mount[];
+  constraints?: string[];
+  resources?: { limits?: ResourceSpec; reservations?: ResourceSpec };
+  networks?: string[];
+}
+
+export interface Event {
+  id: string;
+  time: string;
+  timeNano: string;
+  type: string;
+  action: string;
+  actor: { id: string; attributes: Record<string, string> };
+  scope: string;
+  node?: string;
+}
