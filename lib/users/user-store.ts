@@ -26,6 +26,8 @@ export interface UserStore {
   removePermission(username: string, permission: Permission): Promise<User | null>;
   /** Sets the hash and bumps tokenVersion; returns the new version, or null when there is no such user. */
   setPassword(username: string, passwordHash: string): Promise<number | null>;
+  /** Bumps tokenVersion, ending every session of the user; returns the new version, or null when there is no such user. */
+  endSessions(username: string): Promise<number | null>;
   /** Usernames holding `permission`. */
   holders(permission: Permission): Promise<string[]>;
   close(): Promise<void>;

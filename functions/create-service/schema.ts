@@ -1,0 +1,1 @@
+export { serviceInputSchema as createServiceInput } from '../../lib/swarm/service-input.ts';

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+const timeBound = z.string().min(1).max(64).describe('RFC 3339 or a decimal nanosecond count');
+
+export const listEventsInput = z.object({
+  since: timeBound.optional(),
+  until: timeBound.optional(),
+  type: z.string().min(1).max(64).optional(),
+  action: z.string().min(1).max(128).optional(),
+  actor: z.string().min(1).max(256).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  /** The `next` of the previous page. */
+  cursor: z.string().min(1).max(1024).optional(),
+}).strict();

@@ -1,0 +1,1 @@
+export { permissionChangeInput as revokePermissionInput } from '../grant-permission/schema.ts';

@@ -1,0 +1,32 @@
+/**
+ * What a function may use. Built by `createDeps(config)` (lib/compose.ts), the only place that
+ * imports adapters, and by tests with real embedded adapters.
+ */
+import type { Authenticator } from './auth/authenticator.ts';
+import type { LoginThrottle } from './auth/login-throttle.ts';
+import type { PasswordHasher } from './auth/passwords.ts';
+import type { TokenService } from './auth/tokens.ts';
+import type { EventBus } from './events/event-bus.ts';
+import type { EventHistory } from './events/event-history.ts';
+import type { Swarm } from './swarm/swarm.ts';
+import type { UserStore } from './users/user-store.ts';
+
+export interface HttpSettings {
+  /** Origins allowed besides the request's own, for cookie-authenticated writes and the WebSocket. */
+  allowedOrigins: string[];
+  /** Trust X-Forwarded-For/-Proto set by the gateway or the edge proxy. */
+  trustProxy: boolean;
+}
+
+export interface Deps {
+  users: UserStore;
+  swarm: Swarm;
+  events: EventBus;
+  history: EventHistory;
+  passwords: PasswordHasher;
+  tokens: TokenService;
+  authenticator: Authenticator;
+  loginThrottle: LoginThrottle;
+  http: HttpSettings;
+  now: () => Date;
+}

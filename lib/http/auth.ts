@@ -1,0 +1,44 @@
+/**
+ * Authentication middleware: `Authorization: Bearer` for automation, the session cookie for browsers.
+ * A cookie-authenticated write must come from our own origin. Permissions are checked per request.
+ */
+import { createMiddleware } from 'hono/factory';
+import { AppError } from '../errors.ts';
+import type { Principal } from '../auth/authenticator.ts';
+import type { Deps } from '../deps.ts';
+import type { Permission } from '../permissions.ts';
+import { isAllowedOrigin, tokenFromCookie } from './session.ts';
+
+export type AuthEnv = { Variables: { principal: Principal } };
+
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+/** The token of a request: the Bearer header wins over the cookie. */
+export function requestToken(headers: Headers): { token: string; via: 'bearer' | 'cookie' } | undefined {
+  const authorization = headers.get('authorization');
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match) throw new AppError('unauthenticated', 'Authorization header must be "Bearer <token>"');
+    return { token: match[1]!, via: 'bearer' };
+  }
+  const token = tokenFromCookie(headers.get('cookie'));
+  return token ? { token, via: 'cookie' } : undefined;
+}
+
+/** Requires a valid session and, when given, the permission. Sets `principal`. */
+export function authenticated(deps: Pick<Deps, 'authenticator' | 'http'>, permission?: Permission) {
+  return createMiddleware<AuthEnv>(async (c, next) => {
+    const headers = c.req.raw.headers;
+    const found = requestToken(headers);
+    if (!found) throw new AppError('unauthenticated', 'Log in first: send a Bearer token or the session cookie');
+    if (found.via === 'cookie' && !SAFE_METHODS.has(c.req.method) && !isAllowedOrigin(headers.get('origin'), headers, c.req.url, deps.http)) {
+      throw new AppError('forbidden', 'Cross-origin request refused');
+    }
+    const principal = await deps.authenticator.authenticate(found.token);
+    if (permission && !principal.permissions.includes(permission)) {
+      throw new AppError('forbidden', `This needs the ${permission} permission`);
+    }
+    c.set('principal', principal);
+    await next();
+  });
+}

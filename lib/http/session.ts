@@ -1,0 +1,55 @@
+/**
+ * The browser session: an HttpOnly, SameSite=Strict cookie holding the token (never localStorage),
+ * `__Host-` prefixed and Secure when served over HTTPS; and the Origin check for cookie-authenticated
+ * writes and WebSocket handshakes.
+ */
+import type { Context } from 'hono';
+import type { HttpSettings } from '../deps.ts';
+
+export const SESSION_COOKIE = 'session';
+export const SECURE_SESSION_COOKIE = '__Host-session';
+
+/** The token from a Cookie header, preferring the `__Host-` cookie. */
+export function tokenFromCookie(cookieHeader: string | undefined | null): string | undefined {
+  if (!cookieHeader || cookieHeader.length > 16_384) return undefined;
+  let plain: string | undefined;
+  for (const part of cookieHeader.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    const name = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (name === SECURE_SESSION_COOKIE && value) return value;
+    if (name === SESSION_COOKIE && value) plain = value;
+  }
+  return plain;
+}
+
+export function isHttps(headers: Headers, url: string, settings: HttpSettings): boolean {
+  if (settings.trustProxy && headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https') return true;
+  return url.startsWith('https:');
+}
+
+/** The request's own origin, as the browser would send it. */
+export function ownOrigin(headers: Headers, url: string, settings: HttpSettings): string | undefined {
+  const host = (settings.trustProxy && headers.get('x-forwarded-host')?.split(',')[0]?.trim()) || headers.get('host');
+  if (!host) return undefined;
+  return `${isHttps(headers, url, settings) ? 'https' : 'http'}://${host}`;
+}
+
+/** True when `origin` is the request's own origin or explicitly allowed. */
+export function isAllowedOrigin(origin: string | undefined | null, headers: Headers, url: string, settings: HttpSettings): boolean {
+  if (!origin || origin === 'null') return false;
+  return origin === ownOrigin(headers, url, settings) || settings.allowedOrigins.includes(origin);
+}
+
+export function setSessionCookie(c: Context, token: string, maxAgeSeconds: number, settings: HttpSettings): void {
+  const secure = isHttps(c.req.raw.headers, c.req.url, settings);
+  const name = secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+  c.header('Set-Cookie', `${name}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`, { append: true });
+}
+
+export function clearSessionCookie(c: Context, settings: HttpSettings): void {
+  const secure = isHttps(c.req.raw.headers, c.req.url, settings);
+  c.header('Set-Cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`, { append: true });
+  if (secure) c.header('Set-Cookie', `${SECURE_SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure`, { append: true });
+}

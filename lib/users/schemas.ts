@@ -1,0 +1,17 @@
+/** Input schemas shared by the user functions (and by the SPA's forms). */
+import { z } from 'zod';
+import { PERMISSIONS } from '../permissions.ts';
+
+export const usernameSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit');
+
+/** ASVS V6.2: at least 8 characters, long passphrases allowed, no composition rules. */
+export const newPasswordSchema = z.string().min(8, 'at least 8 characters').max(1024);
+
+/** Passwords being checked are not judged, only bounded. */
+export const passwordSchema = z.string().min(1).max(1024);
+
+export const permissionSchema = z.enum(PERMISSIONS);

@@ -1,0 +1,61 @@
+/**
+ * Local mode's HTTP app: every function at /function/<name>, /healthz, /openapi.json, and the SPA at /
+ * with strict security headers.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { FUNCTIONS } from '../functions/index.ts';
+import type { Deps } from '../lib/deps.ts';
+import { handleError, notFound } from '../lib/http/errors.ts';
+import { openApiDocument } from '../lib/openapi.ts';
+
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  frameAncestors: ["'none'"],
+  formAction: ["'self'"],
+};
+
+const PLACEHOLDER = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Swarm dashboard</title></head>
+<body><h1>Swarm dashboard</h1><p>The API is up. Build the SPA with <code>npm run build:frontend</code>;
+the API is described at <a href="/openapi.json">/openapi.json</a>.</p></body></html>`;
+
+export function createLocalApp(deps: Deps, options: { frontendDir: string; version?: string }): Hono {
+  const app = new Hono({ strict: false });
+  app.onError(handleError);
+  app.notFound(notFound);
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+      referrerPolicy: 'no-referrer',
+      xFrameOptions: 'DENY',
+      crossOriginResourcePolicy: 'same-origin',
+    }),
+  );
+  app.use('/function/*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  const openapi = openApiDocument(FUNCTIONS, options.version ?? '1');
+  app.get('/openapi.json', (c) => c.json(openapi));
+  for (const f of FUNCTIONS) app.route(`/function/${f.name}`, f.create(deps));
+
+  const index = join(options.frontendDir, 'index.html');
+  if (existsSync(index)) {
+    app.use('/*', serveStatic({ root: options.frontendDir }));
+    // SPA fallback: client-side routes get index.html; API paths keep their JSON 404.
+    app.get('*', (c, next) => (c.req.path.startsWith('/function/') ? next() : serveStatic({ root: options.frontendDir, path: 'index.html' })(c, next)));
+  } else {
+    app.get('/', (c) => c.html(PLACEHOLDER));
+  }
+  return app;
+}
