@@ -1,0 +1,48 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { EventBus } from '../lib/events/event-bus.ts';
+import type { EventHistory } from '../lib/events/event-history.ts';
+import { createRelay, defaultSince } from './relay.ts';
+import type { RelayDeps } from './relay.ts';
+
+const bus: EventBus = { publish: async () => {}, subscribe: async () => ({ close: async () => {} }) };
+const history: EventHistory = { append: async () => {}, range: async () => ({ events: [] }), close: async () => {} };
+const deps = (): RelayDeps => ({
+  bus,
+  history,
+  authenticate: async () => ({ username: 'u', permissions: ['events.read'] }),
+  tokenFromCookie: () => undefined,
+  isAllowedOrigin: () => true,
+});
+
+const Construction = suite('createRelay');
+
+Construction('should refuse missing or malformed dependencies at construction', () => {
+  for (const name of ['bus', 'history', 'authenticate', 'tokenFromCookie', 'isAllowedOrigin'] as const) {
+    const d = deps() as unknown as Record<string, unknown>;
+    delete d[name];
+    assert.throws(() => createRelay(d as unknown as RelayDeps), new RegExp(name), name);
+  }
+  assert.throws(() => createRelay({ ...deps(), pingIntervalMs: 0 }), /pingIntervalMs/);
+  assert.throws(() => createRelay({ ...deps(), maxBufferedBytes: Number.NaN }), /maxBufferedBytes/);
+  assert.throws(() => createRelay({ ...deps(), settleMs: -1 }), /settleMs/);
+});
+
+Construction('should build with defaults and close without clients', async () => {
+  const relay = createRelay(deps());
+  assert.is(relay.size, 0);
+  await relay.close();
+});
+
+Construction.run();
+
+const Since = suite('defaultSince');
+
+Since('should be the start of the previous UTC day', () => {
+  const midnight = BigInt(Date.UTC(2026, 10, 27)) * 1_000_000n;
+  assert.is(defaultSince(midnight + 1n), midnight - 86_400_000_000_000n);
+  assert.is(defaultSince(midnight), midnight - 86_400_000_000_000n);
+  assert.is(defaultSince(midnight - 1n), midnight - 2n * 86_400_000_000_000n);
+});
+
+Since.run();
