@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AppError } from '../errors.ts';
+import { applyServiceInput, toServiceSpec } from './service-input.ts';
 import { POLICY_RULES, checkServiceSpec, enforceServiceSpec } from './spec-policy.ts';
 import type { PolicyContext } from './spec-policy.ts';
 import type { DockerServiceSpec } from './swarm.ts';
@@ -59,15 +60,6 @@ const mount = (m: Json): Json => container({ Mounts: [m] });
 const bind = (source: string, target = '/host'): Json => mount({ Type: 'bind', Source: source, Target: target });
 const volume = (options: Json, name = 'local'): Json =>
   mount({ Type: 'volume', Source: 'data', Target: '/data', VolumeOptions: { DriverConfig: { Name: name, Options: options } } });
-
-/** An update the way update-service does it: the fields sent replace those of the current spec. */
-function applyUpdate(current: Json, patch: { mounts?: Json[]; env?: string[] }): Json {
-  const next = structuredClone(current);
-  const c = next.TaskTemplate.ContainerSpec;
-  if (patch.mounts) c.Mounts = [...(c.Mounts ?? []), ...patch.mounts];
-  if (patch.env) c.Env = patch.env;
-  return next;
-}
 
 const rulesOf = (spec: unknown): string[] => checkServiceSpec(spec as DockerServiceSpec, context).map((v) => v.rule).sort();
 
@@ -171,20 +163,24 @@ for (const [title, spec, rules] of denied) {
 }
 
 Escalations('should deny an update that adds a bind to a clean service, though the create passed', () => {
-  const current = clean();
-  assert.equal(rulesOf(current), []);
-  const next = applyUpdate(current, { mounts: [{ Type: 'bind', Source: '/var/run/docker.sock', Target: '/sock' }] });
-  assert.equal(rulesOf(next), ['bind_mount', 'docker_socket']);
-  const violations = checkServiceSpec(next as DockerServiceSpec, context);
+  const created = toServiceSpec({ name: 'web', image: 'local/busybox:1', mounts: [{ type: 'volume', source: 'data', target: '/data' }] });
+  assert.equal(rulesOf(created), []);
+  const updated = applyServiceInput(created, { mounts: [{ type: 'volume', source: 'data', target: '/data' }, { type: 'bind', source: '/var/run/docker.sock', target: '/sock' }] });
+  const violations = checkServiceSpec(updated, context);
   assert.equal(
-    violations.map((v) => v.path),
-    ['TaskTemplate.ContainerSpec.Mounts[0].Type', 'TaskTemplate.ContainerSpec.Mounts[0].Source'],
+    violations.map((v) => `${v.rule} ${v.path}`),
+    ['bind_mount TaskTemplate.ContainerSpec.Mounts[1].Type', 'docker_socket TaskTemplate.ContainerSpec.Mounts[1].Source'],
   );
 });
 
+Escalations('should deny an update that attaches the host network to a clean service', () => {
+  const updated = applyServiceInput(clean() as DockerServiceSpec, { networks: ['backend', 'host'] });
+  assert.equal(rulesOf(updated), ['host_network']);
+});
+
 Escalations('should deny an update that only changes env when the current spec already breaks the policy', () => {
-  const current = container({ CapabilityAdd: ['NET_ADMIN'] });
-  assert.equal(rulesOf(applyUpdate(current, { env: ['B=2'] })), ['capability_add']);
+  const current = container({ CapabilityAdd: ['NET_ADMIN'] }) as DockerServiceSpec;
+  assert.equal(rulesOf(applyServiceInput(current, { env: { B: '2' } })), ['capability_add']);
 });
 
 Escalations('should deny a rollback to a previous spec that had a disguised bind', () => {
@@ -321,6 +317,15 @@ const allowed: Array<[title: string, spec: unknown]> = [
   ['NoNewPrivileges false (the default)', container({ Privileges: { NoNewPrivileges: false } })],
   ['json-file logging with rotation', task({ LogDriver: { Name: 'json-file', Options: { 'max-size': '10m', 'max-file': '3' } } })],
   ['zero values of denied fields', container({ CapabilityAdd: null, Sysctls: {}, Ulimits: [], Secrets: [], Configs: null, Privileged: false, Devices: [], OomScoreAdj: 0, Isolation: '' })],
+  [
+    'everything ServiceInput can say, short of a bind',
+    toServiceSpec({
+      name: 'api', image: 'local/busybox:1', mode: 'replicated', replicas: 2, command: ['sh'], args: ['-c', 'httpd -f'],
+      env: { A: '1' }, labels: { team: 'a' }, ports: [{ target: 80, published: 8080, mode: 'host' }],
+      mounts: [{ type: 'volume', source: 'data', target: '/data', readOnly: true }, { type: 'tmpfs', target: '/tmp' }],
+      constraints: ['node.role==worker'], resources: { limits: { cpus: 0.5, memoryBytes: 1 << 26 } }, networks: ['backend'],
+    }),
+  ],
   ['labels on the service and the container', { ...container({ Labels: { 'com.example.team': 'a' } }), Labels: { 'com.docker.stack.namespace': 's' } }],
 ];
 
