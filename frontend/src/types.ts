@@ -88,6 +88,14 @@ export interface ResourceSpec {
   memoryBytes?: number;
 }
 
+/** A port as ServiceInput takes it: `published` left out lets the engine choose. */
+export interface PortInput {
+  published?: number;
+  target: number;
+  protocol?: PortSummary['protocol'];
+  mode?: PortSummary['mode'];
+}
+
 export interface ServiceInput {
   name: string;
   image: string;
@@ -97,7 +105,7 @@ export interface ServiceInput {
   args?: string[];
   env?: Record<string, string>;
   labels?: Record<string, string>;
-  ports?: PortSummary[];
+  ports?: PortInput[];
   mounts?: Mount[];
   constraints?: string[];
   resources?: { limits?: ResourceSpec; reservations?: ResourceSpec };

@@ -109,7 +109,8 @@ export const filterEvents = (events: readonly Event[], f: EventFilter): Event[] 
     }
     if (node) {
       const a = e.actor?.attributes ?? {};
-      if (!(includesCi(eventNode(e), node) || includesCi(e.node, node) || includesCi(a['com.docker.swarm.node.id'], node))) return false;
+      const nodeId = e.type === 'node' ? e.actor.id : a['com.docker.swarm.node.id'];
+      if (!(includesCi(eventNode(e), node) || includesCi(e.node, node) || includesCi(nodeId, node))) return false;
     }
     if (text && !(includesCi(e.actor.id, text) || Object.values(e.actor.attributes ?? {}).some((v) => includesCi(v, text)))) return false;
     return true;

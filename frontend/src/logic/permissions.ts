@@ -14,6 +14,9 @@ export const can = (me: Me | null | undefined, permission: Permission): boolean 
 export const mayChange = (me: Me | null | undefined, permission: Permission): boolean =>
   can(me, 'users.write') && can(me, permission);
 
-/** Whether an audit event means the user's own permissions changed (so the UI should re-read whoami). */
+/**
+ * Whether an audit event targets this user (a grant, a revoke), so the UI should re-read whoami.
+ * Audit attributes (lib/events/audit.ts): `username` who acted, `target` as `<type>:<id>`, `result`.
+ */
 export const touchesUser = (attributes: Record<string, string>, username: string): boolean =>
-  attributes.target === username || attributes.username === username;
+  attributes.target === `user:${username}` || (attributes['target.type'] === 'user' && attributes['target.id'] === username);

@@ -3,7 +3,7 @@
  * the server's ServiceInput schema, conversion to a ServiceInput, and back from a Docker ServiceSpec for edit.
  * The server still decides; this only saves a round trip and points at the field.
  */
-import type { DockerServiceSpec, Mount, PortSummary, ServiceInput } from '../types.ts';
+import type { DockerServiceSpec, Mount, PortInput, PortSummary, ServiceInput } from '../types.ts';
 
 export interface PortRow {
   published: string;
@@ -67,9 +67,10 @@ export type FormErrors = Record<string, string>;
 // NOTE: swarmkit's rule for service names (a DNS label, at most 63 characters).
 export const SERVICE_NAME = /^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$/;
 const IMAGE = /^[a-z0-9](?:[a-z0-9._/:-]*[a-z0-9])?(?::\w[\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
-const ENV_KEY = /^[^=\s]+$/;
-const LABEL_KEY = /^[^=\s]+$/;
-const CONSTRAINT = /^\s*[\w.\-]+(?:\.[\w.\-]+)*\s*(==|!=)\s*\S.*$/;
+// NOTE: the same patterns as lib/swarm/service-input.ts (the server's schema).
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const LABEL_KEY = /^[A-Za-z0-9](?:[A-Za-z0-9._/:-]*[A-Za-z0-9])?$/;
+const CONSTRAINT = /^[^=!]+(?:==|!=)[^=!]+$/;
 const NETWORK = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 export const MAX_REPLICAS = 1000;
 
@@ -193,7 +194,7 @@ export const toServiceInput = (
 
   const env = parsePairs(form.env);
   const badEnv = [...env.bad, ...Object.keys(env.pairs).filter((k) => !ENV_KEY.test(k))];
-  if (badEnv.length) errors.env = `Use KEY=VALUE, one a line (bad: ${badEnv[0]}).`;
+  if (badEnv.length) errors.env = `Use KEY=VALUE, one a line; keys are letters, digits and _ (bad: ${badEnv[0]}).`;
   input.env = env.pairs;
 
   const labels = parsePairs(form.labels);
@@ -208,23 +209,21 @@ export const toServiceInput = (
     if (p.published.trim() !== '' && !port(p.published)) errors[`ports.${i}.published`] = 'Empty, or a port from 1 to 65535.';
     if (!['tcp', 'udp', 'sctp'].includes(p.protocol)) errors[`ports.${i}.protocol`] = 'tcp, udp or sctp.';
     if (!['ingress', 'host'].includes(p.mode)) errors[`ports.${i}.mode`] = 'ingress or host.';
-    const published = p.published.trim() === '' ? null : Number(p.published);
-    if (published !== null) {
-      const key = `${published}/${p.protocol}`;
+    const row: PortInput = { target: Number(p.target), protocol: p.protocol, mode: p.mode };
+    if (p.published.trim() !== '') {
+      row.published = Number(p.published);
+      const key = `${row.published}/${p.protocol}`;
       if (seenPorts.has(key)) errors[`ports.${i}.published`] = 'Published twice.';
       seenPorts.add(key);
     }
-    input.ports!.push({ published, target: Number(p.target), protocol: p.protocol, mode: p.mode });
+    input.ports!.push(row);
   });
 
   input.mounts = [];
   form.mounts.forEach((m, i) => {
     if (!['bind', 'volume', 'tmpfs'].includes(m.type)) errors[`mounts.${i}.type`] = 'bind, volume or tmpfs.';
-    if (!m.target.trim().startsWith('/')) errors[`mounts.${i}.target`] = 'An absolute path in the container.';
+    if (!m.target.trim().startsWith('/') || m.target.trim().length < 2) errors[`mounts.${i}.target`] = 'An absolute path in the container (not /).';
     if (m.type === 'bind' && !m.source.trim().startsWith('/')) errors[`mounts.${i}.source`] = 'An absolute path on the host.';
-    if (m.type === 'volume' && m.source.trim() !== '' && !NETWORK.test(m.source.trim())) {
-      errors[`mounts.${i}.source`] = 'A volume name.';
-    }
     if (m.type === 'tmpfs' && m.source.trim() !== '') errors[`mounts.${i}.source`] = 'A tmpfs mount has no source.';
     if (m.type === 'bind' && !options.privileged && !errors[`mounts.${i}.source`]) {
       errors[`mounts.${i}.type`] = 'Bind mounts need the services.privileged permission.';

@@ -72,7 +72,7 @@ export const queryServices = (services: readonly ServiceSummary[], q: ServiceQue
   });
   const key = q.sort ?? 'name';
   const sign = q.descending ? -1 : 1;
-  out.sort((a, b) => sign * (compare[key](a, b) || compare.name(a, b)));
+  out.sort((a, b) => sign * compare[key](a, b) || compare.name(a, b));
   return out;
 };
 

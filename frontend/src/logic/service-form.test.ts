@@ -1,0 +1,173 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { serviceInputSchema } from '../../../lib/swarm/service-input.ts';
+import {
+  emptyForm, formFromSpec, joinWords, parseBytes, serverFieldErrors, splitWords, toServiceInput, type ServiceForm,
+} from './service-form.ts';
+
+const form = (over: Partial<ServiceForm> = {}): ServiceForm => ({ ...emptyForm(), name: 'web', image: 'local/busybox:1', command: 'sleep 3600', ...over });
+
+const words = suite('splitWords and joinWords');
+words('should split like a shell, with quotes and escapes', () => {
+  assert.equal(splitWords(`sh -c 'echo "hi there"' a\\ b ""`), ['sh', '-c', 'echo "hi there"', 'a b', '']);
+  assert.equal(splitWords('  '), []);
+  assert.throws(() => splitWords(`echo 'oops`), /unclosed/);
+});
+words('should round-trip through joinWords', () => {
+  for (const w of [['sleep', '3600'], ['sh', '-c', "it's a test"], ['', 'x y', 'a\\b']]) assert.equal(splitWords(joinWords(w)), w);
+});
+words.run();
+
+const bytes = suite('parseBytes');
+bytes('should read sizes with binary units', () => {
+  assert.is(parseBytes('256M'), 256 * 1024 ** 2);
+  assert.is(parseBytes('1.5g'), 1.5 * 1024 ** 3);
+  assert.is(parseBytes('4096'), 4096);
+  assert.ok(Number.isNaN(parseBytes('12 parsecs')));
+});
+bytes.run();
+
+const convert = suite('toServiceInput');
+convert('should build a ServiceInput the server accepts', () => {
+  const { input, errors } = toServiceInput(
+    form({
+      replicas: '3',
+      env: 'A=1\nB=x=y',
+      labels: 'team=front',
+      ports: [{ published: '', target: '80', protocol: 'tcp', mode: 'ingress' }, { published: '8053', target: '53', protocol: 'udp', mode: 'host' }],
+      mounts: [{ type: 'volume', source: 'data', target: '/data', readOnly: true }, { type: 'tmpfs', source: '', target: '/tmp', readOnly: false }],
+      constraints: 'node.role==manager',
+      limitCpus: '0.5',
+      limitMemory: '64M',
+      networks: 'backend, frontend',
+    }),
+  );
+  assert.equal(errors, {});
+  assert.equal(input.command, ['sleep', '3600']);
+  assert.equal(input.env, { A: '1', B: 'x=y' });
+  assert.equal(input.ports, [{ target: 80, protocol: 'tcp', mode: 'ingress' }, { published: 8053, target: 53, protocol: 'udp', mode: 'host' }]);
+  assert.equal(input.resources?.limits, { cpus: 0.5, memoryBytes: 64 * 1024 ** 2 });
+  assert.equal(input.networks, ['backend', 'frontend']);
+  const server = serviceInputSchema.safeParse(input);
+  assert.ok(server.success, JSON.stringify(server.error?.issues));
+});
+convert('should name each bad field', () => {
+  const { errors } = toServiceInput(
+    form({
+      name: '-bad',
+      image: 'has space',
+      replicas: '-1',
+      env: 'not a pair',
+      ports: [{ published: '70000', target: '', protocol: 'tcp', mode: 'ingress' }],
+      mounts: [{ type: 'tmpfs', source: 'x', target: 'relative', readOnly: false }],
+      constraints: 'node.role',
+      limitMemory: 'lots',
+    }),
+  );
+  assert.equal(Object.keys(errors).sort(), [
+    'constraints', 'env', 'image', 'mounts.0.source', 'mounts.0.target', 'name', 'ports.0.published', 'ports.0.target', 'replicas', 'resources.limits.memoryBytes',
+  ]);
+});
+convert('should flag bind mounts and host networking without services.privileged only', () => {
+  const f = form({ mounts: [{ type: 'bind', source: '/etc', target: '/host-etc', readOnly: true }], networks: 'host' });
+  const plain = toServiceInput(f).errors;
+  assert.ok(plain['mounts.0.type']);
+  assert.ok(plain.networks);
+  assert.equal(toServiceInput(f, { privileged: true }).errors, {});
+});
+convert.run();
+
+// NOTE: the client's rules mirror lib/swarm/service-input.ts; this checks both agree on each case.
+const parity = suite('client and server validation agree');
+const cases: [string, Partial<ServiceForm>][] = [
+  ['a valid minimal form', {}],
+  ['a dotted name', { name: 'web.v2' }],
+  ['a 64-character name', { name: 'a'.repeat(64) }],
+  ['an underscore name', { name: 'my_web-1' }],
+  ['a name ending in a dash', { name: 'web-' }],
+  ['whitespace in the image', { image: 'local/busybox :1' }],
+  ['too many replicas', { replicas: '1001' }],
+  ['a lower-case env key with a digit', { env: 'a1=x' }],
+  ['an env key starting with a digit', { env: '1A=x' }],
+  ['an env key with a dash', { env: 'MY-VAR=x' }],
+  ['a label with dots and slashes', { labels: 'com.example/team=x' }],
+  ['a label ending in a dot', { labels: 'team.=x' }],
+  ['a constraint with spaces', { constraints: 'node.labels.zone == east' }],
+  ['a constraint without operator', { constraints: 'node.role' }],
+  ['a port 0', { ports: [{ published: '', target: '0', protocol: 'tcp', mode: 'ingress' }] }],
+  ['a mount target /', { mounts: [{ type: 'volume', source: 'v', target: '/', readOnly: false }] }],
+  ['a tmpfs mount with a source', { mounts: [{ type: 'tmpfs', source: 'x', target: '/t', readOnly: false }] }],
+  ['a negative CPU limit', { limitCpus: '-1' }],
+  ['a bad network name', { networks: '-net' }],
+];
+for (const [name, over] of cases) {
+  parity(`should agree on ${name}`, () => {
+    const client = toServiceInput(form(over), { privileged: true });
+    const clientOk = Object.keys(client.errors).length === 0;
+    const serverOk = clientOk ? serviceInputSchema.safeParse(client.input).success : null;
+    if (clientOk) assert.ok(serverOk, `client accepted but the server schema refuses: ${JSON.stringify(client.input)}`);
+    else {
+      // the client refused: what the server would get by sending the raw text must be refused too
+      const raw = { ...client.input } as Record<string, unknown>;
+      if (over.name !== undefined) raw.name = over.name;
+      if (over.image !== undefined) raw.image = over.image;
+      if (over.replicas !== undefined) raw.replicas = Number(over.replicas);
+      if (over.env !== undefined) raw.env = Object.fromEntries(over.env.split('\n').map((l) => [l.split('=')[0], l.split('=').slice(1).join('=')]));
+      if (over.labels !== undefined) raw.labels = Object.fromEntries(over.labels.split('\n').map((l) => [l.split('=')[0], l.split('=').slice(1).join('=')]));
+      if (over.constraints !== undefined) raw.constraints = [over.constraints];
+      if (over.limitCpus !== undefined) raw.resources = { limits: { cpus: Number(over.limitCpus) } };
+      if (over.networks !== undefined) raw.networks = [over.networks];
+      if (over.mounts !== undefined) raw.mounts = over.mounts.map((m) => ({ type: m.type, target: m.target, ...(m.source ? { source: m.source } : {}) }));
+      if (over.ports !== undefined) raw.ports = over.ports.map((p) => ({ target: Number(p.target) }));
+      assert.not.ok(serviceInputSchema.safeParse(raw).success, `client refused (${JSON.stringify(client.errors)}) but the server schema accepts`);
+    }
+  });
+}
+parity.run();
+
+const spec = suite('formFromSpec');
+spec('should read a Docker ServiceSpec back into the same form', () => {
+  const docker = {
+    Name: 'web',
+    Labels: { team: 'front' },
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: 'local/busybox:1@sha256:' + 'a'.repeat(64),
+        Command: ['sh', '-c', 'sleep 3600'],
+        Env: ['A=1'],
+        Mounts: [{ Type: 'volume', Source: 'data', Target: '/data', ReadOnly: true }],
+      },
+      Resources: { Limits: { NanoCPUs: 500_000_000, MemoryBytes: 64 * 1024 ** 2 } },
+      Placement: { Constraints: ['node.role==manager'] },
+      Networks: [{ Target: 'backend' }],
+    },
+    Mode: { Replicated: { Replicas: 2 } },
+    EndpointSpec: { Ports: [{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 8080, PublishMode: 'ingress' }] },
+  };
+  const f = formFromSpec(docker);
+  assert.is(f.image, 'local/busybox:1');
+  assert.is(f.command, 'sh -c \'sleep 3600\'');
+  assert.is(f.replicas, '2');
+  assert.is(f.limitCpus, '0.5');
+  assert.is(f.limitMemory, '64M');
+  const { input, errors } = toServiceInput(f);
+  assert.equal(errors, {});
+  assert.equal(input.command, ['sh', '-c', 'sleep 3600']);
+  assert.equal(input.ports, [{ published: 8080, target: 80, protocol: 'tcp', mode: 'ingress' }]);
+  assert.equal(input.mounts, [{ type: 'volume', source: 'data', target: '/data', readOnly: true }]);
+});
+spec('should read global mode', () => {
+  assert.is(formFromSpec({ Name: 'g', Mode: { Global: {} }, TaskTemplate: { ContainerSpec: { Image: 'x' } } }).mode, 'global');
+});
+spec.run();
+
+const server = suite('serverFieldErrors');
+server('should map the server validation details onto form paths', () => {
+  const { fields, general } = serverFieldErrors([
+    { field: 'ports.0.target', message: 'Too big' },
+    { field: '(body)', message: 'invalid JSON' },
+  ]);
+  assert.equal(fields, { 'ports.0.target': 'Too big', '(body)': 'invalid JSON' });
+  assert.equal(general, []);
+});
+server.run();
