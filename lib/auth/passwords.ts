@@ -22,8 +22,9 @@ export interface PasswordHasher {
 }
 
 export function createPasswordHasher(params: typeof ARGON2_PARAMS = ARGON2_PARAMS): PasswordHasher {
-  let dummy: Promise<string> | undefined;
-  const dummyHash = () => (dummy ??= hash('not-a-password-' + Math.random(), params));
+  // Made at once, so that even the first unknown user costs one hash, not two.
+  const dummy = hash('not-a-password-' + Math.random(), params);
+  const dummyHash = () => dummy;
   return {
     hash: (password) => hash(password, params),
     async verify(encoded, password) {

@@ -1,0 +1,58 @@
+/**
+ * Runs test files, each in its own process (uvu suites call process.exit on failure), and ends with
+ * the plain closing line "N passed, N failed".
+ * Usage: run-tests.ts [--unit | --int | --all] [--jobs N] [paths or folders…]
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const args = process.argv.slice(2);
+const kind = args.includes('--int') ? 'int' : args.includes('--all') ? 'all' : 'unit';
+const jobsAt = args.indexOf('--jobs');
+const jobs = jobsAt >= 0 ? Number(args[jobsAt + 1]) : 2;
+const roots = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--jobs');
+const SKIP = new Set(['node_modules', '.cache', '.git', 'dist', 'build', 'data']);
+
+function find(path: string, out: string[]): string[] {
+  const stat = statSync(path);
+  if (stat.isFile()) return (out.push(path), out);
+  for (const entry of readdirSync(path)) {
+    if (SKIP.has(entry)) continue;
+    const child = join(path, entry);
+    if (statSync(child).isDirectory()) find(child, out);
+    else if (/\.test\.tsx?$/.test(entry)) {
+      const isInt = /\.int\.test\.tsx?$/.test(entry);
+      if (kind === 'all' || (kind === 'int') === isInt) out.push(child);
+    }
+  }
+  return out;
+}
+
+const files = (roots.length ? roots : ['lib', 'functions', 'local', 'relay', 'workers', 'frontend/src']).flatMap((r) => find(r, [])).sort();
+let passed = 0;
+const failed: string[] = [];
+
+async function runFile(file: string): Promise<void> {
+  const started = Date.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', file], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const code: number = await new Promise((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const totals = /Total:\s+(\d+)\s+Passed:\s+(\d+)/.exec(output.replace(/\x1b\[[0-9;]*m/g, ''));
+  const ok = code === 0 && totals !== null && totals[1] === totals[2] && Number(totals[1]) > 0;
+  if (ok) passed++;
+  else failed.push(file);
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${relative('.', file)} (${totals ? `${totals[2]}/${totals[1]} tests, ` : ''}${seconds}s)`);
+  if (!ok) console.log(output.split('\n').map((l) => '    ' + l).join('\n'));
+}
+
+const queue = [...files];
+await Promise.all(Array.from({ length: Math.max(1, jobs) }, async () => {
+  for (let file = queue.shift(); file; file = queue.shift()) await runFile(file);
+}));
+console.log(`\n${kind} test files: ${passed} passed, ${failed.length} failed`);
+if (failed.length) console.log('failed:\n' + failed.map((f) => '  ' + f).join('\n'));
+process.exit(failed.length || files.length === 0 ? 1 : 0);
