@@ -16,7 +16,22 @@ state="$root/.cache/servers/ferretdb"
 pid_file="$state/pid"
 log="$root/.cache/logs/ferretdb.log"
 
-say() { echo "ferretdb: $*" >&2; }
+say() { echo "[ferretdb] $*" >&2; }
+
+# A process that exists and is not a zombie (an orphan may wait a moment to be reaped after kill -9).
+alive() {
+  local st
+  st=$(sed -E 's/^[0-9]+ \(.*\) ([A-Za-z]).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
+  [[ -n $st && $st != Z && $st != X ]]
+}
+
+# Serialises start/stop between concurrent callers (two test runs at once).
+with_lock() {
+  mkdir -p "$state"
+  exec 9>"$state/lock"
+  flock -w 300 9 || { say "could not take $state/lock within 300 s"; return 1; }
+  "$@"
+}
 
 print_env() { echo "MONGO_URL=mongodb://127.0.0.1:$port/"; }
 
@@ -27,7 +42,7 @@ running_pid() {
   [ -f "$pid_file" ] || return 1
   pid=$(cat "$pid_file" 2>/dev/null) || return 1
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
+  alive "$pid" || return 1
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$bin" || return 1
   echo "$pid"
 }
@@ -74,19 +89,19 @@ start() {
   rm -f "$pid_file"
   build
   mkdir -p "$state/data" "$(dirname "$log")"
-  if ping_server; then
-    say "something else already answers on 127.0.0.1:$port; stop it first"
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    say "something else already listens on 127.0.0.1:$port (not this checkout's ferretdb); stop it first"
     return 1
   fi
   local t0
   t0=$(date +%s%3N)
   echo "--- $(date -u +%FT%TZ) start" >>"$log"
   setsid nohup "$bin" --listen-addr "127.0.0.1:$port" --data-dir "$state/data" --log-level error \
-    >>"$log" 2>&1 </dev/null &
+    >>"$log" 2>&1 </dev/null 9>&- &
   pid=$!
   echo "$pid" >"$pid_file"
   for _ in $(seq 1 120); do
-    if ! kill -0 "$pid" 2>/dev/null; then
+    if ! alive "$pid"; then
       say "exited during startup; last lines of $log:"
       tail -n 20 "$log" >&2
       rm -f "$pid_file"
@@ -112,10 +127,11 @@ stop() {
     return 0
   fi
   kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-  if kill -0 "$pid" 2>/dev/null; then
+  for _ in $(seq 1 40); do alive "$pid" || break; sleep 0.25; done
+  if alive "$pid"; then
     say "still running after 10 s; sending SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
+    while alive "$pid"; do sleep 0.1; done
   fi
   rm -f "$pid_file"
   say "stopped"
@@ -132,8 +148,8 @@ status() {
 }
 
 case "${1:-}" in
-  start) start ;;
-  stop) stop ;;
+  start) with_lock start ;;
+  stop) with_lock stop ;;
   status) status ;;
   env) print_env ;;
   *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
