@@ -75,16 +75,23 @@ install() {
   mv "$LIB.tmp" "$LIB"
 }
 
+# A process that exists and is not a zombie (an orphan may wait a moment to be reaped after kill -9).
+alive() {
+  local state
+  state="$(sed -E 's/^[0-9]+ \(.*\) ([A-Za-z]).*/\1/' "/proc/$1/stat" 2>/dev/null)" || return 1
+  [[ -n $state && $state != Z && $state != X ]]
+}
+
 # The pid of our Cassandra (the one using our config file), or nothing. Handles stale pid files.
 running_pid() {
   local pid=""
   [[ -f $PIDFILE ]] && pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-  if [[ $pid =~ ^[0-9]+$ ]] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$CONF/cassandra.yaml"; then
+  if [[ $pid =~ ^[0-9]+$ ]] && alive "$pid" && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$CONF/cassandra.yaml"; then
     echo "$pid"
     return 0
   fi
   pid="$(pgrep -f -- "-Dcassandra\.config=file://$CONF/cassandra\.yaml" | head -n1 || true)"
-  if [[ -n $pid ]]; then
+  if [[ -n $pid ]] && alive "$pid"; then
     echo "$pid" >"$PIDFILE"
     echo "$pid"
     return 0
@@ -109,29 +116,29 @@ write_config() {
   cp "$HERE/logback.xml" "$CONF/logback.xml"
 }
 
+# Wait until ready. Returns 1 if the process died meanwhile; dies on timeout.
 wait_ready() {
   local pid="$1" deadline=$((SECONDS + READY_TIMEOUT))
   while ((SECONDS < deadline)); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      tail -n 40 "$LOG" >&2 || true
-      die "cassandra (pid $pid) exited during startup; see $LOG"
-    fi
+    alive "$pid" || return 1
     ready && return 0
     sleep 0.5
   done
   tail -n 40 "$LOG" >&2 || true
-  die "cassandra not ready after ${READY_TIMEOUT}s; see $LOG"
+  die "cassandra (pid $pid) not ready after ${READY_TIMEOUT}s; see $LOG"
 }
 
 start() {
   local pid jamm t0=$SECONDS
   local -a opts
   if pid="$(running_pid)"; then
-    log "already running (pid $pid), waiting until ready"
-    wait_ready "$pid"
-    log "ready"
-    print_env
-    return 0
+    if wait_ready "$pid"; then
+      log "already running (pid $pid) and ready"
+      print_env
+      return 0
+    fi
+    log "pid $pid died before it was ready; starting a new one"
+    rm -f "$PIDFILE"
   fi
   for port in "$NATIVE_PORT" "$STORAGE_PORT"; do
     port_open "$port" && die "port $HOST:$port is taken by a process that is not this checkout's Cassandra"
@@ -149,7 +156,10 @@ start() {
     -cp "$CONF:$LIB/*" org.apache.cassandra.service.CassandraDaemon >>"$LOG" 2>&1 </dev/null 9>&- &
   pid=$!
   echo "$pid" >"$PIDFILE"
-  wait_ready "$pid"
+  if ! wait_ready "$pid"; then
+    tail -n 40 "$LOG" >&2 || true
+    die "cassandra (pid $pid) exited during startup; see $LOG"
+  fi
   log "ready in $((SECONDS - t0))s (pid $pid)"
   print_env
 }
@@ -163,11 +173,11 @@ stop() {
   log "stopping pid $pid"
   kill -TERM "$pid" 2>/dev/null || true
   deadline=$((SECONDS + STOP_TIMEOUT))
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.5; done
-  if kill -0 "$pid" 2>/dev/null; then
+  while alive "$pid" && ((SECONDS < deadline)); do sleep 0.5; done
+  if alive "$pid"; then
     log "still running after ${STOP_TIMEOUT}s, sending SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+    while alive "$pid"; do sleep 0.2; done
   fi
   rm -f "$PIDFILE"
   log "stopped"
