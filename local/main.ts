@@ -42,6 +42,8 @@ async function main(): Promise<void> {
   }
 
   const workers = new AbortController();
+  // In local mode the history writer consumes the in-process bus directly.
+  const historyWriter = await composition.bus.consume('history-writer', (events) => composition.history.append(events));
   const frontendDir = fileURLToPath(new URL('../frontend/dist', import.meta.url));
   const app = createLocalApp(deps, { frontendDir });
   const relay = createRelayFor(composition);
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     workers.abort();
+    await historyWriter.close();
     await relay.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await composition.close();
