@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# npm test: brings up everything the tests need on a fresh Debian machine (Docker engine and swarm,
+# FerretDB, NATS, Kafka, Cassandra, Chromium; installed and cached under .cache/), then runs the
+# type check, the unit tests and the integration tests against the real servers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$(date +%s)
+step() { printf '\n== %s (%ss)\n' "$1" "$(( $(date +%s) - started ))"; }
+
+step "dependencies"
+[ -d node_modules/hono ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund
+
+step "docker engine and swarm"
+bash scripts/swarm-local.sh
+
+step "servers"
+set -a
+# shellcheck disable=SC1090
+. <(bash scripts/servers.sh start ferretdb nats kafka cassandra chromium)
+set +a
+env | grep -E '^(MONGO_URL|NATS_URL|KAFKA_BROKERS|CASSANDRA_CONTACT_POINTS|CHROMIUM_PATH)=' | sort
+
+step "type check"
+npx tsc --noEmit -p .
+
+step "frontend build"
+npm run -s build:frontend
+
+step "unit tests"
+node --import tsx scripts/run-tests.ts --unit --jobs 2
+
+step "integration tests"
+# One at a time: they share the engine and the servers, and the fault test kills them.
+node --import tsx scripts/run-tests.ts --int --jobs 1
+
+step "done"
