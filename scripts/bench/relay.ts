@@ -1,0 +1,191 @@
+/**
+ * `npm run bench:relay`: the relay in local mode (in-process bus, embedded history, one process).
+ *
+ * 1. Replay: 100,000 stored events into a fresh WebSocket client, from the handshake to `{"type":"live"}`.
+ *    Target ≤ 3 s (issue 3).
+ * 2. Latency: real Docker events (networks created and removed, services created, scaled and removed on the
+ *    local swarm) streamed from the engine's `GET /events` into the bus, as the producer does, then through
+ *    the relay to a WebSocket client. Latency = client receipt − the event's `timeNano` (same host clock).
+ *    Target p95 ≤ 100 ms.
+ *
+ * Options (env): BENCH_REPLAY_EVENTS (100000), BENCH_REPLAY_RUNS (3), BENCH_DOCKER_ROUNDS (60), BENCH_SKIP_DOCKER=1.
+ * Everything runs on 127.0.0.1; data goes to .cache/bench/relay and is removed afterwards.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Dockerode from 'dockerode';
+import { WebSocket } from 'ws';
+import { fromDockerEvent } from '../../lib/events/docker-event.ts';
+import type { Event } from '../../lib/events/event.ts';
+import { createMemoryEventBus } from '../../lib/events/event-bus/memory.ts';
+import { createEmbeddedEventHistory } from '../../lib/events/event-history/embedded.ts';
+import { testEvent } from '../../lib/events/test-events.ts';
+import { createRelay } from '../../relay/relay.ts';
+
+const REPLAY_EVENTS = Number(process.env['BENCH_REPLAY_EVENTS'] ?? 100_000);
+const REPLAY_RUNS = Number(process.env['BENCH_REPLAY_RUNS'] ?? 3);
+const DOCKER_ROUNDS = Number(process.env['BENCH_DOCKER_ROUNDS'] ?? 60);
+const dir = join(process.cwd(), '.cache', 'bench', 'relay');
+
+const wallNs = (): number => (performance.timeOrigin + performance.now()) * 1e6;
+const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const ms = (n: number) => Math.round(n * 10) / 10;
+
+rmSync(dir, { recursive: true, force: true });
+mkdirSync(dir, { recursive: true });
+const bus = createMemoryEventBus();
+const history = createEmbeddedEventHistory({ dataDir: dir, retentionDays: 0 });
+const consumer = await bus.consume('history', (events) => history.append(events));
+const relay = createRelay({
+  bus,
+  history,
+  authenticate: async () => ({ username: 'bench', permissions: ['events.read'] }),
+  tokenFromCookie: () => undefined,
+  isAllowedOrigin: () => true,
+});
+const server = createServer((_q, res) => res.writeHead(404).end());
+server.on('upgrade', relay.handleUpgrade);
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/events`;
+const results: Record<string, unknown> = { node: process.version, cpus: (await import('node:os')).cpus().length };
+
+// 1. Replay
+{
+  const base = BigInt(Date.now() - 2 * 3_600_000) * 1_000_000n;
+  const t0 = performance.now();
+  for (let i = 0; i < REPLAY_EVENTS; i += 5000) {
+    const chunk: Event[] = [];
+    for (let j = i; j < Math.min(i + 5000, REPLAY_EVENTS); j++) chunk.push(testEvent(base + BigInt(j) * 10_000n, j));
+    await history.append(chunk);
+  }
+  console.log(`stored ${REPLAY_EVENTS} events in ${ms(performance.now() - t0)} ms`);
+  const runs: Array<{ ms: number; firstEventMs: number; events: number; mb: number }> = [];
+  for (let run = 0; run < REPLAY_RUNS; run++) {
+    const started = performance.now();
+    const ws = new WebSocket(url, { headers: { Authorization: 'Bearer bench' } });
+    let events = 0;
+    let bytes = 0;
+    let first = 0;
+    let last = '';
+    let ordered = true;
+    await new Promise<void>((resolve, reject) => {
+      ws.on('error', reject);
+      ws.on('message', (data: Buffer) => {
+        bytes += data.length;
+        const m = JSON.parse(data.toString()) as { type: string; event?: Event };
+        if (m.type === 'event') {
+          if (events++ === 0) first = performance.now() - started;
+          const key = m.event!.timeNano.padStart(20, '0') + m.event!.id;
+          if (key < last) ordered = false;
+          last = key;
+        } else if (m.type === 'live') resolve();
+      });
+    });
+    const took = performance.now() - started;
+    ws.close();
+    if (events !== REPLAY_EVENTS || !ordered) throw new Error(`replay run ${run}: got ${events} events, ordered=${ordered}`);
+    runs.push({ ms: ms(took), firstEventMs: ms(first), events, mb: ms(bytes / 1e6) });
+    console.log(`replay run ${run + 1}: ${events} events (${ms(bytes / 1e6)} MB) to live in ${ms(took)} ms, first event after ${ms(first)} ms`);
+  }
+  const sorted = runs.map((r) => r.ms).sort((a, b) => a - b);
+  results['replay'] = { events: REPLAY_EVENTS, runs, medianMs: sorted[Math.floor(sorted.length / 2)], targetMs: 3000 };
+}
+
+// 2. Docker event → WebSocket client
+if (process.env['BENCH_SKIP_DOCKER'] !== '1') {
+  const docker = new Dockerode();
+  const info = (await docker.info()) as { Name: string; Swarm?: { LocalNodeState?: string } };
+  const client = new WebSocket(`${url}?since=${BigInt(Date.now()) * 1_000_000n}`, { headers: { Authorization: 'Bearer bench' } });
+  const latencies: number[] = [];
+  const relayOnly: number[] = [];
+  const publishedAt = new Map<string, number>();
+  let received = 0;
+  let isLive = false;
+  client.on('message', (data: Buffer) => {
+    const at = wallNs();
+    const m = JSON.parse(data.toString()) as { type: string; event?: Event };
+    if (m.type === 'live') isLive = true;
+    if (m.type !== 'event' || !isLive) return;
+    received++;
+    latencies.push((at - Number(m.event!.timeNano)) / 1e6);
+    const p = publishedAt.get(m.event!.id);
+    if (p !== undefined) relayOnly.push((at - p) / 1e6);
+  });
+  await new Promise<void>((r) => {
+    const check = () => (isLive ? r() : setTimeout(check, 10));
+    check();
+  });
+
+  // The producer's job, inline: engine stream → Event → bus.
+  const since = Math.floor(Date.now() / 1000);
+  const stream = (await docker.getEvents({ since })) as NodeJS.ReadableStream & { destroy(): void };
+  let published = 0;
+  let buffered = '';
+  stream.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      if (!line.trim()) continue;
+      // NOTE: timeNano is a JSON number above 2^53; read it as a string before JSON.parse rounds it.
+      const event = fromDockerEvent(JSON.parse(line.replace(/"timeNano":([0-9]+)/, '"timeNano":"$1"')), info.Name);
+      if (!event) continue;
+      publishedAt.set(event.id, wallNs());
+      published++;
+      void bus.publish([event]);
+    }
+  });
+
+  const tag = `bench-relay-${process.pid}`;
+  const t0 = performance.now();
+  for (let i = 0; i < DOCKER_ROUNDS; i++) {
+    const net = await docker.createNetwork({ Name: `${tag}-${i}`, Driver: 'bridge', Labels: { bench: tag } });
+    await net.remove();
+  }
+  const swarm = info.Swarm?.LocalNodeState === 'active';
+  if (swarm) {
+    for (let i = 0; i < 3; i++) {
+      const service = await docker.createService({
+        Name: `${tag}-svc-${i}`,
+        Labels: { bench: tag },
+        TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1', Command: ['sleep', '3600'] } },
+        Mode: { Replicated: { Replicas: 1 } },
+      });
+      const s = docker.getService(service.id);
+      const spec = (await s.inspect()) as { Version: { Index: number }; Spec: Record<string, unknown> };
+      await s.update({ ...spec.Spec, version: spec.Version.Index, Mode: { Replicated: { Replicas: 2 } } });
+      await new Promise((r) => setTimeout(r, 1500));
+      await s.remove();
+    }
+  }
+  // Let the stream and the relay deliver the tail.
+  await new Promise((r) => setTimeout(r, 3000));
+  stream.destroy();
+  client.close();
+  const sorted = latencies.slice().sort((a, b) => a - b);
+  const relaySorted = relayOnly.slice().sort((a, b) => a - b);
+  const summary = {
+    published,
+    received,
+    generateMs: ms(performance.now() - t0 - 3000),
+    swarmServices: swarm,
+    dockerToClientMs: { p50: ms(pct(sorted, 50)), p95: ms(pct(sorted, 95)), p99: ms(pct(sorted, 99)), max: ms(sorted[sorted.length - 1]!) },
+    busToClientMs: { p50: ms(pct(relaySorted, 50)), p95: ms(pct(relaySorted, 95)), p99: ms(pct(relaySorted, 99)) },
+    targetP95Ms: 100,
+  };
+  results['latency'] = summary;
+  console.log(`docker → client: ${received}/${published} events, p50 ${summary.dockerToClientMs.p50} ms, p95 ${summary.dockerToClientMs.p95} ms, p99 ${summary.dockerToClientMs.p99} ms (bus → client p95 ${summary.busToClientMs.p95} ms)`);
+}
+
+console.log(JSON.stringify(results, null, 2));
+await relay.close();
+server.closeAllConnections();
+await new Promise((r) => server.close(r));
+await consumer.close();
+await bus.close();
+await history.close();
+rmSync(dir, { recursive: true, force: true });
