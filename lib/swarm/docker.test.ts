@@ -211,6 +211,21 @@ Hostile('should cut oversized logs instead of failing', async () => {
   assert.ok(seen.includes('GET /services/s1/logs?stdout=true&stderr=true&timestamps=true&details=true&tail=5&since=1700000000'), seen.join());
 });
 
+Hostile('should order log lines and tasks by time although the engine trims trailing zeros', async () => {
+  routes.set('GET /services/s1', send(200, { ID: 's1', Spec: { Name: 'a' } }));
+  routes.set('GET /services/s1/logs', (_req, res) => {
+    res.writeHead(200);
+    res.end(Buffer.concat(['01.5Z c', '01Z a', '01.05Z b', '00.999999999Z z'].map((t) => frame(1, `2026-11-27T21:00:${t.split(' ')[0]} ${attrs} ${t.split(' ')[1]}\n`))));
+  });
+  assert.equal((await swarm().serviceLogs('s1', {})).map((l) => l.text), ['z', 'a', 'b', 'c']);
+  routes.set('GET /tasks', send(200, [
+    { ID: 'old', CreatedAt: '2026-11-27T21:00:01Z' },
+    { ID: 'new', CreatedAt: '2026-11-27T21:00:01.5Z' },
+    { ID: 'mid', CreatedAt: '2026-11-27T21:00:01.05Z' },
+  ]));
+  assert.equal((await swarm().listTasks()).map((t) => t.id), ['new', 'mid', 'old']);
+});
+
 Hostile('should send the spec as the body and only version and rollback as the query', async () => {
   let body = '';
   routes.set('POST /services/s1/update', (req, res) => {

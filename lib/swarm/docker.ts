@@ -169,11 +169,15 @@ function toNode(node: Json): NodeSummary {
   };
 }
 
-const byNewest = (a: Task, b: Task): number => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0);
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** RFC 3339 with the fraction padded to 9 digits, so that times from the engine sort as strings. */
-const sortableTime = (time: string): string =>
-  time.replace(/^([^.Z+]*?)(?:\.(\d+))?(Z|[+-].*)?$/, (_, base: string, fraction = '', zone = '') => `${base}.${fraction.padEnd(9, '0')}${zone}`);
+/** RFC 3339 with the fraction padded to 9 digits: the engine trims trailing zeros, which breaks string order. */
+const sortableTime = (time: string): string => {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(.*)$/.exec(time);
+  return m ? `${m[1]}.${(m[2] ?? '').padEnd(9, '0')}${m[3]}` : time;
+};
+
+const byNewest = (a: Task, b: Task): number => compareText(sortableTime(b.createdAt), sortableTime(a.createdAt));
 
 function decodeAttribute(value: string): string {
   try {
@@ -330,7 +334,7 @@ export function createDockerSwarm(options: DockerSwarmOptions = {}): Swarm {
           const desired = count(status.DesiredTasks) ?? count(record(record(record(s.Spec).Mode).Replicated).Replicas) ?? 0;
           return toSummary(s, { desired, running: count(status.RunningTasks) ?? 0 });
         })
-        .sort((a, b) => a.name.localeCompare(b.name));
+        .sort((a, b) => compareText(a.name, b.name));
     },
 
     async inspectService(idOrName) {
@@ -403,7 +407,7 @@ export function createDockerSwarm(options: DockerSwarmOptions = {}): Swarm {
 
     async listNodes() {
       const nodes = await json({ method: 'GET', path: '/nodes' });
-      return list(nodes).filter(isRecord).map(toNode).sort((a, b) => a.hostname.localeCompare(b.hostname));
+      return list(nodes).filter(isRecord).map(toNode).sort((a, b) => compareText(a.hostname, b.hostname));
     },
 
     async updateNode(id, version, update: NodeUpdate) {

@@ -81,13 +81,20 @@ export interface Swarm {
   inspectService(idOrName: string): Promise<ServiceDetail>;
   /** Spec is already checked by the security policy. */
   createService(spec: DockerServiceSpec): Promise<{ id: string; name: string }>;
+  /**
+   * Replaces the spec of the service at `version` (its Version.Index as last read); a stale version throws
+   * `version_conflict`. With `rollback` the engine restores PreviousSpec and ignores `spec` (`no_previous_spec`
+   * when there is none). Answers the version read right after; the engine bumps it again as the update progresses.
+   */
   updateService(id: string, version: number, spec: DockerServiceSpec, options?: { rollback?: boolean }): Promise<{ id: string; version: number }>;
   removeService(id: string): Promise<void>;
+  /** `since` in Unix seconds (fractions allowed), `tail` lines per task (default 1000); oldest first. */
   serviceLogs(id: string, options: { since?: number; tail?: number }): Promise<LogLine[]>;
   listTasks(filter?: { serviceId?: string; nodeId?: string }): Promise<Task[]>;
   listNodes(): Promise<NodeSummary[]>;
+  /** Changes only the fields given (labels are replaced as a whole); a stale version throws `version_conflict`. */
   updateNode(id: string, version: number, update: NodeUpdate): Promise<{ id: string; version: number }>;
-  /** Names and ids of networks that must never be attached without `services.privileged` (host, none). */
+  /** Names and full ids of networks that must never be attached without `services.privileged` (host, none). */
   hostNetworks(): Promise<string[]>;
   ping(): Promise<void>;
 }
