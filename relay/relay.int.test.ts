@@ -272,6 +272,26 @@ Auth('should close with 4503 when the store cannot check the token', async () =>
   }
 });
 
+Auth('should end the stream with 4503 when a permission re-check hangs for a whole ping interval', async () => {
+  let calls = 0;
+  const h = await start({
+    pingIntervalMs: 300,
+    authenticate: (token) => {
+      calls++;
+      if (calls === 1 && token === 'tok-reader') return Promise.resolve({ username: 'reader', permissions: ['events.read'] });
+      return new Promise(() => {});
+    },
+  });
+  try {
+    const c = connect(h.url, { auth: 'tok-reader' });
+    await waitFor('live', isLive(c));
+    assert.equal(await c.closed, { code: CLOSE_CODES.store_unavailable, reason: 'store_unavailable' });
+    assert.is(calls, 2);
+  } finally {
+    await h.stop();
+  }
+});
+
 Auth.run();
 
 const Replay = suite('relay: replay and live');

@@ -373,6 +373,11 @@ export function createRelay(deps: RelayDeps): Relay {
         drop(c, c.alive ? 'client stopped reading' : 'missed pong');
         continue;
       }
+      if (c.rechecking) {
+        // The previous re-check has not answered for a whole interval: fail closed rather than stream unchecked.
+        fail(c, 'store_unavailable', 'Cannot re-check permissions now; retry later');
+        continue;
+      }
       c.alive = false;
       c.ws.ping();
       void recheck(c);
