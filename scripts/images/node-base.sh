@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Builds the local base images the OpenFaaS functions run on, without any container registry:
+#   local/node:20             Debian trixie minbase + nodejs (20.x) + ca-certificates, via debootstrap + docker import
+#   local/openfaas-node:20    local/node:20 + /usr/bin/fwatchdog + non-root user `app` (Dockerfile.openfaas-node)
+# Idempotent: an image that already exists is kept (FORCE=1 rebuilds both).
+# Needs: scripts/openfaas/install.sh to have put the watchdog in .cache/bin/fwatchdog.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+here="$root/scripts/images"
+cache="$root/.cache"
+mkdir -p "$cache/logs" "$cache/images"
+log="$cache/logs/images.log"
+
+have_image() { docker image inspect "$1" >/dev/null 2>&1; }
+ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+
+# The Debian mirror apt already uses on this machine (deb822 `URIs:` or one-line `deb URL suite`).
+debian_mirror() {
+  local url=''
+  if compgen -G '/etc/apt/sources.list.d/*.sources' >/dev/null; then
+    url=$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }' /etc/apt/sources.list.d/*.sources)
+  fi
+  if [ -z "$url" ]; then
+    url=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
+      | awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^(https?|file):/ && $i !~ /security/) { print $i; exit } }')
+  fi
+  [ -n "$url" ] || { echo "node-base: no Debian mirror found in /etc/apt/sources.list{,.d}" >&2; exit 1; }
+  echo "$url"
+}
+
+[ "${FORCE:-0}" = 1 ] && docker image rm -f local/openfaas-node:20 local/node:20 >/dev/null 2>&1 || true
+
+if ! have_image local/node:20; then
+  command -v debootstrap >/dev/null || {
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+  }
+  mirror=$(debian_mirror)
+  rootfs="$cache/images/node20-rootfs"
+  rm -rf "$rootfs"
+  echo "node-base: debootstrap trixie from $mirror (log: $log)" >&2
+  t0=$(date +%s%N)
+  debootstrap --variant=minbase --include=nodejs,ca-certificates trixie "$rootfs" "$mirror" >>"$log" 2>&1
+  # NOTE: trim what a runtime image never needs (apt caches, docs, man pages, locales).
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* \
+    "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* "$rootfs"/usr/share/locale/*
+  echo "node-base: debootstrap took $(ms_since "$t0") ms" >&2
+  t0=$(date +%s%N)
+  tar -C "$rootfs" -c . | docker import \
+    -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    -c 'CMD ["node"]' - local/node:20 >/dev/null
+  echo "node-base: docker import took $(ms_since "$t0") ms" >&2
+  rm -rf "$rootfs"
+fi
+echo "node-base: local/node:20 has node $(docker run --rm --network none local/node:20 node --version)" >&2
+
+if ! have_image local/openfaas-node:20; then
+  wd="$cache/bin/fwatchdog"
+  [ -x "$wd" ] || { echo "node-base: $wd missing: run scripts/openfaas/install.sh first" >&2; exit 1; }
+  ctx=$(mktemp -d)
+  cp "$wd" "$ctx/fwatchdog"
+  cp "$here/Dockerfile.openfaas-node" "$ctx/Dockerfile"
+  t0=$(date +%s%N)
+  DOCKER_BUILDKIT=0 docker build -q -t local/openfaas-node:20 "$ctx" >>"$log" 2>&1
+  echo "node-base: local/openfaas-node:20 built in $(ms_since "$t0") ms" >&2
+  rm -rf "$ctx"
+fi
+docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '^local/(node|openfaas-node):20 ' >&2

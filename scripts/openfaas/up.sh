@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Brings up OpenFaaS on the local swarm, idempotently: the gateway and our swarm-provider as swarm services
+# on an attachable overlay network labelled openfaas=true (the network functions are deployed to), basic
+# auth from swarm secrets (checked by the provider at /validate, the gateway's auth_proxy_url), the gateway
+# published in host mode on $OPENFAAS_PORT (default 31112).
+# Prints `export OPENFAAS_URL=...` on stdout; the admin password is in .cache/openfaas/basic-auth-password
+# and faas-cli is logged in (~/.openfaas/config.yml).
+# Steps: scripts/swarm-local.sh, scripts/openfaas/install.sh, scripts/images/*.sh (all idempotent).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+state="$root/.cache/openfaas"
+mkdir -p "$state"
+PORT=${OPENFAAS_PORT:-31112}
+NETWORK=${OPENFAAS_NETWORK:-openfaas-functions}
+GATEWAY_TAG=${GATEWAY_TAG:-0.25-c07bebbbc9c2}
+PROVIDER_TAG=${PROVIDER_TAG:-0.1.0}
+DOCKER_API_VERSION_FOR_PROVIDER=${PROVIDER_DOCKER_API_VERSION:-1.41}
+say() { echo "openfaas-up: $*" >&2; }
+
+bash "$root/scripts/swarm-local.sh"
+bash "$here/install.sh"
+bash "$root/scripts/images/node-base.sh"
+GATEWAY_TAG=$GATEWAY_TAG PROVIDER_TAG=$PROVIDER_TAG bash "$root/scripts/images/openfaas-images.sh"
+
+if ! docker network inspect "$NETWORK" >/dev/null 2>&1; then
+  say "creating overlay network $NETWORK (attachable, label openfaas=true)"
+  docker network create --driver overlay --attachable --label openfaas=true "$NETWORK" >/dev/null
+fi
+
+# Basic auth: the password lives only in the swarm secret and in $state (0600). If the file was lost, the
+# secrets (and the services using them) are made again.
+pw_file="$state/basic-auth-password"
+if [ ! -s "$pw_file" ] && docker secret inspect basic-auth-password >/dev/null 2>&1; then
+  say "password file missing: recreating the basic-auth secrets"
+  docker service rm openfaas-gateway openfaas-provider >/dev/null 2>&1 || true
+  sleep 2
+  docker secret rm basic-auth-user basic-auth-password >/dev/null
+fi
+if [ ! -s "$pw_file" ]; then
+  (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$pw_file")
+fi
+if ! docker secret inspect basic-auth-user >/dev/null 2>&1; then
+  printf admin | docker secret create --label openfaas=true basic-auth-user - >/dev/null
+fi
+if ! docker secret inspect basic-auth-password >/dev/null 2>&1; then
+  docker secret create --label openfaas=true basic-auth-password "$pw_file" >/dev/null
+fi
+
+# NOTE: services are created by image ID: the swarm executor skips the registry pull only for an image ID
+# (or a digest present locally); a name like local/x:1 would make every task start try docker.io first.
+ensure_service() { # name, image, args...
+  local name=$1 image=$2; shift 2
+  local id; id=$(docker image inspect -f '{{.Id}}' "$image")
+  local hash; hash=$(printf '%s\n' "$id" "$@" | sha256sum | cut -c1-16)
+  if [ "$(docker service inspect -f '{{index .Spec.Labels "openfaas.spec-hash"}}' "$name" 2>/dev/null)" = "$hash" ]; then
+    return 0
+  fi
+  docker service rm "$name" >/dev/null 2>&1 && sleep 2 || true
+  say "creating service $name from $image ($id)"
+  docker service create --detach --quiet --no-resolve-image --name "$name" \
+    --label openfaas=true --label "com.openfaas.image=$image" --label "openfaas.spec-hash=$hash" "$@" "$id" >/dev/null
+}
+
+ensure_service openfaas-provider "local/openfaas-provider:$PROVIDER_TAG" \
+  --network "$NETWORK" --endpoint-mode dnsrr --constraint node.role==manager \
+  --mount type=bind,source=/var/run/docker.sock,target=/var/run/docker.sock \
+  --secret basic-auth-user --secret basic-auth-password \
+  --env DOCKER_API_VERSION="$DOCKER_API_VERSION_FOR_PROVIDER" --env network="$NETWORK" \
+  --env basic_auth=true --env secret_mount_path=/run/secrets/ \
+  --env read_timeout=65s --env write_timeout=65s
+
+ensure_service openfaas-gateway "local/openfaas-gateway:$GATEWAY_TAG" \
+  --network "$NETWORK" --endpoint-mode dnsrr \
+  --publish mode=host,target=8080,published="$PORT",protocol=tcp \
+  --secret basic-auth-user --secret basic-auth-password \
+  --env functions_provider_url=http://openfaas-provider:8080/ --env direct_functions=false \
+  --env auth_proxy_url=http://openfaas-provider:8080/validate --env auth_proxy_pass_body=false \
+  --env faas_prometheus_host=openfaas-provider --env faas_prometheus_port=8080 \
+  --env basic_auth=true --env secret_mount_path=/run/secrets/ --env scale_from_zero=true \
+  --env read_timeout=65s --env write_timeout=65s --env upstream_timeout=60s
+
+url="http://127.0.0.1:$PORT"
+t0=$(date +%s)
+until curl -fsS -u "admin:$(cat "$pw_file")" "$url/system/info" >/dev/null 2>&1; do
+  if (( $(date +%s) - t0 > 90 )); then
+    say "gateway did not answer on $url within 90 s"
+    docker service ps --no-trunc openfaas-gateway openfaas-provider >&2 || true
+    docker service logs --tail 20 openfaas-gateway >&2 || true
+    docker service logs --tail 20 openfaas-provider >&2 || true
+    exit 1
+  fi
+  sleep 1
+done
+"$root/.cache/bin/faas-cli" login --gateway "$url" --username admin --password-stdin <"$pw_file" >/dev/null
+say "gateway $url up ($(curl -fsS -u "admin:$(cat "$pw_file")" "$url/system/info"))"
+echo "export OPENFAAS_URL=$url"
