@@ -13,6 +13,7 @@ import { createMemoryEventBus } from './events/event-bus/memory.ts';
 import type { EventHistory } from './events/event-history.ts';
 import { createEmbeddedEventHistory } from './events/event-history/embedded.ts';
 import { createDockerSwarm } from './swarm/docker.ts';
+import { withSharedReads } from './swarm/shared-reads.ts';
 import { createEmbeddedUserStore } from './users/user-store/embedded.ts';
 
 export interface Composition {
@@ -24,7 +25,7 @@ export interface Composition {
 
 export async function createDeps(config: Config): Promise<Composition> {
   const users = createEmbeddedUserStore({ dataDir: config.dataDir });
-  const swarm = createDockerSwarm(config.dockerHost ? { host: config.dockerHost } : {});
+  const swarm = withSharedReads(createDockerSwarm(config.dockerHost ? { host: config.dockerHost } : {}));
   const bus = createMemoryEventBus();
   const history = createEmbeddedEventHistory({ dataDir: config.dataDir });
   const tokens = createTokenService({ secret: config.jwtSecret, ttlSeconds: config.tokenTtlSeconds });
