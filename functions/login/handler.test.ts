@@ -33,7 +33,7 @@ test('should give one answer for an unknown user and a wrong password', async ({
   assert.is(wrong.status, 401);
   assert.is(unknown.status, 401);
   assert.equal(await wrong.json(), await unknown.json());
-  assert.equal((await login(deps).request('/', post({ username: 'x', password: 'y' })).then((r) => r.json())).error.code, 'invalid_credentials');
+  assert.equal((await (await login(deps).request('/', post({ username: 'x', password: 'y' }))).json()).error.code, 'invalid_credentials');
   assert.is(wrong.headers.get('set-cookie'), null);
 });
 

@@ -11,7 +11,7 @@ test.before.each(async (ctx) => {
 });
 test.after.each(({ deps }) => deps.cleanup());
 
-const ask = (deps: TestDeps, headers: Record<string, string>, init: RequestInit = {}) => whoami(deps).request('/', { headers, ...init });
+const ask = (deps: TestDeps, headers: Record<string, string | undefined>, init: RequestInit = {}) => whoami(deps).request('/', { headers: headers as Record<string, string>, ...init });
 
 test('should answer the user with a Bearer token, by GET and by POST', async ({ deps }) => {
   const { authorization } = await deps.addUser('bob', ['nodes.read']);
