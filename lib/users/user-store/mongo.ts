@@ -1,0 +1,179 @@
+/**
+ * The MongoDB UserStore, for the cluster: one document per user in the `users` collection, the
+ * username as `_id`. Tested against FerretDB 1.24 (servers.md §7), so it uses no transactions and
+ * never relies on the code of a unique violation on update: every change is one single-document
+ * operation (`$addToSet`, `$pull`, `$inc`), and the only unique key is `_id`, which no update touches.
+ */
+import { MongoClient, MongoError, MongoServerError, type Collection } from 'mongodb';
+import { AppError } from '../../errors.ts';
+import { isPermission, type Permission } from '../../permissions.ts';
+import type { User, UserStore } from '../user-store.ts';
+
+interface UserDocument {
+  _id: string;
+  passwordHash: string;
+  permissions: string[];
+  tokenVersion: number;
+  createdAt: string;
+}
+
+export interface MongoUserStoreOptions {
+  /** A `mongodb://` URL (MONGO_URL). */
+  url: string;
+  /** Defaults to the database named in the URL, else `swarm_dashboard`. */
+  database?: string;
+  /** Defaults to `users`. */
+  collection?: string;
+  /** How long an operation waits for a reachable server before failing with store_unavailable (2000 ms). */
+  serverSelectionTimeoutMs?: number;
+}
+
+const DUPLICATE_KEY = 11000;
+
+/**
+ * Runs the tasks given for one key one after another, tasks for different keys concurrently.
+ * NOTE: FerretDB 1.24 applies an update as a read, then an `UPDATE … WHERE _id = ?` of the whole document
+ * outside any transaction (internal/handler/msg_findandmodify.go → backends/sqlite/collection.go UpdateAll),
+ * so two concurrent `$addToSet`/`$inc` on one document lose one of them (measured: 20 concurrent `$inc` → +5).
+ * MongoDB applies them atomically. Serialising per user keeps this process correct on both; across
+ * processes only MongoDB gives atomicity (see docs/users.md).
+ */
+function keyedQueue() {
+  const tails = new Map<string, Promise<unknown>>();
+  return <T>(key: string, task: () => Promise<T>): Promise<T> => {
+    const previous = tails.get(key) ?? Promise.resolve();
+    const result = previous.then(task, task);
+    const tail = result.catch(() => {});
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return result;
+  };
+}
+
+const toUser = (doc: UserDocument): User => ({
+  username: doc._id,
+  passwordHash: doc.passwordHash,
+  permissions: doc.permissions.filter(isPermission).sort(),
+  tokenVersion: doc.tokenVersion,
+  createdAt: doc.createdAt,
+});
+
+/** Any driver error (server selection, network, closed client, server-side failure) becomes 503 store_unavailable. */
+function unavailable(e: unknown): never {
+  if (e instanceof MongoError) {
+    throw new AppError('store_unavailable', 'The user store does not answer', { cause: e });
+  }
+  throw e;
+}
+
+/**
+ * Connects (lazily, through the driver's pool) and ensures the index on `permissions`. Throws
+ * AppError('store_unavailable') when no server answers within `serverSelectionTimeoutMs`.
+ */
+export async function createMongoUserStore(options: MongoUserStoreOptions): Promise<UserStore> {
+  const timeout = options.serverSelectionTimeoutMs ?? 2000;
+  const client = new MongoClient(options.url, {
+    serverSelectionTimeoutMS: timeout,
+    connectTimeoutMS: timeout,
+    // NOTE: a bound on a hung server; every query here is a point lookup or a small scan.
+    socketTimeoutMS: 10_000,
+    appName: 'swarm-dashboard',
+  });
+  const users: Collection<UserDocument> = client
+    .db(options.database ?? (new URL(options.url).pathname.slice(1) || 'swarm_dashboard'))
+    .collection<UserDocument>(options.collection ?? 'users');
+
+  try {
+    // `_id` is unique already; holders() queries the permissions array (a multikey index).
+    await users.createIndex({ permissions: 1 }, { name: 'permissions' });
+  } catch (e) {
+    await client.close().catch(() => {});
+    unavailable(e);
+  }
+
+  const serial = keyedQueue();
+
+  const changePermissions = (username: string, update: object): Promise<User | null> =>
+    serial(username, async () => {
+      try {
+        const doc = await users.findOneAndUpdate({ _id: username }, update, { returnDocument: 'after' });
+        return doc ? toUser(doc) : null;
+      } catch (e) {
+        return unavailable(e);
+      }
+    });
+
+  const bumpVersion = (username: string, set: Partial<UserDocument>): Promise<number | null> =>
+    serial(username, async () => {
+      try {
+        const doc = await users.findOneAndUpdate(
+          { _id: username },
+          { ...(Object.keys(set).length ? { $set: set } : {}), $inc: { tokenVersion: 1 } },
+          // NOTE: no projection: FerretDB 1.24 rejects `fields` on findAndModify (error 238, not implemented).
+          { returnDocument: 'after' },
+        );
+        return doc ? doc.tokenVersion : null;
+      } catch (e) {
+        return unavailable(e);
+      }
+    });
+
+  return {
+    async create(user) {
+      try {
+        await users.insertOne({
+          _id: user.username,
+          passwordHash: user.passwordHash,
+          permissions: [...new Set(user.permissions)].sort(),
+          tokenVersion: user.tokenVersion,
+          createdAt: user.createdAt,
+        });
+      } catch (e) {
+        if (e instanceof MongoServerError && e.code === DUPLICATE_KEY) {
+          throw new AppError('user_exists', `User ${user.username} already exists`);
+        }
+        unavailable(e);
+      }
+    },
+    async get(username) {
+      try {
+        const doc = await users.findOne({ _id: username });
+        return doc ? toUser(doc) : null;
+      } catch (e) {
+        return unavailable(e);
+      }
+    },
+    async list() {
+      try {
+        return (await users.find().sort({ _id: 1 }).toArray()).map(toUser);
+      } catch (e) {
+        return unavailable(e);
+      }
+    },
+    async delete(username) {
+      try {
+        return (await users.deleteOne({ _id: username })).deletedCount > 0;
+      } catch (e) {
+        return unavailable(e);
+      }
+    },
+    addPermission: (username, permission: Permission) => changePermissions(username, { $addToSet: { permissions: permission } }),
+    removePermission: (username, permission: Permission) => changePermissions(username, { $pull: { permissions: permission } }),
+    setPassword: (username, passwordHash) => bumpVersion(username, { passwordHash }),
+    endSessions: (username) => bumpVersion(username, {}),
+    async holders(permission) {
+      try {
+        const docs = await users.find({ permissions: permission }, { projection: { _id: 1 } }).sort({ _id: 1 }).toArray();
+        return docs.map((d) => d._id);
+      } catch (e) {
+        return unavailable(e);
+      }
+    },
+    async close() {
+      // NOTE: FerretDB rejects the driver's endSessions on close; the driver ignores that.
+      await client.close();
+    },
+  };
+}
