@@ -18,17 +18,17 @@ if ((${#services[@]})); then
   docker service rm "${services[@]}" >/dev/null
 fi
 if ((all)); then
-  # Tasks must be gone before their network and secrets can be removed.
-  for _ in $(seq 1 30); do
-    [ -z "$(docker ps -q --filter label=com.docker.swarm.service.name=openfaas-gateway \
-      --filter label=com.docker.swarm.service.name=openfaas-provider)" ] && break
+  # The tasks must be gone before their network and secrets can be removed; removal is asynchronous.
+  for _ in $(seq 1 60); do
+    [ -z "$(docker ps -aq --filter label=com.docker.swarm.service.name=openfaas-gateway)$(docker ps -aq \
+      --filter label=com.docker.swarm.service.name=openfaas-provider)$(docker ps -aq --filter label=com.openfaas.function)" ] && break
     sleep 1
   done
   docker secret rm basic-auth-user basic-auth-password >/dev/null 2>&1 || true
   rm -f "$root/.cache/openfaas/basic-auth-password"
-  for _ in $(seq 1 15); do
+  for _ in $(seq 1 30); do
     docker network inspect "$NETWORK" >/dev/null 2>&1 || break
-    docker network rm "$NETWORK" >/dev/null 2>&1 && break
+    docker network rm "$NETWORK" >/dev/null 2>&1 || true
     sleep 1
   done
 fi
