@@ -17,7 +17,11 @@ import { applyServiceInput, withForceUpdate } from './service-input.ts';
 import type { Swarm } from './swarm.ts';
 
 const prefix = uniquePrefix('it-swarm-');
-let swarm: Swarm;
+// NOTE: at top level, not in `before`: uvu 0.5 swallows an error thrown by a `before` hook (its runner returns
+// from `finally`), and the suite would then "pass" with 0 of N tests run.
+const swarm: Swarm = await connectTestSwarm();
+// Leftovers of runs that were killed before their clean-up.
+await removeServicesByPrefix(swarm, 'it-swarm-', { olderThanMs: 10 * 60_000 });
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -30,14 +34,8 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 
 const Docker = suite('DockerSwarm (real engine)');
 
-Docker.before(async () => {
-  swarm = await connectTestSwarm();
-  // Leftovers of runs that were killed before their clean-up.
-  await removeServicesByPrefix(swarm, 'it-swarm-', { olderThanMs: 10 * 60_000 });
-});
-
 Docker.after(async () => {
-  if (swarm) await removeServicesByPrefix(swarm, prefix);
+  await removeServicesByPrefix(swarm, prefix);
 });
 
 Docker('should create a service and list it with converged status counts in one call', async () => {
