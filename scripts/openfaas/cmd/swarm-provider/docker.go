@@ -152,14 +152,14 @@ type endpointSpec struct {
 }
 
 type taskSpec struct {
-	ContainerSpec containerSpec     `json:"ContainerSpec"`
-	Resources     *resources        `json:"Resources,omitempty"`
-	RestartPolicy *restartPolicy    `json:"RestartPolicy,omitempty"`
-	Placement     *placement        `json:"Placement,omitempty"`
-	Networks      []networkAttach   `json:"Networks,omitempty"`
-	ForceUpdate   uint64            `json:"ForceUpdate,omitempty"`
-	LogDriver     json.RawMessage   `json:"LogDriver,omitempty"`
-	Runtime       string            `json:"Runtime,omitempty"`
+	ContainerSpec containerSpec   `json:"ContainerSpec"`
+	Resources     *resources      `json:"Resources,omitempty"`
+	RestartPolicy *restartPolicy  `json:"RestartPolicy,omitempty"`
+	Placement     *placement      `json:"Placement,omitempty"`
+	Networks      []networkAttach `json:"Networks,omitempty"`
+	ForceUpdate   uint64          `json:"ForceUpdate,omitempty"`
+	LogDriver     json.RawMessage `json:"LogDriver,omitempty"`
+	Runtime       string          `json:"Runtime,omitempty"`
 }
 
 type containerSpec struct {
