@@ -383,6 +383,9 @@ func (p *provider) buildSpec(ctx context.Context, req types.FunctionDeployment, 
 			Networks:      []networkAttach{{Target: networkID}},
 		},
 		EndpointSpec: &endpointSpec{Mode: p.endpointMode},
+		// NOTE: start-first so that a one-replica function keeps answering while a new image rolls out;
+		// updateFunction keeps whatever update config the service already has.
+		UpdateConfig: json.RawMessage(`{"Parallelism":1,"Order":"start-first","FailureAction":"pause"}`),
 	}
 	if limits != nil || reservations != nil {
 		spec.TaskTemplate.Resources = &resources{Limits: limits, Reservations: reservations}
