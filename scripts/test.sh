@@ -26,11 +26,13 @@ npx tsc --noEmit -p .
 step "frontend build"
 npm run -s build:frontend
 
+status=0
 step "unit tests"
-node --import tsx scripts/run-tests.ts --unit --jobs 2
+node --import tsx scripts/run-tests.ts --unit --jobs 2 || status=1
 
 step "integration tests"
 # One at a time: they share the engine and the servers, and the fault test kills them.
-node --import tsx scripts/run-tests.ts --int --jobs 1
+node --import tsx scripts/run-tests.ts --int --jobs 1 || status=1
 
 step "done"
+exit $status
