@@ -1,0 +1,47 @@
+/**
+ * Where the producer resumes: the highest timeNano it has published, kept in a small file under DATA_DIR
+ * (`producer-cursor-<node>`), written atomically after each publish resolved. A crash between a publish and the
+ * write only re-reads events the history already holds (deduped by id); it never skips one.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface ProducerCursor {
+  load(): Promise<bigint | null>;
+  save(timeNano: bigint): Promise<void>;
+}
+
+/** A cursor file in `dataDir`, one per node so several producers may share a directory. */
+export const fileCursor = (dataDir: string, node: string): ProducerCursor => {
+  const safe = node.replace(/[^A-Za-z0-9_.-]/g, '_') || 'node';
+  const path = join(dataDir, `producer-cursor-${safe}`);
+  return {
+    async load() {
+      try {
+        const text = readFileSync(path, 'utf8').trim();
+        return /^[0-9]{1,19}$/.test(text) ? BigInt(text) : null;
+      } catch {
+        return null;
+      }
+    },
+    async save(timeNano) {
+      mkdirSync(dataDir, { recursive: true });
+      writeFileSync(`${path}.tmp`, `${timeNano}\n`);
+      renameSync(`${path}.tmp`, path);
+    },
+  };
+};
+
+/** An in-memory cursor, for tests. */
+export const memoryCursor = (start: bigint | null = null): ProducerCursor & { value: bigint | null } => {
+  const c = {
+    value: start,
+    async load() {
+      return c.value;
+    },
+    async save(t: bigint) {
+      c.value = t;
+    },
+  };
+  return c;
+};

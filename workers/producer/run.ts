@@ -1,0 +1,179 @@
+/**
+ * The producer loop: the engine's `GET /events` stream → the EventBus, until `signal` aborts.
+ * - Reading never waits for the bus: each line is parsed into a queue at once, because the engine skips a
+ *   listener that does not take an event within 100 ms. A separate loop publishes the queue in batches.
+ * - After a disconnect it reconnects with exponential backoff and jitter, asking for events `since` the newest
+ *   one it has read (or, after a restart, published) minus `marginNs`: the engine's buffer is in arrival order
+ *   and `since` is inclusive, so the overlap is re-published and dropped downstream by id.
+ * - Events are tagged with this node's id.
+ */
+import type { EventBus } from '../../lib/events/event-bus.ts';
+import type { Event } from '../../lib/events/event.ts';
+import { fromDockerEvent } from '../../lib/events/docker-event.ts';
+import type { ProducerCursor } from './cursor.ts';
+
+/** The part of dockerode the producer uses. */
+export interface EngineEvents {
+  getEvents(options?: { since?: number }): Promise<NodeJS.ReadableStream>;
+  info(): Promise<{ Name?: string; Swarm?: { NodeID?: string } }>;
+}
+
+export interface ProducerOptions {
+  docker: EngineEvents;
+  bus: EventBus;
+  /** Where to resume after a restart; e.g. fileCursor(DATA_DIR, node). Built from the node id when a function. */
+  cursor: ProducerCursor | ((node: string) => ProducerCursor);
+  signal: AbortSignal;
+  /** This node's id; asked of the engine (Swarm.NodeID) when absent. */
+  node?: string;
+  /** Overlap when resuming. Default 2 s. */
+  marginNs?: bigint;
+  backoff?: { initialMs?: number; maxMs?: number };
+  maxBatch?: number;
+  onError?: (error: unknown) => void;
+  log?: (message: string) => void;
+  /** Called after each batch the bus accepted (for tests and metrics). */
+  onPublished?: (events: Event[]) => void;
+}
+
+const abortable = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/** Runs until `signal` aborts; then publishes what it already read and resolves. */
+export const runProducer = async (options: ProducerOptions): Promise<void> => {
+  const { docker, bus, signal } = options;
+  const margin = options.marginNs ?? 2_000_000_000n;
+  const initialMs = options.backoff?.initialMs ?? 200;
+  const maxMs = options.backoff?.maxMs ?? 10_000;
+  const maxBatch = options.maxBatch ?? 1000;
+  const onError = options.onError ?? ((e) => console.error('producer:', e));
+  const log = options.log ?? (() => {});
+
+  const queue: Event[] = [];
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  let newestRead: bigint | null = null;
+  let reading = true;
+
+  let node = options.node;
+  while (!node && !signal.aborted) {
+    try {
+      const info = await docker.info();
+      node = info.Swarm?.NodeID || info.Name || 'unknown';
+    } catch (e) {
+      onError(e);
+      await abortable(initialMs, signal);
+    }
+  }
+  if (!node) return;
+  const nodeId = node;
+  const cursor = typeof options.cursor === 'function' ? options.cursor(nodeId) : options.cursor;
+
+  const publisher = (async () => {
+    let delay = initialMs;
+    let published = await cursor.load();
+    while (reading || queue.length > 0) {
+      if (queue.length === 0) {
+        await new Promise<void>((r) => (wake = r));
+        continue;
+      }
+      const batch = queue.slice(0, maxBatch);
+      try {
+        await bus.publish(batch);
+      } catch (e) {
+        onError(e);
+        // NOTE: keep the batch and retry; only a stop after abort gives up on the bus (the cursor then re-reads).
+        if (!reading && signal.aborted && delay >= maxMs) return;
+        await new Promise((r) => setTimeout(r, delay * (0.5 + Math.random())));
+        delay = Math.min(delay * 2, maxMs);
+        continue;
+      }
+      delay = initialMs;
+      queue.splice(0, batch.length);
+      let newest = published ?? 0n;
+      for (const e of batch) if (BigInt(e.timeNano) > newest) newest = BigInt(e.timeNano);
+      if (published === null || newest > published) {
+        published = newest;
+        try {
+          await cursor.save(newest);
+        } catch (e) {
+          onError(e);
+        }
+      }
+      options.onPublished?.(batch);
+    }
+  })();
+
+  let attempt = 0;
+  while (!signal.aborted) {
+    const saved = await cursor.load().catch(() => null);
+    const from = [newestRead, saved].reduce<bigint | null>((a, b) => (b !== null && (a === null || b > a) ? b : a), null);
+    const since = from !== null && from > margin ? Number((from - margin) / 1_000_000_000n) : undefined;
+    try {
+      const stream = await docker.getEvents(since !== undefined ? { since } : {});
+      log(`connected to the engine${since !== undefined ? ` since ${since}` : ''}`);
+      attempt = 0;
+      await new Promise<void>((resolve) => {
+        let rest = '';
+        const finish = () => {
+          signal.removeEventListener('abort', stop);
+          resolve();
+        };
+        const stop = () => {
+          (stream as unknown as { destroy?: () => void }).destroy?.();
+          finish();
+        };
+        signal.addEventListener('abort', stop, { once: true });
+        stream.on('data', (chunk: Buffer | string) => {
+          rest += chunk.toString();
+          let nl: number;
+          while ((nl = rest.indexOf('\n')) >= 0) {
+            const line = rest.slice(0, nl).trim();
+            rest = rest.slice(nl + 1);
+            if (!line) continue;
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(line);
+            } catch {
+              onError(new Error('skipped an engine line that is not JSON'));
+              continue;
+            }
+            const event = fromDockerEvent(parsed, nodeId);
+            if (!event) continue;
+            queue.push(event);
+            const t = BigInt(event.timeNano);
+            if (newestRead === null || t > newestRead) newestRead = t;
+          }
+          notify();
+        });
+        stream.on('error', (e: unknown) => {
+          onError(e);
+          finish();
+        });
+        stream.on('end', finish);
+        stream.on('close', finish);
+      });
+      if (!signal.aborted) log('engine stream ended; reconnecting');
+    } catch (e) {
+      onError(e);
+    }
+    if (signal.aborted) break;
+    const delay = Math.min(maxMs, initialMs * 2 ** attempt++);
+    await abortable(delay * (0.5 + Math.random()), signal);
+  }
+  reading = false;
+  notify();
+  await publisher;
+};
