@@ -68,12 +68,13 @@ build() {
   stamp=$(cat "$src/go.mod" "$src/go.sum" "$src/main.go" | sha256sum | cut -d' ' -f1)
   stamp="$stamp $("$go_bin" env GOVERSION)"
   if [ -x "$bin" ] && [ "$(cat "$bin.stamp" 2>/dev/null)" = "$stamp" ]; then return 0; fi
-  say "building $bin (a cold build takes about 2 minutes on 2 cores)"
+  say "building $bin (a cold build takes 2-3 minutes on 2 cores)"
   mkdir -p "$(dirname "$bin")"
   local t0=$SECONDS
   # NOTE: ferretdb_no_postgresql leaves out the PostgreSQL handler (we use SQLite), which shortens the build.
-  (cd "$src" && CGO_ENABLED=0 "$go_bin" build -trimpath -tags ferretdb_no_postgresql -ldflags='-s -w' \
-    -o "$bin.tmp" .) >&2
+  # nice: servers.sh starts Kafka and Cassandra at the same time, and their readiness waits have time limits.
+  (cd "$src" && CGO_ENABLED=0 nice -n 10 "$go_bin" build -buildvcs=false -trimpath -tags ferretdb_no_postgresql \
+    -ldflags='-s -w' -o "$bin.tmp" .) >&2
   mv -f "$bin.tmp" "$bin"
   echo "$stamp" >"$bin.stamp"
   say "built in $((SECONDS - t0)) s"
