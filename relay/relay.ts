@@ -13,7 +13,7 @@ import type { RawData } from 'ws';
 import type { ErrorCode } from '../lib/errors.ts';
 import type { Event } from '../lib/events/event.ts';
 import type { EventBus, Subscription } from '../lib/events/event-bus.ts';
-import type { EventHistory } from '../lib/events/event-history.ts';
+import type { EventHistory, EventPage } from '../lib/events/event-history.ts';
 import { parseTimeBound } from '../lib/events/docker-event.ts';
 
 export interface Principal {
@@ -314,12 +314,18 @@ export function createRelay(deps: RelayDeps): Relay {
       return c.state === 'replaying';
     };
     const readFrom = async (since: bigint, skip?: Set<string>): Promise<boolean> => {
-      let cursor: string | undefined;
-      do {
-        const page = await history.range(cursor === undefined ? { since, limit: pageSize } : { since, limit: pageSize, cursor });
+      const read = (cursor?: string) => {
+        const page = history.range(cursor === undefined ? { since, limit: pageSize } : { since, limit: pageSize, cursor });
+        page.catch(() => {}); // awaited below; this only keeps an abandoned prefetch from being unhandled
+        return page;
+      };
+      let next: Promise<EventPage> | undefined = read();
+      while (next) {
+        const page: EventPage = await next;
+        // The next page is read while this one is sent (a round trip saved per page on a remote history).
+        next = page.next === undefined ? undefined : read(page.next);
         if (!(await sendPage(page.events, skip))) return false;
-        cursor = page.next;
-      } while (cursor !== undefined);
+      }
       return true;
     };
     try {
