@@ -124,6 +124,40 @@ test('should run a service through its life on the real swarm', async ({ server,
   assert.is((await call(server, 'inspect-service', { id: name }, admin)).body.error.code, 'not_found');
 });
 
+test('should hold a user without services.privileged to the security policy on the real engine', async ({ server, admin }) => {
+  assert.is((await call(server, 'create-user', { username: `${PREFIX}-dev`, password: 'dev password 1', permissions: ['services.read', 'services.write'] }, admin)).status, 201);
+  const dev = (await call(server, 'login', { username: `${PREFIX}-dev`, password: 'dev password 1' })).body.token;
+  const swarmHostId = await new Promise<string>((resolve, reject) => {
+    import('node:http').then(({ request }) =>
+      request({ socketPath: '/var/run/docker.sock', path: '/networks/host?scope=swarm' }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve(JSON.parse(body).Id));
+      }).on('error', reject).end(),
+    );
+  });
+  const attempts: Array<[object, string]> = [
+    [{ mounts: [{ type: 'bind', source: '/', target: '/host' }] }, 'bind_mount'],
+    [{ mounts: [{ type: 'bind', source: '/run/docker.sock', target: '/s' }] }, 'docker_socket'],
+    [{ networks: ['host'] }, 'host_network'],
+    [{ networks: [swarmHostId] }, 'host_network'],
+  ];
+  for (const [extra, rule] of attempts) {
+    const res = await call(server, 'create-service', { name: `${PREFIX}-esc`, image: 'local/busybox:1', ...extra }, dev);
+    assert.is(res.status, 403, JSON.stringify(res.body));
+    assert.ok(res.body.error.details.some((d: { rule: string }) => d.rule === rule), `${rule} in ${JSON.stringify(res.body.error.details)}`);
+  }
+  const clean = await call(server, 'create-service', { name: `${PREFIX}-esc`, image: 'local/busybox:1', replicas: 0 }, dev);
+  assert.is(clean.status, 201);
+  const current = (await call(server, 'inspect-service', { id: `${PREFIX}-esc` }, dev)).body.service;
+  const added = await call(server, 'update-service', { id: `${PREFIX}-esc`, version: current.version, mounts: [{ type: 'volume', source: 'v', target: '/v' }, { type: 'bind', source: '/etc', target: '/e' }] }, dev);
+  assert.is(added.status, 403);
+  assert.is(added.body.error.code, 'policy_denied');
+  const after = (await call(server, 'inspect-service', { id: `${PREFIX}-esc` }, dev)).body.service;
+  assert.is(after.version, current.version);
+  assert.is((await call(server, 'delete-service', { id: `${PREFIX}-esc` }, dev)).status, 204);
+});
+
 test('should list and update nodes', async ({ server, admin }) => {
   const { nodes } = (await call(server, 'list-nodes', undefined, admin)).body;
   assert.ok(nodes.length >= 1);

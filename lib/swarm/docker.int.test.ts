@@ -197,6 +197,8 @@ Docker('should name the host and none networks', async () => {
   assert.ok(names.includes('host'), names.join());
   assert.ok(names.includes('none'), names.join());
   assert.ok(names.some((n) => /^[0-9a-f]{64}$/.test(n)), names.join());
+  // The swarm's own id for the host network: a service attached by it runs on the host's network.
+  assert.ok(names.some((n) => /^[0-9a-z]{25}$/.test(n)), names.join());
 });
 
 Docker('should remove a service', async () => {

@@ -426,11 +426,14 @@ export function createDockerSwarm(options: DockerSwarmOptions = {}): Swarm {
 
     async hostNetworks() {
       const networks = await json({ method: 'GET', path: '/networks' });
-      return list(networks)
+      // NOTE: the swarm keeps its own id for the predefined host network, which GET /networks does not list
+      // but a service may name in TaskTemplate.Networks; the policy must know it too.
+      const swarmHost = await json({ method: 'GET', path: '/networks/host', query: { scope: 'swarm' } }).catch(() => null);
+      return [...list(networks), swarmHost]
         .filter(isRecord)
         .filter((n) => n.Driver === 'host' || n.Driver === 'null')
         .flatMap((n) => [text(n.Id), text(n.Name)])
-        .filter((s) => s !== '');
+        .filter((s, i, all) => s !== '' && all.indexOf(s) === i);
     },
 
     async ping() {
