@@ -34,4 +34,9 @@ image_from_binary() { # image, binary, user, extra `docker import -c` changes...
 
 image_from_binary "local/openfaas-gateway:$GATEWAY_TAG" openfaas-gateway 65534:65534
 image_from_binary "local/openfaas-provider:$PROVIDER_TAG" swarm-provider 0:0
+# NOTE: the same images under a loopback registry prefix, for `docker stack deploy`: the swarm executor's
+# pull of 127.0.0.1:5000/… fails at once (connection refused) and the task runs from the local image,
+# where a plain local/… name would first look up docker.io.
+docker tag "local/openfaas-gateway:$GATEWAY_TAG" "127.0.0.1:5000/openfaas-gateway:$GATEWAY_TAG"
+docker tag "local/openfaas-provider:$PROVIDER_TAG" "127.0.0.1:5000/openfaas-provider:$PROVIDER_TAG"
 docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '^local/openfaas-(gateway|provider):' >&2

@@ -23,7 +23,7 @@ OF_WATCHDOG_MODULE=github.com/openfaas/of-watchdog
 OF_WATCHDOG_VERSION=v0.0.0-20251114100857-67a6309db21b
 
 command -v go >/dev/null || { echo "openfaas-install: the go command is missing (Go >= 1.26 needed)" >&2; exit 1; }
-export CGO_ENABLED=0 GOFLAGS=-mod=mod
+export CGO_ENABLED=0 GOFLAGS="-mod=mod -buildvcs=false"
 ldflags='-s -w'
 
 stamp_of() {
