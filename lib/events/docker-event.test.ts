@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isAppError } from '../errors.ts';
-import { formatTimeNano, fromDockerEvent, parseTimeBound } from './docker-event.ts';
+import { formatTimeNano, fromDockerEvent, parseEventLine, parseTimeBound } from './docker-event.ts';
 
 const message = (over: Record<string, unknown> = {}) => ({
   status: 'create',
@@ -73,6 +73,13 @@ convert('should reject hostile input without throwing', () => {
     message({ timeNano: '99999999999999999999' }), message({ timeNano: {} }), message({ timeNano: Number.MAX_VALUE }),
   ];
   for (const b of bad) assert.is(fromDockerEvent(b), null, JSON.stringify(b));
+});
+
+convert('should keep a real engine line\'s timeNano exact, beyond a JS number\'s precision', () => {
+  const line = '{"Type":"service","Action":"create","Actor":{"ID":"x","Attributes":{"name":"web"}},"scope":"swarm","time":1795814469,"timeNano":1795814469055486980}';
+  const e = fromDockerEvent(parseEventLine(line));
+  assert.is(e?.timeNano, '1795814469055486980');
+  assert.is(parseEventLine('{nope'), undefined);
 });
 
 convert.run();

@@ -76,6 +76,18 @@ export const fromDockerEvent = (message: unknown, node?: string): Event | null =
   return event;
 };
 
+/**
+ * Parses one line of the engine's `/events` stream. `timeNano` (≈1.8e18) does not fit a JS number, so it is
+ * quoted before JSON.parse and kept exact. Returns undefined for a line that is not JSON.
+ */
+export const parseEventLine = (line: string): unknown => {
+  try {
+    return JSON.parse(line.replace(/("timeNano"\s*:\s*)(-?[0-9]+)/, '$1"$2"'));
+  } catch {
+    return undefined;
+  }
+};
+
 const RFC3339 =
   /^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))$/;
 

@@ -9,7 +9,7 @@
  */
 import type { EventBus } from '../../lib/events/event-bus.ts';
 import type { Event } from '../../lib/events/event.ts';
-import { fromDockerEvent } from '../../lib/events/docker-event.ts';
+import { fromDockerEvent, parseEventLine } from '../../lib/events/docker-event.ts';
 import type { ProducerCursor } from './cursor.ts';
 
 /** The part of dockerode the producer uses. */
@@ -143,10 +143,8 @@ export const runProducer = async (options: ProducerOptions): Promise<void> => {
             const line = rest.slice(0, nl).trim();
             rest = rest.slice(nl + 1);
             if (!line) continue;
-            let parsed: unknown;
-            try {
-              parsed = JSON.parse(line);
-            } catch {
+            const parsed = parseEventLine(line);
+            if (parsed === undefined) {
               onError(new Error('skipped an engine line that is not JSON'));
               continue;
             }

@@ -1,0 +1,154 @@
+import { PassThrough } from 'node:stream';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Event } from '../../lib/events/event.ts';
+import { waitFor } from '../../lib/events/test-events.ts';
+import { memoryCursor } from './cursor.ts';
+import { runProducer, type EngineEvents } from './run.ts';
+
+// As the engine writes it: timeNano is a bare JSON number too large for a JS number.
+const line = (n: number, timeNano: bigint) =>
+  `${JSON.stringify({ Type: 'container', Action: 'start', scope: 'local', timeNano: 'T', Actor: { ID: `c${n}`, Attributes: { n: String(n) } } }).replace('"T"', timeNano.toString())}\n`;
+
+/** A fake engine that records each getEvents call and hands out streams the test writes to. */
+const fakeEngine = () => {
+  const calls: Array<{ since?: number }> = [];
+  const streams: PassThrough[] = [];
+  let failNext = 0;
+  const engine: EngineEvents & { calls: typeof calls; streams: typeof streams; fail(n: number): void } = {
+    calls,
+    streams,
+    fail: (n) => void (failNext = n),
+    async getEvents(options = {}) {
+      calls.push(options);
+      if (failNext > 0) {
+        failNext--;
+        throw new Error('connect ECONNREFUSED');
+      }
+      const s = new PassThrough();
+      streams.push(s);
+      return s;
+    },
+    async info() {
+      return { Name: 'host', Swarm: { NodeID: 'node-1' } };
+    },
+  };
+  return engine;
+};
+
+const recordingBus = () => {
+  const published: Event[][] = [];
+  let failures = 0;
+  return {
+    published,
+    failTimes: (n: number) => void (failures = n),
+    async publish(events: Event[]) {
+      if (failures > 0) {
+        failures--;
+        throw new Error('broker down');
+      }
+      published.push(events);
+    },
+    async subscribe() {
+      return { close: async () => {} };
+    },
+  };
+};
+
+const T = 1_700_000_000_000_000_000n;
+const producer = suite('runProducer');
+
+producer('should publish engine events tagged with the node id and save the cursor', async () => {
+  const engine = fakeEngine();
+  const bus = recordingBus();
+  const cursor = memoryCursor();
+  const controller = new AbortController();
+  const done = runProducer({ docker: engine, bus, cursor, signal: controller.signal, onError: () => {} });
+  await waitFor('a connection', () => engine.streams.length === 1);
+  assert.equal(engine.calls[0], {});
+  engine.streams[0]!.write(line(1, T + 1n) + 'not json\n' + JSON.stringify({ Type: 5 }) + '\n' + line(2, T + 2n).slice(0, 20));
+  engine.streams[0]!.write(line(2, T + 2n).slice(20));
+  await waitFor('two events', () => bus.published.flat().length === 2);
+  const events = bus.published.flat();
+  assert.equal(events.map((e) => e.actor.id), ['c1', 'c2']);
+  assert.ok(events.every((e) => e.node === 'node-1'));
+  await waitFor('the cursor', () => cursor.value === T + 2n);
+  controller.abort();
+  await done;
+});
+
+producer('should reconnect with backoff, since the newest read event minus the margin', async () => {
+  const engine = fakeEngine();
+  const bus = recordingBus();
+  const controller = new AbortController();
+  const done = runProducer({
+    docker: engine, bus, cursor: memoryCursor(), signal: controller.signal, onError: () => {},
+    backoff: { initialMs: 5, maxMs: 20 }, marginNs: 2_000_000_000n,
+  });
+  await waitFor('a connection', () => engine.streams.length === 1);
+  engine.streams[0]!.write(line(1, 1_700_000_010_500_000_000n));
+  await waitFor('one event', () => bus.published.length === 1);
+  engine.fail(2);
+  engine.streams[0]!.end();
+  await waitFor('a second stream', () => engine.streams.length === 2);
+  assert.is(engine.calls.length, 4);
+  assert.equal(engine.calls.slice(1).map((c) => c.since), [1_700_000_008, 1_700_000_008, 1_700_000_008]);
+  controller.abort();
+  await done;
+});
+
+producer('should resume after a restart from the saved cursor', async () => {
+  const engine = fakeEngine();
+  const controller = new AbortController();
+  const done = runProducer({
+    docker: engine, bus: recordingBus(), cursor: memoryCursor(1_700_000_100_000_000_000n), signal: controller.signal,
+    onError: () => {}, marginNs: 1_000_000_000n,
+  });
+  await waitFor('a connection', () => engine.calls.length === 1);
+  assert.equal(engine.calls[0], { since: 1_700_000_099 });
+  controller.abort();
+  await done;
+});
+
+producer('should keep reading while the bus is down and publish everything, in order, once it is back', async () => {
+  const engine = fakeEngine();
+  const bus = recordingBus();
+  bus.failTimes(3);
+  const cursor = memoryCursor();
+  const controller = new AbortController();
+  const done = runProducer({ docker: engine, bus, cursor, signal: controller.signal, onError: () => {}, backoff: { initialMs: 5, maxMs: 20 } });
+  await waitFor('a connection', () => engine.streams.length === 1);
+  for (let i = 0; i < 50; i++) engine.streams[0]!.write(line(i, T + BigInt(i)));
+  await waitFor('all events', () => bus.published.flat().length === 50);
+  assert.equal(bus.published.flat().map((e) => e.actor.id), Array.from({ length: 50 }, (_, i) => `c${i}`));
+  assert.is(cursor.value, T + 49n);
+  controller.abort();
+  await done;
+});
+
+producer('should publish what it already read when stopped', async () => {
+  const engine = fakeEngine();
+  let release: () => void = () => {};
+  const gate = new Promise<void>((r) => (release = r));
+  const published: Event[] = [];
+  const bus = {
+    async publish(events: Event[]) {
+      await gate;
+      published.push(...events);
+    },
+    async subscribe() {
+      return { close: async () => {} };
+    },
+  };
+  const controller = new AbortController();
+  const done = runProducer({ docker: engine, bus, cursor: memoryCursor(), signal: controller.signal, onError: () => {} });
+  await waitFor('a connection', () => engine.streams.length === 1);
+  engine.streams[0]!.write(line(1, T) + line(2, T + 1n));
+  await new Promise((r) => setTimeout(r, 20));
+  controller.abort();
+  release();
+  await done;
+  assert.is(published.length, 2);
+});
+
+producer.run();
