@@ -98,7 +98,12 @@ Docker('should update, then roll back to the previous spec', async () => {
   assert.ok(mid.service.version >= updated.version);
   assert.equal((mid.service.spec.TaskTemplate as any).ContainerSpec.Env, ['COLOUR=blue']);
   assert.ok(mid.service.previousSpec);
-  const rolled = await swarm.updateService(name, mid.service.version, mid.service.spec, { rollback: true });
+  // NOTE: the version may move again between the read and the rollback while the update rolls; re-read then.
+  const rolled = await swarm.updateService(name, mid.service.version, mid.service.spec, { rollback: true }).catch(async (e) => {
+    if (e.code !== 'version_conflict') throw e;
+    const again = await swarm.inspectService(name);
+    return swarm.updateService(name, again.service.version, again.service.spec, { rollback: true });
+  });
   assert.ok(rolled.version > mid.service.version);
   const after = await swarm.inspectService(name);
   assert.is((after.service.spec.TaskTemplate as any).ContainerSpec.Env, undefined);

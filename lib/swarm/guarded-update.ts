@@ -13,19 +13,22 @@ export async function enforcePolicy(swarm: Swarm, principal: Principal, spec: Do
 }
 
 /**
- * Re-reads the service and applies `change` to its current spec, retrying on a version conflict, for
- * changes whose caller gave no version (scale, restart).
+ * Re-reads the service and applies `change` to it, retrying on a version conflict, for changes whose
+ * caller gave no version (scale, restart, rollback): the engine bumps the version by itself while an
+ * update rolls out, so a version read a moment ago is often stale already.
  */
 export async function updateLatest(
   swarm: Swarm,
   id: string,
-  change: (current: ServiceDetail) => DockerServiceSpec,
-  attempts = 3,
+  change: (current: ServiceDetail) => DockerServiceSpec | Promise<DockerServiceSpec>,
+  options: { rollback?: boolean; attempts?: number } = {},
 ): Promise<{ id: string; version: number }> {
+  const attempts = options.attempts ?? 5;
   for (let attempt = 1; ; attempt++) {
     const current = await swarm.inspectService(id);
+    const spec = await change(current);
     try {
-      return await swarm.updateService(current.service.id, current.service.version, change(current));
+      return await swarm.updateService(current.service.id, current.service.version, spec, options.rollback ? { rollback: true } : {});
     } catch (e) {
       if (!(e instanceof AppError && e.code === 'version_conflict') || attempt >= attempts) throw e;
     }
