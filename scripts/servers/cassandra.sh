@@ -129,8 +129,8 @@ wait_ready() {
 }
 
 start() {
-  local pid jamm t0=$SECONDS
-  local -a opts
+  local pid t0=$SECONDS
+  local -a opts jamm
   if pid="$(running_pid)"; then
     if wait_ready "$pid"; then
       log "already running (pid $pid) and ready"
@@ -145,14 +145,15 @@ start() {
   done
   install
   write_config
-  jamm="$(ls "$LIB"/jamm-*.jar | head -n1)"
+  jamm=("$LIB"/jamm-*.jar)
+  [[ -f ${jamm[0]} ]] || die "no jamm jar in $LIB (the -javaagent is mandatory)"
   mapfile -t opts < <(grep -vE '^[[:space:]]*(#|$)' "$HERE/jvm.options")
   if [[ -f $LOG ]] && (($(stat -c %s "$LOG") > 50 * 1024 * 1024)); then mv -f "$LOG" "$LOG.1"; fi
   log "starting cassandra, log in $LOG"
   echo "=== $(date -u +%FT%TZ) cassandra.sh start ===" >>"$LOG"
-  setsid nohup "$JAVA" "${opts[@]}" -javaagent:"$jamm" \
+  setsid nohup "$JAVA" "${opts[@]}" -javaagent:"${jamm[0]}" \
     -Dcassandra.config="file://$CONF/cassandra.yaml" -Dlogback.configurationFile="$CONF/logback.xml" \
-    -Dcassandra-foreground=yes -Dcassandra.storagedir="$DATA" -Dcassandra.logdir="$(dirname "$LOG")" \
+    -Dcassandra-foreground=yes -Dcassandra.storagedir="$DATA" -Dcassandra.logdir="$ROOT/.cache/logs" \
     -cp "$CONF:$LIB/*" org.apache.cassandra.service.CassandraDaemon >>"$LOG" 2>&1 </dev/null 9>&- &
   pid=$!
   echo "$pid" >"$PIDFILE"
