@@ -7,6 +7,7 @@
 #   scripts/servers/cassandra.sh stop     SIGTERM (Cassandra drains), then SIGKILL after CASSANDRA_STOP_TIMEOUT s
 #   scripts/servers/cassandra.sh status   exit 0 if running and answering CQL
 #   scripts/servers/cassandra.sh env      CASSANDRA_CONTACT_POINTS=127.0.0.1:19042, CASSANDRA_LOCAL_DC=datacenter1
+#   scripts/servers/cassandra.sh install  only copy the jars (start does it when needed)
 #
 # Files: jars in .cache/servers/cassandra/lib (from scripts/servers/cassandra/pom.xml), config in .../config,
 # data in .../data, pid in .../pid, log in .cache/logs/cassandra.log.
@@ -68,8 +69,13 @@ install() {
   command -v mvn >/dev/null || apt_install maven
   log "copying jars with Maven into $LIB"
   rm -rf "$LIB.tmp"
-  JAVA_HOME="$(dirname "$(dirname "$JAVA")")" mvn -q -B -f "$HERE/pom.xml" dependency:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$LIB.tmp" 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
+  # One Maven at a time across kafka.sh and cassandra.sh: they share ~/.m2 and may start in parallel.
+  mkdir -p "$ROOT/.cache/servers"
+  (
+    flock 8
+    JAVA_HOME="$(dirname "$(dirname "$JAVA")")" mvn -q -B -f "$HERE/pom.xml" dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$LIB.tmp" 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
+  ) 8>"$ROOT/.cache/servers/.maven.lock"
   echo "$want" >"$LIB.tmp/.pom-sha256"
   rm -rf "$LIB"
   mv "$LIB.tmp" "$LIB"
@@ -203,8 +209,13 @@ with_lock() {
 
 case "${1:-}" in
   start) need_tools; JAVA="$(find_java)"; with_lock start ;;
+  install)
+    JAVA="$(find_java)"
+    # Never swap the jars under a running JVM; `stop` first to pick up a changed pom.
+    if pid="$(running_pid)"; then log "running (pid $pid): jars left as they are"; else with_lock install; fi
+    ;;
   stop) with_lock stop ;;
   status) need_tools; status ;;
   env) print_env ;;
-  *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|env|install" >&2; exit 2 ;;
 esac
