@@ -24,8 +24,17 @@ function dirSize(dir: string): number {
   }, 0);
 }
 
+// Install-time dependencies of the native modules: never loaded at run time.
+const INSTALL_ONLY = new Set(['prebuild-install']);
+// What a package needs at run time, by path inside the package ('' is the package folder itself). better-sqlite3
+// ships 19 MB of build leftovers (sqlite3.c, objects, a static library); it loads only lib/ and the addon.
+const RUNTIME_FILES: Record<string, (path: string) => boolean> = {
+  'better-sqlite3': (path) => /^(|\/package\.json|\/lib(\/.*)?|\/build|\/build\/Release|\/build\/Release\/better_sqlite3\.node)$/.test(path),
+};
+
 /** Copies a package and its runtime dependencies into node_modules/ of the function. */
 function copyPackage(name: string, into: string, seen = new Set<string>()): void {
+  if (INSTALL_ONLY.has(name)) return;
   if (seen.has(name)) return;
   seen.add(name);
   const from = join(root, 'node_modules', name);
@@ -35,7 +44,8 @@ function copyPackage(name: string, into: string, seen = new Set<string>()): void
   } catch {
     return; // an optional dependency for another platform
   }
-  cpSync(from, join(into, 'node_modules', name), { recursive: true, dereference: true, filter: (src) => !/\/(test|tests|docs|src|deps)\//.test(src.slice(from.length)) || src.endsWith('.node') });
+  const keep = RUNTIME_FILES[name] ?? ((path: string) => !/\/(test|tests|docs|src|deps)\//.test(path) || path.endsWith('.node'));
+  cpSync(from, join(into, 'node_modules', name), { recursive: true, dereference: true, filter: (src) => keep(src.slice(from.length)) });
   for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) copyPackage(dep, into, seen);
 }
 
