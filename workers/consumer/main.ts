@@ -1,7 +1,7 @@
 /**
  * The consumer process (replicated; instances share the `event-history` group). Env: KAFKA_BROKERS,
  * CASSANDRA_CONTACT_POINTS (both required), CASSANDRA_LOCAL_DC, CASSANDRA_KEYSPACE, CASSANDRA_REPLICATION_FACTOR,
- * KAFKA_TOPIC, EVENTS_TTL_DAYS. SIGTERM/SIGINT leave the group and disconnect; exit code 0, or 1 on a boot failure.
+ * KAFKA_TOPIC, EVENTS_TTL_DAYS, EVENTS_GROUP (default `event-history`). SIGTERM/SIGINT leave the group and disconnect; exit code 0, or 1 on a boot failure.
  */
 import { createEventAdapters, eventConfigFromEnv } from '../../lib/events/compose.ts';
 import { runConsumer } from './run.ts';
@@ -23,6 +23,7 @@ const main = async (): Promise<number> => {
       bus: adapters.bus,
       history: adapters.history,
       signal: controller.signal,
+      ...(process.env.EVENTS_GROUP ? { group: process.env.EVENTS_GROUP } : {}),
       onError: (e) => log(`error: ${e instanceof Error ? e.message : String(e)}`),
     });
   } finally {

@@ -32,7 +32,8 @@ const main = async (): Promise<number> => {
       cursor: (node) => fileCursor(dataDir, node),
       signal: controller.signal,
       ...(process.env.EVENTS_NODE ? { node: process.env.EVENTS_NODE } : {}),
-      backoff: { initialMs: 200, maxMs: 5000 },
+      // NOTE: a short ceiling: after an engine restart its 256-event buffer is all there is to catch up from.
+      backoff: { initialMs: 200, maxMs: 2000 },
       onError: (e) => log(`error: ${e instanceof Error ? e.message : String(e)}`),
       log,
     });

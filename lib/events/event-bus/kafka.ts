@@ -128,7 +128,11 @@ export const createKafkaEventBus = async (options: KafkaEventBusOptions): Promis
       const admin = kafka.admin();
       await admin.connect();
       const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
-      const consumer = kafka.consumer({ groupId: `relay-${randomUUID()}`, maxWaitTimeInMs: 500, retry: { retries: 1_000_000 } });
+      const consumer = kafka.consumer({
+        groupId: `relay-${randomUUID()}`,
+        maxWaitTimeInMs: 500,
+        retry: { retries: 1_000_000, initialRetryTime: 300, maxRetryTime: 5_000 },
+      });
       consumers.add(consumer);
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: false });
@@ -151,7 +155,11 @@ export const createKafkaEventBus = async (options: KafkaEventBusOptions): Promis
     },
 
     async consume(group, handler): Promise<Subscription> {
-      const consumer = kafka.consumer({ groupId: group, maxWaitTimeInMs: 500, retry: { retries: 1_000_000 } });
+      const consumer = kafka.consumer({
+        groupId: group,
+        maxWaitTimeInMs: 500,
+        retry: { retries: 1_000_000, initialRetryTime: 300, maxRetryTime: 5_000 },
+      });
       consumers.add(consumer);
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });

@@ -5,7 +5,7 @@
  * range reads only those partitions. Retention is a TTL from the write (`ttlSeconds`, EVENTS_TTL_DAYS).
  * Type, action and actor filters run in CQL inside each partition (ALLOW FILTERING, never across partitions).
  */
-import { Client, concurrent, types } from 'cassandra-driver';
+import { Client, concurrent, policies, types } from 'cassandra-driver';
 import { AppError } from '../../errors.ts';
 import { isTimeIndependent } from '../docker-event.ts';
 import type { Event } from '../event.ts';
@@ -59,6 +59,8 @@ export const createCassandraEventHistory = async (options: CassandraEventHistory
     encoding: { useBigIntAsLong: true },
     queryOptions: { consistency: types.consistencies.localQuorum, prepare: true },
     socketOptions: { readTimeout: 20_000 },
+    // NOTE: the default policy backs off to 10 minutes; a restarted node must be used again within seconds.
+    policies: { reconnection: new policies.reconnection.ExponentialReconnectionPolicy(500, 5_000, false) },
   });
   await client.connect();
   const schema = async (cql: string) => client.execute(cql, [], { prepare: false });
