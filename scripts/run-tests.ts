@@ -12,6 +12,7 @@ const kind = args.includes('--int') ? 'int' : args.includes('--all') ? 'all' : '
 const jobsAt = args.indexOf('--jobs');
 const jobs = jobsAt >= 0 ? Number(args[jobsAt + 1]) : 2;
 const roots = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--jobs');
+const FILE_TIMEOUT_S = Number(process.env['TEST_FILE_TIMEOUT_S'] ?? 600);
 const SKIP = new Set(['node_modules', '.cache', '.git', 'dist', 'build', 'data']);
 
 function find(path: string, out: string[]): string[] {
@@ -39,7 +40,13 @@ async function runFile(file: string): Promise<void> {
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
+  // A hung file must not hang the run: it fails after its time is up.
+  const timer = setTimeout(() => {
+    output += `\n(killed after ${FILE_TIMEOUT_S} s)\n`;
+    child.kill('SIGKILL');
+  }, FILE_TIMEOUT_S * 1000);
   const code: number = await new Promise((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+  clearTimeout(timer);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const totals = /Total:\s+(\d+)\s+Passed:\s+(\d+)/.exec(output.replace(/\x1b\[[0-9;]*m/g, ''));
   const ok = code === 0 && totals !== null && totals[1] === totals[2] && Number(totals[1]) > 0;
