@@ -1,5 +1,37 @@
-import { createMemo, createSignal, Index, onCleanup, onMount, type JSX } from 'solid-js';
+import { createMemo, createSignal, Index, onCleanup, onMount, type Accessor, type JSX } from 'solid-js';
 import { visibleRange } from '../logic/virtual.ts';
+
+/**
+ * Virtual scrolling state for a scroll container with fixed-height rows: call `bind(el)` from a ref; `range`
+ * says which rows to render. Scroll positions are read once per animation frame.
+ */
+export const createVirtual = (count: Accessor<number>, rowHeight: number, fallbackHeight = 600) => {
+  const [scrollTop, setScrollTop] = createSignal(0);
+  const [height, setHeight] = createSignal(fallbackHeight);
+  const range = createMemo(() => visibleRange(scrollTop(), height(), rowHeight, count()));
+  let el: HTMLElement | undefined;
+  let frame = 0;
+  const onScroll = () => {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      if (el) setScrollTop(el.scrollTop);
+    });
+  };
+  const bind = (element: HTMLElement) => {
+    el = element;
+  };
+  onMount(() => {
+    if (!el) return;
+    const target = el;
+    setHeight(target.clientHeight || fallbackHeight);
+    const observer = new ResizeObserver(() => setHeight(target.clientHeight || fallbackHeight));
+    observer.observe(target);
+    onCleanup(() => observer.disconnect());
+  });
+  onCleanup(() => cancelAnimationFrame(frame));
+  return { range, bind, onScroll, scrollTop };
+};
 
 /**
  * A list that renders only the rows in view (fixed row height). Rows are reused through <Index>, so a scroll
@@ -12,30 +44,13 @@ export const VirtualList = <T,>(props: {
   label: string;
   class?: string;
 }) => {
-  let viewport!: HTMLDivElement;
-  const [scrollTop, setScrollTop] = createSignal(0);
-  const [height, setHeight] = createSignal(600);
-  const range = createMemo(() => visibleRange(scrollTop(), height(), props.rowHeight, props.items.length));
-  const slice = createMemo(() => props.items.slice(range().start, range().end));
-  onMount(() => {
-    setHeight(viewport.clientHeight || 600);
-    const observer = new ResizeObserver(() => setHeight(viewport.clientHeight || 600));
-    observer.observe(viewport);
-    onCleanup(() => observer.disconnect());
-  });
-  let frame = 0;
-  const onScroll = () => {
-    if (frame) return;
-    frame = requestAnimationFrame(() => {
-      frame = 0;
-      setScrollTop(viewport.scrollTop);
-    });
-  };
+  const v = createVirtual(() => props.items.length, props.rowHeight);
+  const slice = createMemo(() => props.items.slice(v.range().start, v.range().end));
   return (
-    <div ref={viewport} class={`vlist ${props.class ?? ''}`} onScroll={onScroll} tabindex="0" role="list" aria-label={props.label}>
+    <div ref={v.bind} class={`vlist ${props.class ?? ''}`} onScroll={v.onScroll} tabindex="0" role="list" aria-label={props.label}>
       <div class="vlist-spacer" style={{ height: `${props.items.length * props.rowHeight}px` }}>
-        <div class="vlist-window" style={{ transform: `translateY(${range().start * props.rowHeight}px)` }}>
-          <Index each={slice()}>{(item, i) => props.children(item, range().start + i)}</Index>
+        <div class="vlist-window" style={{ transform: `translateY(${v.range().start * props.rowHeight}px)` }}>
+          <Index each={slice()}>{(item, i) => props.children(item, v.range().start + i)}</Index>
         </div>
       </div>
     </div>

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Event } from '../types.ts';
-import { compareNano, createEventLog, describeAudit, eventService, filterEvents, perMinute } from './events.ts';
+import { compareNano, createEventLog, describeAudit, eventService, filterEvents, isServiceRemoval, perMinute } from './events.ts';
 
 const ev = (id: string, ms: number, over: Partial<Event> = {}): Event => ({
   id,
@@ -72,6 +72,28 @@ filters('should combine type, action prefix and node', () => {
   assert.equal(filterEvents(all, { node: 'node7' }).map((e) => e.id), ['k', 'n']);
   assert.equal(filterEvents(all, { node: 'host-1' }).map((e) => e.id), ['n']);
   assert.is(filterEvents(all, {}).length, 3);
+});
+filters('should tie audit events to the service or node they target', () => {
+  const audit = ev('q', 60, {
+    type: 'audit',
+    scope: 'audit',
+    action: 'service.delete',
+    actor: { id: 'admin', attributes: { username: 'admin', target: 'service:web', 'target.type': 'service', 'target.id': 'web', result: 'success' } },
+  });
+  assert.equal(eventService(audit), { id: 'web', name: 'web' });
+  assert.ok(isServiceRemoval(audit));
+  assert.not.ok(isServiceRemoval({ ...audit, actor: { ...audit.actor, attributes: { ...audit.actor.attributes, result: 'failure' } } }));
+  assert.equal(filterEvents([audit, ev('b', 1, { actor: { id: 'x', attributes: { name: 'api' } } })], { service: 'web' }).map((e) => e.id), ['q']);
+});
+filters('should resolve service ids to names when asked', () => {
+  const byId = ev('r', 70, {
+    type: 'audit',
+    scope: 'audit',
+    action: 'service.scale',
+    actor: { id: 'admin', attributes: { 'target.type': 'service', 'target.id': 'abc123' } },
+  });
+  assert.equal(filterEvents([byId], { service: 'web' }), []);
+  assert.equal(filterEvents([byId], { service: 'web' }, (id) => (id === 'abc123' ? 'web' : undefined)).map((e) => e.id), ['r']);
 });
 filters.run();
 

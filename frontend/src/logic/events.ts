@@ -64,10 +64,14 @@ export const createEventLog = (limit = 50_000) => {
   };
 };
 
-/** The service an event is about (service events, and container events of swarm tasks). */
+/**
+ * The service an event is about: service events, container events of swarm tasks, and audit events whose
+ * target is a service (`target.id` is the id or name the caller used).
+ */
 export const eventService = (e: Event): { id?: string; name?: string } | null => {
   const a = e.actor?.attributes ?? {};
   if (e.type === 'service') return { id: e.actor.id, name: a.name };
+  if (e.type === 'audit' && a['target.type'] === 'service' && a['target.id']) return { id: a['target.id'], name: a['target.id'] };
   if (a['com.docker.swarm.service.id'] || a['com.docker.swarm.service.name']) {
     return { id: a['com.docker.swarm.service.id'], name: a['com.docker.swarm.service.name'] };
   }
@@ -78,6 +82,7 @@ export const eventService = (e: Event): { id?: string; name?: string } | null =>
 export const eventNode = (e: Event): string | undefined => {
   const a = e.actor?.attributes ?? {};
   if (e.type === 'node') return a.name ?? e.actor.id;
+  if (e.type === 'audit' && a['target.type'] === 'node') return a['target.id'];
   return a['com.docker.swarm.node.id'] ?? e.node;
 };
 
@@ -92,8 +97,11 @@ export interface EventFilter {
 const includesCi = (haystack: string | undefined, needle: string) =>
   haystack !== undefined && haystack.toLowerCase().includes(needle);
 
-/** Keeps events matching every non-empty field (service and node match id or name, case-insensitively). */
-export const filterEvents = (events: readonly Event[], f: EventFilter): Event[] => {
+/**
+ * Keeps events matching every non-empty field (service and node match id or name, case-insensitively).
+ * `serviceName` resolves a service id to its name, for events that carry only the id (e.g. audit events).
+ */
+export const filterEvents = (events: readonly Event[], f: EventFilter, serviceName?: (id: string) => string | undefined): Event[] => {
   const type = f.type?.trim();
   const action = f.action?.trim().toLowerCase();
   const service = f.service?.trim().toLowerCase();
@@ -105,7 +113,7 @@ export const filterEvents = (events: readonly Event[], f: EventFilter): Event[] 
     if (action && !e.action.toLowerCase().startsWith(action)) return false;
     if (service) {
       const s = eventService(e);
-      if (!s || !(includesCi(s.id, service) || includesCi(s.name, service))) return false;
+      if (!s || !(includesCi(s.id, service) || includesCi(s.name, service) || (s.id !== undefined && includesCi(serviceName?.(s.id), service)))) return false;
     }
     if (node) {
       const a = e.actor?.attributes ?? {};
@@ -142,6 +150,11 @@ export const describeAudit = (e: Event): string => {
   const result = a.result ? ` (${a.result})` : '';
   return `${who} ${what}${target}${result}`;
 };
+
+/** Whether an event says a service is gone (the engine's `remove`, or a successful audited delete). */
+export const isServiceRemoval = (e: Event): boolean =>
+  (e.type === 'service' && e.action === 'remove') ||
+  (e.type === 'audit' && e.action === 'service.delete' && e.actor.attributes?.result === 'success');
 
 /** One line of text for any event. */
 export const describeEvent = (e: Event): string => {

@@ -5,6 +5,8 @@ import { VirtualList } from '../components/virtual-list.tsx';
 import { describeAudit, describeEvent, eventNode, eventService, filterEvents, perMinute } from '../logic/events.ts';
 import { clock } from '../logic/format.ts';
 import { createEventsStore } from '../stores/events.ts';
+import { createServicesStore } from '../stores/services.ts';
+import { can } from '../logic/permissions.ts';
 import type { Event } from '../types.ts';
 
 const ROW = 30;
@@ -23,7 +25,21 @@ export default function Events() {
 
   const source = () => paused() ?? store.items();
   const types = createMemo(() => [...new Set(store.items().map((e) => e.type))].sort());
-  const filtered = createMemo(() => filterEvents(source(), { type: type(), action: action(), service: service(), node: node() }));
+  // NOTE: some events name a service only by id (audit events of scale, update, …): resolve ids to names.
+  const services = can(ctx.session.me(), 'services.read') ? useStore(createServicesStore) : null;
+  if (services && !services.loaded() && !services.loading()) void services.load();
+  const names = createMemo(() => new Map((services?.services() ?? []).map((s) => [s.id, s.name])));
+  const filtered = createMemo(() =>
+    filterEvents(source(), { type: type(), action: action(), service: service(), node: node() }, (id) => names().get(id)),
+  );
+  /** One line for a row; audit targets given by service id show the service's name. */
+  const what = (e: Event) => {
+    if (!isAudit(e)) return describeEvent(e);
+    const text = describeAudit(e);
+    const a = e.actor.attributes ?? {};
+    const name = a['target.type'] === 'service' && a['target.id'] ? names().get(a['target.id']) : undefined;
+    return name ? text.replace(`service:${a['target.id']}`, `service ${name}`) : text;
+  };
   const newestFirst = createMemo(() => filtered().slice().reverse());
   const waiting = () => (paused() ? store.items().length - paused()!.length : 0);
   const series = createMemo(() => perMinute(filtered(), ctx.now(), 60));
@@ -86,8 +102,8 @@ export default function Events() {
                 <span class="mono">{clock(e().time)}</span>
                 <span class={`chip type-${e().type}`}>{e().type}</span>
                 <span>{e().action}</span>
-                <button type="button" class="linklike" onClick={() => setSelected(e())} title={describeEvent(e())}>
-                  {isAudit(e()) ? describeAudit(e()) : describeEvent(e())}
+                <button type="button" class="linklike" onClick={() => setSelected(e())} title={what(e())}>
+                  {what(e())}
                 </button>
               </div>
             )}
@@ -103,7 +119,7 @@ export default function Events() {
                 </button>
               </div>
               <Show when={isAudit(e())}>
-                <p data-testid="audit-summary">{describeAudit(e())}</p>
+                <p data-testid="audit-summary">{what(e())}</p>
               </Show>
               <dl class="facts">
                 <dt>Time</dt>

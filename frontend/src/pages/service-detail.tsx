@@ -6,7 +6,7 @@ import { ConfirmDialog } from '../components/confirm.tsx';
 import { ErrorDetails } from '../components/error-details.tsx';
 import { ProgressBar } from '../components/progress.tsx';
 import { ServiceForm } from '../components/service-form.tsx';
-import { createEventLog, describeEvent, eventService } from '../logic/events.ts';
+import { createEventLog, describeEvent, eventService, isServiceRemoval } from '../logic/events.ts';
 import { ago, clock, shortId } from '../logic/format.ts';
 import { can } from '../logic/permissions.ts';
 import { formFromSpec, type ServiceForm as FormState } from '../logic/service-form.ts';
@@ -96,11 +96,16 @@ export default function ServiceDetail() {
     const queries = [
       ctx.api.listEvents({ actor: d.service.id, since, limit: 1000 }, { quiet: true }),
       ctx.api.listEvents({ type: 'container', since, limit: 2000 }, { quiet: true }),
+      ctx.api.listEvents({ type: 'audit', since, limit: 2000 }, { quiet: true }),
     ];
+    const mine = (e: Event) => {
+      const s = eventService(e);
+      return e.actor.id === d.service.id || (!!s && (s.id === d.service.id || s.id === d.service.name || s.name === d.service.name));
+    };
     for (const q of queries) {
       try {
         const { events } = await q;
-        historyLog.add(events.filter((e) => eventService(e)?.id === d.service.id || e.actor.id === d.service.id));
+        historyLog.add(events.filter(mine));
       } catch {
         // NOTE: history is best effort (events.read may be missing); the tasks list still shows.
       }
@@ -131,9 +136,9 @@ export default function ServiceDetail() {
     ctx.live.subscribe((event) => {
       const d = detail();
       const s = eventService(event);
-      if (!d || !s || (s.id !== d.service.id && s.name !== d.service.name)) return;
+      if (!d || !s || (s.id !== d.service.id && s.name !== d.service.name && s.id !== d.service.name)) return;
       if (historyLog.add([event]) > 0) setHistory(historyLog.items);
-      if (event.type === 'service' && event.action === 'remove') {
+      if (isServiceRemoval(event)) {
         setLoadError(new ApiError(404, 'not_found', 'This service was deleted.'));
         return;
       }

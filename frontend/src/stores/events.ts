@@ -8,7 +8,7 @@ export type EventsStore = ReturnType<typeof createEventsStore>;
 
 /**
  * Every event the live module delivers (the relay's replay, then live), plus older pages loaded on demand
- * with list-events, in one id-deduplicated ascending log. Arrivals are batched into one update per 100 ms.
+ * with list-events, in one id-deduplicated ascending log. Arrivals are batched into one update per 200 ms.
  */
 export const createEventsStore = (ctx: AppContext) => {
   const log = createEventLog(50_000);
@@ -28,7 +28,7 @@ export const createEventsStore = (ctx: AppContext) => {
 
   ctx.live.subscribe((event) => {
     pending.push(event);
-    timer ??= setTimeout(flush, 100);
+    timer ??= setTimeout(flush, 200);
     const me = ctx.session.me();
     if (me && (event.scope === 'audit' || event.type === 'audit') && touchesUser(event.actor.attributes ?? {}, me.username)) {
       if (refreshMe) clearTimeout(refreshMe);

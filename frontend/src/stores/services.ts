@@ -1,6 +1,6 @@
 import { createSignal } from 'solid-js';
 import type { AppContext } from '../context.ts';
-import { eventMs, eventService } from '../logic/events.ts';
+import { eventMs, eventService, isServiceRemoval } from '../logic/events.ts';
 import { progressOf, removeService, upsertService } from '../logic/services.ts';
 import type { ServiceSummary } from '../types.ts';
 
@@ -51,7 +51,7 @@ export const createServicesStore = (ctx: AppContext, options: { debounceMs?: num
     if (eventMs(event) < loadedAt - 5000) return;
     const s = eventService(event);
     if (!s?.id && !s?.name) return;
-    if (event.type === 'service' && event.action === 'remove') {
+    if (isServiceRemoval(event)) {
       setServices((list) => removeService(list, s.id ?? s.name!));
       return;
     }
