@@ -141,7 +141,12 @@ const results: Record<string, unknown> = { node: process.version, cpus: (await i
 // 2. Docker event → WebSocket client
 if (process.env['BENCH_SKIP_DOCKER'] !== '1') {
   const docker = new Dockerode();
-  const info = (await docker.info()) as { Name: string; Swarm?: { LocalNodeState?: string } };
+  let info: { Name: string; Swarm?: { LocalNodeState?: string } };
+  try {
+    info = (await docker.info()) as typeof info;
+  } catch (e) {
+    throw new Error(`No Docker engine answers (${(e as Error).message}); run npm run swarm:local, or set BENCH_SKIP_DOCKER=1`);
+  }
   const client = new WebSocket(`${url}?since=${BigInt(Date.now()) * 1_000_000n}`, { headers: { Authorization: 'Bearer bench' } });
   const latencies: number[] = [];
   const relayOnly: number[] = [];
@@ -185,26 +190,35 @@ if (process.env['BENCH_SKIP_DOCKER'] !== '1') {
   });
 
   const tag = `bench-relay-${process.pid}`;
+  const removeLeftovers = async () => {
+    const filters = JSON.stringify({ label: [`bench=${tag}`] });
+    for (const svc of await docker.listServices({ filters }).catch(() => [])) await docker.getService(svc.ID!).remove().catch(() => {});
+    for (const net of await docker.listNetworks({ filters }).catch(() => [])) await docker.getNetwork(net.Id).remove().catch(() => {});
+  };
   const t0 = performance.now();
-  for (let i = 0; i < DOCKER_ROUNDS; i++) {
-    const net = await docker.createNetwork({ Name: `${tag}-${i}`, Driver: 'bridge', Labels: { bench: tag } });
-    await net.remove();
-  }
   const swarm = info.Swarm?.LocalNodeState === 'active';
-  if (swarm) {
-    for (let i = 0; i < 3; i++) {
-      const service = await docker.createService({
-        Name: `${tag}-svc-${i}`,
-        Labels: { bench: tag },
-        TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1', Command: ['sleep', '3600'] } },
-        Mode: { Replicated: { Replicas: 1 } },
-      });
-      const s = docker.getService(service.id);
-      const spec = (await s.inspect()) as { Version: { Index: number }; Spec: Record<string, unknown> };
-      await s.update({ ...spec.Spec, version: spec.Version.Index, Mode: { Replicated: { Replicas: 2 } } });
-      await new Promise((r) => setTimeout(r, 1500));
-      await s.remove();
+  try {
+    for (let i = 0; i < DOCKER_ROUNDS; i++) {
+      const net = await docker.createNetwork({ Name: `${tag}-${i}`, Driver: 'bridge', Labels: { bench: tag } });
+      await net.remove();
     }
+    if (swarm) {
+      for (let i = 0; i < 3; i++) {
+        const service = await docker.createService({
+          Name: `${tag}-svc-${i}`,
+          Labels: { bench: tag },
+          TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1', Command: ['sleep', '3600'] } },
+          Mode: { Replicated: { Replicas: 1 } },
+        });
+        const s = docker.getService(service.id);
+        const spec = (await s.inspect()) as { Version: { Index: number }; Spec: Record<string, unknown> };
+        await s.update({ ...spec.Spec, version: spec.Version.Index, Mode: { Replicated: { Replicas: 2 } } });
+        await new Promise((r) => setTimeout(r, 1500));
+        await s.remove();
+      }
+    }
+  } finally {
+    await removeLeftovers();
   }
   // Let the stream and the relay deliver the tail.
   await new Promise((r) => setTimeout(r, 3000));
