@@ -58,6 +58,7 @@ const nowNs = () => BigInt(Date.now()) * 1_000_000n;
 const child = (name: string, args: string[], env: Record<string, string> = {}) => {
   const log = createWriteStream(join(logDir, `faults-${name}.log`), { flags: 'a' });
   const p = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(p);
   const lines: string[] = [];
   const take = (chunk: Buffer) => {
     log.write(chunk);
@@ -85,8 +86,8 @@ const script = (path: string, args: string[] = []) =>
   new Promise<void>((resolve, reject) => {
     const log = createWriteStream(join(logDir, 'faults-scripts.log'), { flags: 'a' });
     const p = spawn('bash', [join(root, path), ...args], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    p.stdout!.pipe(log);
-    p.stderr!.pipe(log);
+    p.stdout!.pipe(log, { end: false });
+    p.stderr!.pipe(log, { end: false });
     p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${path} ${args.join(' ')} exited ${code}`))));
   });
 
@@ -197,6 +198,9 @@ const referenceIds = (since: bigint, until: bigint): Map<string, Event> => {
   }
   return byId;
 };
+
+const started: ChildProcess[] = [];
+process.on('exit', () => started.forEach((p) => p.exitCode === null && p.signalCode === null && p.kill('SIGKILL')));
 
 const faults = suite('event pipeline under faults (Kafka + Cassandra, real processes)');
 

@@ -4,6 +4,7 @@
  * KAFKA_TOPIC, EVENTS_TTL_DAYS, EVENTS_GROUP (default `event-history`). SIGTERM/SIGINT leave the group and disconnect; exit code 0, or 1 on a boot failure.
  */
 import { createEventAdapters, eventConfigFromEnv } from '../../lib/events/compose.ts';
+import { connectWithRetry } from '../boot.ts';
 import { runConsumer } from './run.ts';
 
 const log = (message: string) => console.log(JSON.stringify({ time: new Date().toISOString(), worker: 'consumer', message }));
@@ -16,7 +17,8 @@ const main = async (): Promise<number> => {
   }
   const controller = new AbortController();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => controller.abort());
-  const adapters = await createEventAdapters(config);
+  const adapters = await connectWithRetry('Kafka and Cassandra', () => createEventAdapters(config), controller.signal, log);
+  if (!adapters) return 0;
   log(`consuming into the ${adapters.mode} history`);
   try {
     await runConsumer({

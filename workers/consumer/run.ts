@@ -15,16 +15,30 @@ export interface ConsumerOptions {
   signal: AbortSignal;
   group?: string;
   onError?: (error: unknown) => void;
+  /** First delay before joining the group again after a failure; doubles up to 5 s. Default 500 ms. */
+  retryMs?: number;
   /** Called after each batch was stored (for tests and metrics). */
   onStored?: (events: Event[]) => void;
 }
+
+const abortable = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 
 /** Runs until `signal` aborts; then leaves the group and resolves. */
 export const runConsumer = async (options: ConsumerOptions): Promise<void> => {
   const { bus, history, signal } = options;
   const onError = options.onError ?? ((e) => console.error('consumer:', e));
   if (signal.aborted) return;
-  const subscription = await bus.consume(options.group ?? HISTORY_GROUP, async (events) => {
+  const handler = async (events: Event[]) => {
     try {
       await history.append(events);
     } catch (e) {
@@ -32,7 +46,19 @@ export const runConsumer = async (options: ConsumerOptions): Promise<void> => {
       throw e;
     }
     options.onStored?.(events);
-  });
-  await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  };
+  // Joining fails while the bus is down (e.g. a broker restart during a rebalance): retry with backoff.
+  let subscription: Awaited<ReturnType<typeof bus.consume>> | undefined;
+  for (let delay = options.retryMs ?? 500; !signal.aborted; delay = Math.min(delay * 2, 5000)) {
+    try {
+      subscription = await bus.consume(options.group ?? HISTORY_GROUP, handler);
+      break;
+    } catch (e) {
+      onError(e);
+      await abortable(delay, signal);
+    }
+  }
+  if (!subscription) return;
+  await abortable(Number.POSITIVE_INFINITY, signal);
   await subscription.close();
 };

@@ -6,6 +6,7 @@
  */
 import Docker from 'dockerode';
 import { createKafkaEventBus } from '../../lib/events/event-bus/kafka.ts';
+import { connectWithRetry } from '../boot.ts';
 import { fileCursor } from './cursor.ts';
 import { runProducer } from './run.ts';
 
@@ -20,11 +21,18 @@ const main = async (): Promise<number> => {
   const dataDir = process.env.DATA_DIR || './data';
   const controller = new AbortController();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => controller.abort());
-  const bus = await createKafkaEventBus({
-    brokers,
-    ...(process.env.KAFKA_TOPIC ? { topic: process.env.KAFKA_TOPIC } : {}),
-    onError: (e) => log(`bus: ${String(e)}`),
-  });
+  const bus = await connectWithRetry(
+    'Kafka',
+    () =>
+      createKafkaEventBus({
+        brokers,
+        ...(process.env.KAFKA_TOPIC ? { topic: process.env.KAFKA_TOPIC } : {}),
+        onError: (e) => log(`bus: ${String(e)}`),
+      }),
+    controller.signal,
+    log,
+  );
+  if (!bus) return 0;
   try {
     await runProducer({
       docker: new Docker(),

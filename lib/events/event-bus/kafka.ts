@@ -93,6 +93,17 @@ export const createKafkaEventBus = async (options: KafkaEventBusOptions): Promis
     await consumer.disconnect().catch(onError);
   };
 
+  /** Runs `start`; on failure the consumer is disconnected and forgotten before the error propagates. */
+  const started = async (consumer: Consumer, start: () => Promise<void>): Promise<Subscription> => {
+    try {
+      await start();
+    } catch (e) {
+      await stopConsumer(consumer);
+      throw e;
+    }
+    return { close: () => stopConsumer(consumer) };
+  };
+
   /** Starts `consumer` and resolves once it joined its group and got its partitions. */
   const joined = (consumer: Consumer) =>
     new Promise<void>((resolve, reject) => {
@@ -134,24 +145,25 @@ export const createKafkaEventBus = async (options: KafkaEventBusOptions): Promis
         retry: { retries: 1_000_000, initialRetryTime: 300, maxRetryTime: 5_000 },
       });
       consumers.add(consumer);
-      await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: false });
-      const ready = joined(consumer);
-      await consumer.run({
-        autoCommit: false,
-        eachMessage: async ({ message }) => {
-          const event = decode(message.value, onError);
-          if (!event) return;
-          try {
-            onEvent(event);
-          } catch (e) {
-            onError(e);
-          }
-        },
+      return started(consumer, async () => {
+        await consumer.connect();
+        await consumer.subscribe({ topic, fromBeginning: false });
+        const ready = joined(consumer);
+        await consumer.run({
+          autoCommit: false,
+          eachMessage: async ({ message }) => {
+            const event = decode(message.value, onError);
+            if (!event) return;
+            try {
+              onEvent(event);
+            } catch (e) {
+              onError(e);
+            }
+          },
+        });
+        for (const { partition, high } of ends) consumer.seek({ topic, partition, offset: high });
+        await ready;
       });
-      for (const { partition, high } of ends) consumer.seek({ topic, partition, offset: high });
-      await ready;
-      return { close: () => stopConsumer(consumer) };
     },
 
     async consume(group, handler): Promise<Subscription> {
@@ -161,29 +173,30 @@ export const createKafkaEventBus = async (options: KafkaEventBusOptions): Promis
         retry: { retries: 1_000_000, initialRetryTime: 300, maxRetryTime: 5_000 },
       });
       consumers.add(consumer);
-      await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
-      const ready = joined(consumer);
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-          if (!isRunning() || isStale() || batch.messages.length === 0) return;
-          const events: Event[] = [];
-          for (const m of batch.messages) {
-            const e = decode(m.value, onError);
-            if (e) events.push(e);
-          }
-          // A rejection here leaves the offsets unresolved and uncommitted: kafkajs fetches the batch again.
-          if (events.length > 0) await handler(events);
-          const last = batch.messages[batch.messages.length - 1]!.offset;
-          resolveOffset(last);
-          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
-          await heartbeat();
-        },
+      return started(consumer, async () => {
+        await consumer.connect();
+        await consumer.subscribe({ topic, fromBeginning: true });
+        const ready = joined(consumer);
+        await consumer.run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+            if (!isRunning() || isStale() || batch.messages.length === 0) return;
+            const events: Event[] = [];
+            for (const m of batch.messages) {
+              const e = decode(m.value, onError);
+              if (e) events.push(e);
+            }
+            // A rejection here leaves the offsets unresolved and uncommitted: kafkajs fetches the batch again.
+            if (events.length > 0) await handler(events);
+            const last = batch.messages[batch.messages.length - 1]!.offset;
+            resolveOffset(last);
+            await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+            await heartbeat();
+          },
+        });
+        await ready;
       });
-      await ready;
-      return { close: () => stopConsumer(consumer) };
     },
 
     async close() {
