@@ -1,6 +1,7 @@
 /**
  * The embedded EventHistory for local mode: one SQLite file (`events.db`) in DATA_DIR, beside the users.
- * Events are unique by id (a second append of one id is ignored) and read through an index on (time_nano, id).
+ * The table is clustered on (time_nano, id), so a range reads rows in order without a lookup per row; a unique
+ * index on id makes a second append of one id (even with another time: a swarm remove) a no-op.
  * Retention deletes events whose time is older than `retentionDays` (EVENTS_TTL_DAYS).
  */
 import { mkdirSync } from 'node:fs';
@@ -32,20 +33,21 @@ export const createEmbeddedEventHistory = (options: EmbeddedEventHistoryOptions)
   db.pragma('busy_timeout = 5000');
   db.exec(`
     CREATE TABLE IF NOT EXISTS events (
-      id TEXT PRIMARY KEY,
       time_nano INTEGER NOT NULL,
+      id TEXT NOT NULL,
       type TEXT NOT NULL,
       action TEXT NOT NULL,
       actor_id TEXT NOT NULL,
-      body TEXT NOT NULL
+      body TEXT NOT NULL,
+      PRIMARY KEY (time_nano, id)
     ) WITHOUT ROWID;
-    CREATE INDEX IF NOT EXISTS events_time ON events (time_nano, id);
+    CREATE UNIQUE INDEX IF NOT EXISTS events_id ON events (id);
   `);
   const insert = db.prepare(
-    'INSERT OR IGNORE INTO events (id, time_nano, type, action, actor_id, body) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT OR IGNORE INTO events (time_nano, id, type, action, actor_id, body) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const insertAll = db.transaction((events: Event[]) => {
-    for (const e of events) insert.run(e.id, BigInt(e.timeNano), e.type, e.action, e.actor.id, JSON.stringify(e));
+    for (const e of events) insert.run(BigInt(e.timeNano), e.id, e.type, e.action, e.actor.id, JSON.stringify(e));
   });
   const prune = db.prepare('DELETE FROM events WHERE time_nano < ?');
   const pruneNow = (): number =>
