@@ -1,0 +1,235 @@
+/**
+ * Revocation across replicas, over the real servers: two replicas in this process, each with its own
+ * MongoDB client, permission cache and NATS connection, and the real authenticator and tokens.
+ * A change made through replica A must be refused by replica B on the very next request, with no sleep.
+ */
+import { randomBytes } from 'node:crypto';
+import { connect as tcpConnect, createServer, type Server, type Socket } from 'node:net';
+import { MongoClient } from 'mongodb';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createAuthenticator, type Authenticator } from '../auth/authenticator.ts';
+import { createTokenService, type TokenService } from '../auth/tokens.ts';
+import { freePort } from '../testing/local-server.ts';
+import type { InvalidationLog, Invalidations } from './invalidations.ts';
+import { createNatsInvalidations } from './invalidations/nats.ts';
+import { createCachedUserStore } from './permission-cache.ts';
+import type { User, UserStore } from './user-store.ts';
+import { createMongoUserStore } from './user-store/mongo.ts';
+
+const mongoUrl = process.env.MONGO_URL;
+const natsUrl = process.env.NATS_URL;
+if (!mongoUrl || !natsUrl) {
+  console.error(`${mongoUrl ? 'NATS_URL' : 'MONGO_URL'} is not set: start the servers with \`bash scripts/servers.sh start ferretdb nats\` and export what it prints`);
+  process.exit(1);
+}
+
+const database = `users_revocation_${process.pid}_${Date.now().toString(36)}`;
+const tokens: TokenService = createTokenService({ secret: new Uint8Array(randomBytes(32)) });
+const logs: Array<{ level: string; msg: string }> = [];
+const log: InvalidationLog = (level, msg) => void logs.push({ level, msg });
+
+interface Replica {
+  users: UserStore;
+  invalidations: Invalidations;
+  authenticator: Authenticator;
+  close(): Promise<void>;
+}
+
+async function replica(options: { natsUrl?: string; ttlMs?: number } = {}): Promise<Replica> {
+  const inner = await createMongoUserStore({ url: mongoUrl!, database });
+  const invalidations = await createNatsInvalidations({ url: options.natsUrl ?? natsUrl!, log, connectTimeoutMs: 500, retryMs: 200 });
+  const users = createCachedUserStore(inner, { invalidations, ttlMs: options.ttlMs ?? 5000 });
+  return {
+    users,
+    invalidations,
+    authenticator: createAuthenticator({ tokens, users }),
+    async close() {
+      await users.close();
+      await invalidations.close();
+    },
+  };
+}
+
+const newUser = (username: string, permissions: User['permissions']): User => ({
+  username,
+  passwordHash: 'hash',
+  permissions,
+  tokenVersion: 0,
+  createdAt: new Date().toISOString(),
+});
+
+const refused = async (authenticator: Authenticator, token: string) => {
+  try {
+    await authenticator.authenticate(token);
+    return false;
+  } catch (e) {
+    assert.is((e as { code?: string }).code, 'unauthenticated');
+    return true;
+  }
+};
+
+type Ctx = { a: Replica; b: Replica };
+const test = suite<Ctx>('revocation across replicas (FerretDB + NATS)', {} as Ctx);
+
+test.before(async (ctx) => {
+  ctx.a = await replica();
+  ctx.b = await replica();
+});
+test.after(async ({ a, b }) => {
+  await a?.close();
+  await b?.close();
+  const admin = new MongoClient(mongoUrl!, { serverSelectionTimeoutMS: 2000 });
+  await admin.db(database).dropDatabase();
+  await admin.close();
+});
+
+test('should refuse a revoked permission on the other replica on the very next request', async ({ a, b }) => {
+  await a.users.create(newUser('rev-x', ['services.read']));
+  const { token } = await tokens.issue({ username: 'rev-x', tokenVersion: 0 });
+  await a.users.addPermission('rev-x', 'nodes.write');
+  for (let i = 0; i < 3; i++) assert.ok((await b.authenticator.authenticate(token)).permissions.includes('nodes.write'));
+  await a.users.removePermission('rev-x', 'nodes.write');
+  assert.not.ok((await b.authenticator.authenticate(token)).permissions.includes('nodes.write'));
+  // and a grant is seen as fast
+  await a.users.addPermission('rev-x', 'nodes.read');
+  assert.ok((await b.authenticator.authenticate(token)).permissions.includes('nodes.read'));
+});
+
+test('should refuse the token of a user deleted on the other replica at once', async ({ a, b }) => {
+  await a.users.create(newUser('rev-del', ['services.read']));
+  const { token } = await tokens.issue({ username: 'rev-del', tokenVersion: 0 });
+  assert.is((await b.authenticator.authenticate(token)).username, 'rev-del');
+  assert.is(await a.users.delete('rev-del'), true);
+  assert.ok(await refused(b.authenticator, token));
+});
+
+test('should end the old token on the other replica when the password changes', async ({ a, b }) => {
+  await a.users.create(newUser('rev-pw', ['services.read']));
+  const old = await tokens.issue({ username: 'rev-pw', tokenVersion: 0 });
+  assert.is((await b.authenticator.authenticate(old.token)).username, 'rev-pw');
+  const version = await a.users.setPassword('rev-pw', 'new-hash');
+  assert.is(version, 1);
+  assert.ok(await refused(b.authenticator, old.token));
+  const fresh = await tokens.issue({ username: 'rev-pw', tokenVersion: version! });
+  assert.is((await b.authenticator.authenticate(fresh.token)).username, 'rev-pw');
+  await a.users.endSessions('rev-pw');
+  assert.ok(await refused(b.authenticator, fresh.token));
+});
+
+test('should hold many revokes in a row, each refused on the next request', async ({ a, b }) => {
+  await a.users.create(newUser('rev-many', ['services.read']));
+  const { token } = await tokens.issue({ username: 'rev-many', tokenVersion: 0 });
+  for (let i = 0; i < 50; i++) {
+    await a.users.addPermission('rev-many', 'events.read');
+    assert.ok((await b.authenticator.authenticate(token)).permissions.includes('events.read'), `grant ${i}`);
+    await a.users.removePermission('rev-many', 'events.read');
+    assert.not.ok((await b.authenticator.authenticate(token)).permissions.includes('events.read'), `revoke ${i}`);
+  }
+});
+
+test('should bound a revoke by the TTL when the revoking replica cannot reach NATS', async ({ b }) => {
+  // Replica C's NATS is a closed port: it boots anyway, and its invalidations go nowhere.
+  const started = Date.now();
+  const c = await replica({ natsUrl: `nats://127.0.0.1:${await freePort()}` });
+  assert.ok(Date.now() - started < 3000, `boot took ${Date.now() - started} ms`);
+  assert.ok(logs.some((l) => l.level === 'warn' && /NATS unreachable/.test(l.msg)), JSON.stringify(logs));
+  const ttlB = await replica({ ttlMs: 600 });
+  try {
+    await c.users.create(newUser('rev-ttl', ['nodes.read']));
+    const { token } = await tokens.issue({ username: 'rev-ttl', tokenVersion: 0 });
+    assert.ok((await ttlB.authenticator.authenticate(token)).permissions.includes('nodes.read'));
+    const revokedAt = Date.now();
+    await c.users.removePermission('rev-ttl', 'nodes.read');
+    assert.ok(logs.some((l) => /invalidation not sent/.test(l.msg)));
+    // Polled, not slept: B keeps the stale entry for at most its TTL, then reads the revoke.
+    let stillAllowed = true;
+    while (stillAllowed && Date.now() - revokedAt < 3000) {
+      stillAllowed = (await ttlB.authenticator.authenticate(token)).permissions.includes('nodes.read');
+      if (stillAllowed) await new Promise((r) => setTimeout(r, 20));
+    }
+    const lived = Date.now() - revokedAt;
+    assert.not.ok(stillAllowed, 'the revoke never reached B');
+    assert.ok(lived <= 600 + 100, `revoked permission lived ${lived} ms on B (TTL 600)`);
+    void b;
+  } finally {
+    await c.close();
+    await ttlB.close();
+  }
+});
+
+const nats = suite('NATS invalidations link');
+
+nats('should drop cached users when the link to NATS breaks, and carry invalidations again after reconnecting', async () => {
+  // A TCP relay in front of nats-server that the test can cut, so the shared server keeps running.
+  const target = new URL(natsUrl!);
+  const sockets = new Set<Socket>();
+  let open = true;
+  const relay: Server = createServer((client) => {
+    if (!open) return client.destroy();
+    const upstream = tcpConnect(Number(target.port || 4222), target.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {});
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  const port = await new Promise<number>((r) => relay.listen(0, '127.0.0.1', () => r((relay.address() as { port: number }).port)));
+  const viaRelay = await createNatsInvalidations({ url: `nats://127.0.0.1:${port}`, log, connectTimeoutMs: 2000 });
+  const direct = await createNatsInvalidations({ url: natsUrl!, log });
+  const seen: Array<string | null> = [];
+  viaRelay.subscribe((u) => seen.push(u));
+  const waitFor = async (what: string, ok: () => boolean) => {
+    const deadline = Date.now() + 10_000;
+    while (!ok()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; seen ${JSON.stringify(seen)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  try {
+    await direct.publish('one');
+    await waitFor('the first invalidation', () => seen.includes('one'));
+
+    open = false;
+    for (const s of sockets) s.destroy();
+    await waitFor('a drop-all on disconnect', () => seen.at(-1) === null);
+    const t0 = Date.now();
+    await viaRelay.publish('while-down'); // must not throw, and must not hang past the flush bound
+    assert.ok(Date.now() - t0 < 1500, `publish while down took ${Date.now() - t0} ms`);
+
+    seen.length = 0;
+    open = true;
+    await waitFor('a drop-all on reconnect', () => seen.includes(null));
+    await direct.publish('two');
+    await waitFor('an invalidation after the reconnect', () => seen.includes('two'));
+  } finally {
+    await viaRelay.close();
+    await direct.close();
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => relay.close(r));
+  }
+});
+
+nats('should ignore a malformed message instead of failing', async () => {
+  const a = await createNatsInvalidations({ url: natsUrl!, log, subject: `test.invalidate.${process.pid}` });
+  const seen: Array<string | null> = [];
+  a.subscribe((u) => seen.push(u));
+  const { connect } = await import('nats');
+  const raw = await connect({ servers: natsUrl! });
+  try {
+    raw.publish(`test.invalidate.${process.pid}`, new TextEncoder().encode('not json'));
+    raw.publish(`test.invalidate.${process.pid}`, new TextEncoder().encode(JSON.stringify({ username: 'ok' })));
+    await raw.flush();
+    const deadline = Date.now() + 5000;
+    while (!seen.includes('ok') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(seen.filter((u) => u !== null), ['ok']);
+    assert.ok(logs.some((l) => /malformed/.test(l.msg)));
+  } finally {
+    await raw.close();
+    await a.close();
+  }
+});
+
+test.run();
+nats.run();
