@@ -214,6 +214,34 @@ e2e('should change what another user may do as soon as a permission is granted o
   await bobPage.getByTestId('create-service').waitFor({ timeout: T });
   await shot(admin, 'users');
 
+  // The form stops bind mounts for bob (no services.privileged); a request that gets past it anyway is denied
+  // by the server's policy, and the page lists each broken rule.
+  await bobPage.getByTestId('create-service').click();
+  await bobPage.getByLabel('Name').fill(`${serviceName}-bind`);
+  await bobPage.getByLabel('Image').fill('local/busybox:1');
+  await bobPage.getByRole('button', { name: 'Add mount' }).click();
+  await bobPage.getByLabel('Type').selectOption('bind');
+  await bobPage.getByLabel('Source').fill('/var/run/docker.sock');
+  await bobPage.getByLabel('Target').fill('/var/run/docker.sock');
+  await bobPage.getByTestId('service-form-submit').click();
+  await bobPage.locator('.field-error', { hasText: 'services.privileged' }).first().waitFor({ timeout: T });
+  await bobPage.getByLabel('Type').selectOption('volume');
+  await bobPage.getByLabel('Source').fill('data');
+  await bobPage.route('**/function/create-service', (route) => {
+    const body = route.request().postDataJSON();
+    body.mounts = [{ type: 'bind', source: '/var/run/docker.sock', target: '/var/run/docker.sock' }];
+    return route.continue({ postData: JSON.stringify(body) });
+  });
+  await bobPage.getByTestId('service-form-submit').click();
+  const denial = bobPage.getByTestId('error-details');
+  await denial.waitFor({ timeout: T });
+  assert.match((await denial.textContent()) ?? '', /security policy/);
+  assert.ok((await denial.locator('li').count()) >= 2, 'each broken rule is listed');
+  await shot(bobPage, 'policy-denial');
+  await bobPage.unroute('**/function/create-service');
+  await nav(bobPage, 'Services').click();
+  await bobPage.getByTestId('create-service').waitFor({ timeout: T });
+
   await bobRow.locator('input[data-permission="services.write"]').uncheck();
   await bobPage.getByTestId('create-service').waitFor({ state: 'detached', timeout: T });
   await bobContext.close();

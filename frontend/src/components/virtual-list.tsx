@@ -1,4 +1,4 @@
-import { createMemo, createSignal, Index, onCleanup, onMount, type Accessor, type JSX } from 'solid-js';
+import { createMemo, createSignal, For, onCleanup, onMount, type Accessor, type JSX } from 'solid-js';
 import { visibleRange } from '../logic/virtual.ts';
 
 /**
@@ -34,8 +34,9 @@ export const createVirtual = (count: Accessor<number>, rowHeight: number, fallba
 };
 
 /**
- * A list that renders only the rows in view (fixed row height). Rows are reused through <Index>, so a scroll
- * step only rewrites the text of the rows that changed.
+ * A list that renders only the rows in view (fixed row height). Each row is placed absolutely and keyed by its
+ * index, so a scroll step creates only the rows that come into view and leaves the others (and their pixels)
+ * untouched; the browser scrolls the rest.
  */
 export const VirtualList = <T,>(props: {
   items: readonly T[];
@@ -45,13 +46,20 @@ export const VirtualList = <T,>(props: {
   class?: string;
 }) => {
   const v = createVirtual(() => props.items.length, props.rowHeight);
-  const slice = createMemo(() => props.items.slice(v.range().start, v.range().end));
+  const indices = createMemo(() => {
+    const { start, end } = v.range();
+    return Array.from({ length: end - start }, (_, k) => start + k);
+  });
   return (
     <div ref={v.bind} class={`vlist ${props.class ?? ''}`} onScroll={v.onScroll} tabindex="0" role="list" aria-label={props.label}>
       <div class="vlist-spacer" style={{ height: `${props.items.length * props.rowHeight}px` }}>
-        <div class="vlist-window" style={{ transform: `translateY(${v.range().start * props.rowHeight}px)` }}>
-          <Index each={slice()}>{(item, i) => props.children(item, v.range().start + i)}</Index>
-        </div>
+        <For each={indices()}>
+          {(i) => (
+            <div class="vlist-row" style={{ transform: `translateY(${i * props.rowHeight}px)`, height: `${props.rowHeight}px` }}>
+              {props.children(() => props.items[i]!, i)}
+            </div>
+          )}
+        </For>
       </div>
     </div>
   );
