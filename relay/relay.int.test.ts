@@ -435,6 +435,39 @@ Replay('should miss nothing when a client reconnects with its last timeNano whil
   }
 });
 
+Replay('should hold one bus subscription for all its clients and end it on close()', async () => {
+  const h = await start();
+  const subscribed: string[] = [];
+  const bus = {
+    publish: h.bus.publish,
+    async subscribe(onEvent: (e: Event) => void) {
+      subscribed.push('subscribe');
+      const sub = await h.bus.subscribe(onEvent);
+      return { close: async () => (subscribed.push('close'), sub.close()) };
+    },
+  };
+  const relay = createRelay({ bus, history: h.history, authenticate: async () => ({ username: 'u', permissions: ['events.read'] }), tokenFromCookie: () => undefined, isAllowedOrigin: () => true, settleMs: 0 });
+  const server = createServer();
+  server.on('upgrade', relay.handleUpgrade);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/events`;
+    const clients = [connect(url, { auth: 't' }), connect(url, { auth: 't' }), connect(url, { auth: 't' })];
+    await waitFor('live', () => clients.every((c) => isLive(c)()));
+    const [e] = batch(1, nowNs(), 7);
+    await h.publish([e!]);
+    await waitFor('fan-out', () => clients.every((c) => c.events().length === 1));
+    assert.equal(subscribed, ['subscribe']);
+    await relay.close();
+    assert.equal(subscribed, ['subscribe', 'close']);
+  } finally {
+    await relay.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await h.stop();
+  }
+});
+
 Replay.run();
 
 const Slow = suite('relay: slow clients and hostile input');
