@@ -59,7 +59,7 @@ export const createServicesStore = (ctx: AppContext, options: { debounceMs?: num
   });
 
   const poll = setInterval(() => {
-    if (!loaded() || document.visibilityState === 'hidden') return;
+    if (!loaded() || (typeof document !== 'undefined' && document.visibilityState === 'hidden')) return;
     const converging = services().filter((s) => progressOf(s).converging).slice(0, 20);
     for (const s of converging) schedule(s.id);
   }, convergePollMs);
