@@ -2,9 +2,9 @@
  * The relay: `GET /events` as a WebSocket (docs/api.md, "Relay"). It authenticates a client, replays the stored
  * events from `since`, sends `{"type":"live"}`, then forwards live events from the bus.
  *
- * One relay holds one bus subscription and fans every live event out to its clients, serialized once. A client
- * joins the fan-out before its replay starts, and live events wait in its own bounded buffer until the replay
- * ends, so nothing falls between the replay and the live stream.
+ * One relay holds one bus subscription, opened at construction, and fans every live event out to its clients,
+ * serialized once. A client joins the fan-out before its replay starts, and live events wait in its own bounded
+ * buffer until the replay ends, so nothing falls between the replay and the live stream.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -371,6 +371,10 @@ export function createRelay(deps: RelayDeps): Relay {
       fail(c, 'store_unavailable', 'Internal relay error');
     });
   };
+
+  // Subscribed at once, so the first client does not wait for a consumer to join (Kafka); a failure here is
+  // retried when a client comes.
+  ensureSubscribed().catch((e: unknown) => log('relay: bus subscription failed', { error: String(e) }));
 
   const tick = setInterval(() => {
     for (const c of clients) {
