@@ -1,7 +1,8 @@
 import { render } from 'solid-js/web';
-import { Navigate, Route, Router } from '@solidjs/router';
+import { Route, Router } from '@solidjs/router';
 import { lazy } from 'solid-js';
-import { createAppContext, Shell } from './shell.tsx';
+import { createAppContext, Guard, Home, Shell } from './shell.tsx';
+import type { Permission } from './types.ts';
 import { AppCtx } from './context.ts';
 import './styles.css';
 
@@ -17,18 +18,25 @@ const NotFound = lazy(() => import('./pages/not-found.tsx'));
 
 const ctx = createAppContext();
 
+/** A lazy page that first checks the permission it reads with (the server still decides). */
+const guarded = (Page: ReturnType<typeof lazy>, permission: Permission) => () => (
+  <Guard permission={permission}>
+    <Page />
+  </Guard>
+);
+
 render(
   () => (
     <AppCtx.Provider value={ctx}>
       <Router root={Shell}>
-        <Route path="/" component={() => <Navigate href="/services" />} />
+        <Route path="/" component={Home} />
         <Route path="/login" component={Login} />
-        <Route path="/services" component={Services} />
-        <Route path="/services/new" component={ServiceNew} />
-        <Route path="/services/:id" component={ServiceDetail} />
-        <Route path="/nodes" component={Nodes} />
-        <Route path="/events" component={Events} />
-        <Route path="/users" component={Users} />
+        <Route path="/services" component={guarded(Services, 'services.read')} />
+        <Route path="/services/new" component={guarded(ServiceNew, 'services.write')} />
+        <Route path="/services/:id" component={guarded(ServiceDetail, 'services.read')} />
+        <Route path="/nodes" component={guarded(Nodes, 'nodes.read')} />
+        <Route path="/events" component={guarded(Events, 'events.read')} />
+        <Route path="/users" component={guarded(Users, 'users.read')} />
         <Route path="/account" component={Account} />
         <Route path="*" component={NotFound} />
       </Router>

@@ -1,4 +1,4 @@
-import { A, useLocation, useNavigate, type RouteSectionProps } from '@solidjs/router';
+import { A, Navigate, useLocation, useNavigate, type RouteSectionProps } from '@solidjs/router';
 import { createEffect, createSignal, For, getOwner, onCleanup, Show, type JSX } from 'solid-js';
 import { createApi } from './api.ts';
 import { storeOf, useApp, type AppContext } from './context.ts';
@@ -7,6 +7,7 @@ import { can } from './logic/permissions.ts';
 import { createEventsStore } from './stores/events.ts';
 import { createSession } from './stores/session.ts';
 import { createToasts } from './stores/toasts.ts';
+import type { Permission } from './types.ts';
 
 /** Wires the one API client, the one live module, toasts and the session (the SPA's composition root). */
 export const createAppContext = (): AppContext => {
@@ -32,6 +33,35 @@ export const createAppContext = (): AppContext => {
   window.addEventListener('focus', onFocus);
   setInterval(onFocus, 30_000);
   return ctx;
+};
+
+/** The first page the user may read, for `/` and after login. */
+export const Home = () => {
+  const ctx = useApp();
+  const me = ctx.session.me;
+  const first = () =>
+    can(me(), 'services.read') ? '/services' : can(me(), 'nodes.read') ? '/nodes' : can(me(), 'events.read') ? '/events' : can(me(), 'users.read') ? '/users' : '/account';
+  return <Navigate href={first()} />;
+};
+
+/** Shows the page only to users holding `permission`; others get a plain explanation instead of errors. */
+export const Guard = (props: { permission: Permission; children: JSX.Element }) => {
+  const ctx = useApp();
+  return (
+    <Show
+      when={can(ctx.session.me(), props.permission)}
+      fallback={
+        <section class="pad">
+          <h1>Not allowed</h1>
+          <p data-testid="not-allowed">
+            This page needs the <code>{props.permission}</code> permission. Ask an administrator to grant it.
+          </p>
+        </section>
+      }
+    >
+      {props.children}
+    </Show>
+  );
 };
 
 const ConnectionIndicator = () => {

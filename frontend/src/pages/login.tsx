@@ -5,7 +5,7 @@ import { useApp } from '../context.ts';
 
 /** Only same-site paths are followed after login (no open redirect). */
 export const safeNext = (next: unknown): string =>
-  typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/services';
+  typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/';
 
 export default function Login() {
   const ctx = useApp();
