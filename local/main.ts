@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import { createDeps } from '../lib/compose.ts';
 import { loadConfig } from '../lib/config.ts';
 import { bootstrapAdmin } from '../lib/users/bootstrap.ts';
+import { startEventPipeline } from '../workers/event-pipeline.ts';
 import { createRelayFor } from './relay.ts';
 import { createLocalApp } from './app.ts';
 
@@ -21,7 +22,13 @@ async function main(): Promise<void> {
     console.error(`Cannot start: ${(e as Error).message}`);
     process.exit(2);
   }
-  const composition = await createDeps(config);
+  let composition;
+  try {
+    composition = await createDeps(config);
+  } catch (e) {
+    console.error(`Cannot start: ${(e as Error).message}`);
+    process.exit(2);
+  }
   const { deps } = composition;
 
   try {
@@ -42,13 +49,19 @@ async function main(): Promise<void> {
   }
 
   const workers = new AbortController();
-  // In local mode the history writer consumes the in-process bus directly.
-  const historyWriter = await composition.bus.consume('history-writer', (events) => composition.history.append(events));
+  const pipeline = startEventPipeline({
+    docker: composition.engineEvents(),
+    bus: composition.bus,
+    history: composition.history,
+    dataDir: config.dataDir,
+    signal: workers.signal,
+    log: (message) => log(message),
+  });
   const frontendDir = fileURLToPath(new URL('../frontend/dist', import.meta.url));
   const app = createLocalApp(deps, { frontendDir });
   const relay = createRelayFor(composition);
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
-    log('listening', { url: `http://${config.host}:${info.port}`, dataDir: config.dataDir });
+    log('listening', { url: `http://${config.host}:${info.port}`, dataDir: config.dataDir, ...composition.modes });
   });
   server.on('upgrade', relay.handleUpgrade);
 
@@ -60,7 +73,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     workers.abort();
-    await historyWriter.close();
+    await pipeline.done.catch(() => {});
     await relay.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await composition.close();

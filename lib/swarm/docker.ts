@@ -61,7 +61,8 @@ const count = (v: unknown): number | undefined => (typeof v === 'number' && Numb
 const stringMap = (v: unknown): Record<string, string> =>
   Object.fromEntries(Object.entries(record(v)).filter((e): e is [string, string] => typeof e[1] === 'string'));
 
-function makeDocker(options: DockerSwarmOptions, timeout: number): Dockerode {
+/** A dockerode client for `host` (DOCKER_HOST forms without TLS) or `socketPath`; timeout 0 for streams. */
+export function createDockerClient(options: Pick<DockerSwarmOptions, 'docker' | 'host' | 'socketPath'>, timeout: number): Dockerode {
   if (options.docker) return options.docker;
   if (options.host && options.socketPath) throw new Error('createDockerSwarm: give either host or socketPath, not both');
   if (!options.host) return new Dockerode({ socketPath: options.socketPath ?? '/var/run/docker.sock', timeout });
@@ -240,7 +241,7 @@ export function createDockerSwarm(options: DockerSwarmOptions = {}): Swarm {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   if (!(timeoutMs > 0)) throw new Error('createDockerSwarm: timeoutMs must be positive');
-  const docker = makeDocker(options, timeoutMs);
+  const docker = createDockerClient(options, timeoutMs);
   const modem = docker.modem as unknown as Modem;
 
   function send(call: Call): Promise<Buffer> {
