@@ -167,36 +167,67 @@ export const createKafkaEventBus = async (options: KafkaEventBusOptions): Promis
     },
 
     async consume(group, handler): Promise<Subscription> {
-      const consumer = kafka.consumer({
-        groupId: group,
-        maxWaitTimeInMs: 500,
-        retry: { retries: 1_000_000, initialRetryTime: 300, maxRetryTime: 5_000 },
-      });
-      consumers.add(consumer);
-      return started(consumer, async () => {
-        await consumer.connect();
-        await consumer.subscribe({ topic, fromBeginning: true });
-        const ready = joined(consumer);
-        await consumer.run({
-          autoCommit: false,
-          eachBatchAutoResolve: false,
-          eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-            if (!isRunning() || isStale() || batch.messages.length === 0) return;
-            const events: Event[] = [];
-            for (const m of batch.messages) {
-              const e = decode(m.value, onError);
-              if (e) events.push(e);
-            }
-            // A rejection here leaves the offsets unresolved and uncommitted: kafkajs fetches the batch again.
-            if (events.length > 0) await handler(events);
-            const last = batch.messages[batch.messages.length - 1]!.offset;
-            resolveOffset(last);
-            await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
-            await heartbeat();
-          },
+      let closed = false;
+      let current: Consumer | undefined;
+      let restartTimer: NodeJS.Timeout | undefined;
+      const member = async (): Promise<void> => {
+        const consumer = kafka.consumer({
+          groupId: group,
+          maxWaitTimeInMs: 500,
+          retry: { retries: 1_000_000, initialRetryTime: 300, maxRetryTime: 5_000, restartOnFailure: async () => true },
         });
-        await ready;
-      });
+        current = consumer;
+        consumers.add(consumer);
+        // NOTE: kafkajs restarts a crashed consumer only for errors it deems retriable; any other crash would
+        // leave this process out of the group for good, so it joins again with a fresh consumer.
+        consumer.on(consumer.events.CRASH, ({ payload }) => {
+          onError(payload.error);
+          if (payload.restart || closed) return;
+          void stopConsumer(consumer).then(() => {
+            if (!closed) restartTimer = setTimeout(() => void member().catch(onError), 1000);
+          });
+        });
+        await started(consumer, async () => {
+          await consumer.connect();
+          await consumer.subscribe({ topic, fromBeginning: true });
+          const ready = joined(consumer);
+          await consumer.run({
+            // Commits only offsets resolved below, i.e. after the handler's write resolved.
+            autoCommit: true,
+            autoCommitThreshold: 1,
+            eachBatchAutoResolve: false,
+            eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+              if (!isRunning() || isStale() || batch.messages.length === 0) return;
+              const events: Event[] = [];
+              for (const m of batch.messages) {
+                const e = decode(m.value, onError);
+                if (e) events.push(e);
+              }
+              if (events.length > 0) {
+                try {
+                  await handler(events);
+                } catch (e) {
+                  // Unresolved, uncommitted: kafkajs retries the batch (retriable, so the consumer is kept).
+                  // (kafkajs reads `retriable` on the error's deepest `cause`, so this one carries none.)
+                  throw Object.assign(new Error(`event handler failed: ${e instanceof Error ? e.message : String(e)}`), { retriable: true });
+                }
+              }
+              resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+              await commitOffsetsIfNecessary();
+              await heartbeat();
+            },
+          });
+          await ready;
+        });
+      };
+      await member();
+      return {
+        close: async () => {
+          closed = true;
+          clearTimeout(restartTimer);
+          if (current) await stopConsumer(current);
+        },
+      };
     },
 
     async close() {
