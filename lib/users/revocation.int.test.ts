@@ -4,6 +4,9 @@
  * A change made through replica A must be refused by replica B on the very next request, with no sleep.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect as tcpConnect, createServer, type Server, type Socket } from 'node:net';
 import { MongoClient } from 'mongodb';
 import { suite } from 'uvu';
@@ -12,6 +15,7 @@ import { createAuthenticator, type Authenticator } from '../auth/authenticator.t
 import { createTokenService, type TokenService } from '../auth/tokens.ts';
 import { freePort } from '../testing/local-server.ts';
 import type { InvalidationLog, Invalidations } from './invalidations.ts';
+import { createUserStore } from './compose.ts';
 import { createNatsInvalidations } from './invalidations/nats.ts';
 import { createCachedUserStore } from './permission-cache.ts';
 import type { User, UserStore } from './user-store.ts';
@@ -231,5 +235,56 @@ nats('should ignore a malformed message instead of failing', async () => {
   }
 });
 
+const compose = suite('createUserStore');
+
+compose('should pick the embedded store without MONGO_URL, and MongoDB behind a NATS-invalidated cache with it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'users-compose-'));
+  const url = new URL(mongoUrl!);
+  url.pathname = `/${database}_compose`;
+  const cluster = { dataDir: dir, mongoUrl: url.toString(), natsUrl: natsUrl! };
+  const local = await createUserStore({ dataDir: dir, mongoUrl: undefined, natsUrl: natsUrl! });
+  const a = await createUserStore(cluster, { log, cacheTtlMs: 5000 });
+  const b = await createUserStore(cluster, { log, cacheTtlMs: 5000 });
+  try {
+    await local.users.create(newUser('only-local', []));
+    assert.ok(existsSync(join(dir, 'users.db')));
+    assert.is(await a.users.get('only-local'), null);
+
+    await a.users.create(newUser('composed', ['nodes.read']));
+    assert.equal((await b.users.get('composed'))!.permissions, ['nodes.read']);
+    const revokedAt = Date.now();
+    await a.users.removePermission('composed', 'nodes.read');
+    // A bare cache read takes no event-loop turn, so let B's socket be read; a request always does (token verify).
+    while ((await b.users.get('composed'))!.permissions.length > 0 && Date.now() - revokedAt < 1000) await new Promise((r) => setImmediate(r));
+    assert.equal((await b.users.get('composed'))!.permissions, [], 'b kept a stale entry: not invalidated over NATS (TTL 5 s)');
+  } finally {
+    await local.close();
+    await a.close();
+    await b.close();
+    rmSync(dir, { recursive: true, force: true });
+    const admin = new MongoClient(mongoUrl!, { serverSelectionTimeoutMS: 2000 });
+    await admin.db(`${database}_compose`).dropDatabase();
+    await admin.close();
+  }
+});
+
+compose('should warn when MONGO_URL comes without NATS_URL', async () => {
+  const url = new URL(mongoUrl!);
+  url.pathname = `/${database}_alone`;
+  const warnings: string[] = [];
+  const alone = await createUserStore({ dataDir: tmpdir(), mongoUrl: url.toString(), natsUrl: undefined }, { log: (level, msg) => void (level === 'warn' && warnings.push(msg)) });
+  try {
+    assert.ok(warnings.some((w) => /without NATS_URL/.test(w)), JSON.stringify(warnings));
+    await alone.users.create(newUser('alone', []));
+    assert.ok(await alone.users.get('alone'));
+  } finally {
+    await alone.close();
+    const admin = new MongoClient(mongoUrl!, { serverSelectionTimeoutMS: 2000 });
+    await admin.db(`${database}_alone`).dropDatabase();
+    await admin.close();
+  }
+});
+
 test.run();
 nats.run();
+compose.run();
