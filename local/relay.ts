@@ -17,6 +17,7 @@ export function createRelayFor({ deps, bus, history }: Composition): Relay {
     history,
     authenticate: (token) => deps.authenticator.authenticate(token),
     tokenFromCookie,
+    log: (message, fields) => console.log(JSON.stringify({ time: new Date().toISOString(), level: 'warn', msg: `relay: ${message}`, ...fields })),
     isAllowedOrigin: (origin, req) => isAllowedOrigin(origin, headersOf(req), `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, deps.http),
   });
 }
