@@ -4,9 +4,10 @@
  * Prints each bundle's size and the cold start to the first answered request.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { FUNCTIONS } from '../functions/index.ts';
 import { freePort } from '../lib/testing/local-server.ts';
 
@@ -15,7 +16,7 @@ const out = join(root, 'build/functions');
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 // Native or optional modules: loaded at run time from node_modules/ beside the bundle.
 const NATIVE = ['@node-rs/argon2', 'better-sqlite3'];
-const EXTERNAL = [...NATIVE, 'ssh2', 'cpu-features', 'kerberos', 'snappy', '@mongodb-js/zstd', 'mongodb-client-encryption', 'gcp-metadata', 'socks', 'aws4', '@aws-sdk/credential-providers', 'lz4', 'bufferutil', 'utf-8-validate'];
+const EXTERNAL = [...NATIVE, 'kerberos', 'snappy', '@mongodb-js/zstd', 'mongodb-client-encryption', 'gcp-metadata', 'socks', 'aws4', '@aws-sdk/credential-providers', 'lz4', 'bufferutil', 'utf-8-validate'];
 
 function dirSize(dir: string): number {
   return readdirSync(dir).reduce((sum, f) => {
@@ -49,7 +50,31 @@ function copyPackage(name: string, into: string, seen = new Set<string>()): void
   for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) copyPackage(dep, into, seen);
 }
 
-async function coldStart(dir: string): Promise<number> {
+// docker-modem requires ssh2 at load time, only for ssh:// Docker hosts, which the dashboard does not use. A stub keeps
+// ssh2 (and its optional native cpu-features) out of every function.
+const noSsh: Plugin = {
+  name: 'no-ssh2',
+  setup(b) {
+    b.onResolve({ filter: /^ssh2$/ }, () => ({ path: 'ssh2', namespace: 'stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
+/**
+ * Starts a copy of the function outside the repository (so nothing resolves from the repo's node_modules, as in
+ * the image) and times the first answered request.
+ */
+async function coldStart(built: string): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'fn-cold-start-'));
+  cpSync(built, dir, { recursive: true });
+  try {
+    return await timeFirstAnswer(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function timeFirstAnswer(dir: string): Promise<number> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, [join(dir, 'index.mjs')], { env: { ...process.env, http_port: String(port), DATA_DIR: join(root, '.cache/build-functions-data') }, stdio: 'ignore' });
@@ -92,6 +117,7 @@ for (const f of FUNCTIONS.filter((f) => only.length === 0 || only.includes(f.nam
     chunkNames: 'chunks/[name]-[hash]',
     outExtension: { '.js': '.mjs' },
     external: EXTERNAL,
+    plugins: [noSsh],
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     minify: true,
     legalComments: 'linked',
