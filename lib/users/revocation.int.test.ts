@@ -1,10 +1,12 @@
 /**
- * Revocation across replicas, over the real servers: two replicas in this process, each with its own
- * MongoDB client, permission cache and NATS connection, and the real authenticator and tokens.
+ * Revocation across replicas, over the real servers (FerretDB and nats-server):
+ * - two replicas in this process, each with its own MongoDB client, permission cache and NATS connection, and
+ *   the real authenticator and tokens;
+ * - two real local-mode processes sharing one database, NATS and signing secret, driven over HTTP.
  * A change made through replica A must be refused by replica B on the very next request, with no sleep.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tcpConnect, createServer, type Server, type Socket } from 'node:net';
@@ -13,7 +15,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createAuthenticator, type Authenticator } from '../auth/authenticator.ts';
 import { createTokenService, type TokenService } from '../auth/tokens.ts';
-import { freePort } from '../testing/local-server.ts';
+import { freePort, startLocalServer, type LocalServer } from '../testing/local-server.ts';
 import type { InvalidationLog, Invalidations } from './invalidations.ts';
 import { createUserStore } from './compose.ts';
 import { createNatsInvalidations } from './invalidations/nats.ts';
@@ -76,13 +78,17 @@ const refused = async (authenticator: Authenticator, token: string) => {
 type Ctx = { a: Replica; b: Replica };
 const test = suite<Ctx>('revocation across replicas (FerretDB + NATS)', {} as Ctx);
 
-test.before(async (ctx) => {
+// NOTE: per test, not in test.before: uvu swallows an error thrown by a `before` hook (its runner returns from
+// `finally`), so a setup failure would only show as a missing pass.
+test.before.each(async (ctx) => {
   ctx.a = await replica();
   ctx.b = await replica();
 });
-test.after(async ({ a, b }) => {
+test.after.each(async ({ a, b }) => {
   await a?.close();
   await b?.close();
+});
+test.after(async () => {
   const admin = new MongoClient(mongoUrl!, { serverSelectionTimeoutMS: 2000 });
   await admin.db(database).dropDatabase();
   await admin.close();
@@ -285,6 +291,74 @@ compose('should warn when MONGO_URL comes without NATS_URL', async () => {
   }
 });
 
+const procs = suite('revocation across two local-mode processes (HTTP, FerretDB + NATS)');
+
+async function call(server: LocalServer, name: string, token: string | undefined, body?: unknown) {
+  const res = await fetch(`${server.url}/function/${name}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body ?? {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+const login = async (server: LocalServer, username: string, password: string) => {
+  const res = await call(server, 'login', undefined, { username, password });
+  assert.is(res.status, 200, `login of ${username} on ${server.url}: ${JSON.stringify(res.body)}`);
+  return res.body.token as string;
+};
+
+/** Two local-mode processes sharing MongoDB (a fresh database), NATS and the signing secret. */
+async function twoProcesses<T>(run: (a: LocalServer, b: LocalServer) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'revocation-'));
+  const secretFile = join(dir, 'jwt-secret');
+  writeFileSync(secretFile, randomBytes(32).toString('base64url') + '\n', { mode: 0o600 });
+  const db = `users_processes_${process.pid}_${Date.now().toString(36)}`;
+  const url = new URL(mongoUrl!);
+  url.pathname = `/${db}`;
+  // Only the user store is clustered here; the event adapters stay embedded so the test needs only two servers.
+  const env = { MONGO_URL: url.toString(), NATS_URL: natsUrl!, JWT_SECRET_FILE: secretFile, KAFKA_BROKERS: '', CASSANDRA_CONTACT_POINTS: '' };
+  const servers: LocalServer[] = [];
+  try {
+    servers.push(await startLocalServer({ env }));
+    servers.push(await startLocalServer({ env }));
+    return await run(servers[0]!, servers[1]!);
+  } finally {
+    for (const server of servers) await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+    const admin = new MongoClient(mongoUrl!, { serverSelectionTimeoutMS: 2000 });
+    await admin.db(db).dropDatabase();
+    await admin.close();
+  }
+}
+
+procs('should refuse on B, on the very next request, what was revoked, deleted or re-passworded on A', () => twoProcesses(async (a, b) => {
+  const admin = await login(a, a.adminUsername, a.adminPassword);
+  assert.is((await call(a, 'create-user', admin, { username: 'proc-bob', password: 'bob password 1', permissions: ['services.read'] })).status, 201);
+  // B must read the user A created: the two processes share the store (lib/compose.ts uses createUserStore).
+  const bob = await login(b, 'proc-bob', 'bob password 1');
+  assert.is((await call(b, 'list-users', bob)).status, 403);
+  assert.is((await call(a, 'grant-permission', admin, { username: 'proc-bob', permission: 'users.read' })).status, 200);
+  for (let i = 0; i < 3; i++) assert.is((await call(b, 'list-users', bob)).status, 200, `use ${i} of the grant on B`);
+  assert.is((await call(a, 'revoke-permission', admin, { username: 'proc-bob', permission: 'users.read' })).status, 200);
+  assert.is((await call(b, 'list-users', bob)).status, 403, 'B still honoured the revoked permission');
+
+  assert.is((await call(b, 'whoami', bob)).status, 200);
+  assert.is((await call(a, 'delete-user', admin, { username: 'proc-bob' })).status, 204);
+  assert.is((await call(b, 'whoami', bob)).status, 401, 'B still honoured the deleted user');
+
+  assert.is((await call(a, 'create-user', admin, { username: 'proc-carol', password: 'carol password 1' })).status, 201);
+  const carol = await login(a, 'proc-carol', 'carol password 1');
+  assert.is((await call(b, 'whoami', carol)).status, 200);
+  const changed = await call(a, 'change-password', carol, { currentPassword: 'carol password 1', newPassword: 'carol password 2' });
+  assert.is(changed.status, 200, JSON.stringify(changed.body));
+  assert.is((await call(b, 'whoami', carol)).status, 401, 'B still honoured the old token');
+  assert.is((await call(b, 'whoami', changed.body.token)).status, 200);
+  assert.is((await call(b, 'login', undefined, { username: 'proc-carol', password: 'carol password 1' })).status, 401);
+}));
+
 test.run();
 nats.run();
 compose.run();
+procs.run();
