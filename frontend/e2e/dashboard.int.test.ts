@@ -161,6 +161,31 @@ e2e('should scale it and show the progress until it converges', async () => {
   await shot(admin, 'services');
 });
 
+e2e('should edit, restart and roll back the service, and show its logs and raw spec', async () => {
+  await admin.goto(`${server.url}/services/${encodeURIComponent(serviceId)}`);
+  await admin.getByRole('tab', { name: 'Edit' }).click();
+  await admin.getByLabel('Environment').fill('E2E=edited');
+  await admin.getByTestId('service-form-submit').click();
+  await admin.locator('.toast', { hasText: 'Updating' }).waitFor({ timeout: T });
+  await admin.getByRole('tab', { name: 'Raw JSON' }).click();
+  await admin.locator('pre.json', { hasText: 'E2E=edited' }).waitFor({ timeout: T });
+  await admin.getByRole('tab', { name: 'Overview' }).click();
+  await admin.locator('.facts dd', { hasText: 'E2E=edited' }).waitFor({ timeout: T });
+
+  await admin.getByRole('button', { name: 'Restart' }).click();
+  await admin.getByTestId('confirm-ok').click();
+  await admin.locator('.toast', { hasText: 'Restarting' }).waitFor({ timeout: T });
+
+  await admin.getByRole('button', { name: 'Roll back' }).click();
+  await admin.getByTestId('confirm-ok').click();
+  await admin.locator('.toast', { hasText: 'Rolling back' }).waitFor({ timeout: T });
+
+  await admin.getByRole('tab', { name: 'Logs' }).click();
+  await admin.getByTestId('logs').waitFor({ timeout: T });
+  await admin.getByRole('tab', { name: 'History' }).click();
+  await admin.getByTestId('service-history').locator('li', { hasText: 'service.update' }).first().waitFor({ timeout: T });
+});
+
 e2e('should show the service events live, without a reload', async () => {
   await nav(admin, 'Events').click();
   await admin.getByTestId('live-indicator').and(admin.locator('[data-status="live"]')).waitFor({ timeout: T });
@@ -182,10 +207,24 @@ e2e('should show the service events live, without a reload', async () => {
   }
   await admin.getByTestId('event-service').fill('');
   await admin.locator('.events-vlist [data-event-type="audit"]').first().waitFor({ timeout: T });
+  // Pause, so rows stop shifting as events arrive, then open the newest audit event.
+  await admin.getByTestId('pause').click();
+  assert.is(await admin.getByTestId('pause').getAttribute('aria-pressed'), 'true');
   await admin.locator('.events-vlist [data-event-type="audit"]').first().getByRole('button').click();
-  const summary = await admin.getByTestId('audit-summary').textContent();
+  const summary = await admin
+    .getByTestId('audit-summary')
+    .textContent({ timeout: T })
+    .catch(async (e) => {
+      mkdirSync(join(root, '.cache', 'logs'), { recursive: true });
+      await admin.screenshot({ path: join(root, '.cache', 'logs', 'e2e-audit-failure.png') });
+      throw e;
+    });
   assert.match(summary ?? '', new RegExp(server.adminUsername));
   assert.equal(navigations, [], 'no page load');
+  await admin.getByTestId('pause').click();
+  assert.is(await admin.getByTestId('pause').getAttribute('aria-pressed'), 'false');
+  await admin.getByRole('button', { name: 'Load an earlier hour' }).click();
+  await admin.getByTestId('event-count').filter({ hasText: 'stored history loaded from' }).waitFor({ timeout: T });
   await shot(admin, 'events');
 });
 

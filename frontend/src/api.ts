@@ -154,8 +154,9 @@ export const createApi = (options: ApiOptions = {}) => {
       o?: CallOptions,
     ) => call<{ id: string; version: number }>('update-node', { id, version, ...update }, o),
     listEvents: (
-      query: { since?: string; until?: string; type?: string; action?: string; actor?: string; limit?: number },
+      query: { since?: string; until?: string; type?: string; action?: string; actor?: string; limit?: number; cursor?: string },
       o?: CallOptions,
-    ) => call<{ events: Event[]; next?: string }>('list-events', query, o),
+      // NOTE: `limit` is at most 1000; pass the answer's `next` as `cursor` (with the same filters) for the next page.
+  ) => call<{ events: Event[]; next?: string }>('list-events', query, o),
   };
 };

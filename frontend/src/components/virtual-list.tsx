@@ -8,7 +8,9 @@ import { visibleRange } from '../logic/virtual.ts';
 export const createVirtual = (count: Accessor<number>, rowHeight: number, fallbackHeight = 600) => {
   const [scrollTop, setScrollTop] = createSignal(0);
   const [height, setHeight] = createSignal(fallbackHeight);
-  const range = createMemo(() => visibleRange(scrollTop(), height(), rowHeight, count()));
+  const range = createMemo(() => visibleRange(scrollTop(), height(), rowHeight, count(), 8, 12), undefined, {
+    equals: (a, b) => a.start === b.start && a.end === b.end,
+  });
   let el: HTMLElement | undefined;
   let frame = 0;
   const onScroll = () => {

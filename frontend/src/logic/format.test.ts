@@ -42,6 +42,17 @@ virtual('should render the rows in view plus overscan, clamped', () => {
   assert.equal(visibleRange(1e9, 300, 30, 100, 5), { start: 94, end: 100 });
   assert.equal(visibleRange(0, 300, 30, 0), { start: 0, end: 0 });
 });
+virtual('should move the window in chunks, so small scrolls change nothing', () => {
+  const at = (top: number) => visibleRange(top, 300, 30, 10_000, 5, 10);
+  assert.equal(at(0), { start: 0, end: 25 });
+  assert.equal(at(290), at(0));
+  assert.equal(at(300), { start: 5, end: 35 });
+  for (const top of [0, 123, 4567, 299_000]) {
+    const r = at(top);
+    const first = Math.floor(top / 30);
+    assert.ok(r.start <= first && r.end >= Math.min(10_000, first + 11), `rows in view are rendered at ${top}`);
+  }
+});
 virtual.run();
 
 const perms = suite('permissions');

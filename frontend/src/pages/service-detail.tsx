@@ -93,23 +93,17 @@ export default function ServiceDetail() {
 
   const loadHistory = async (d: Detail) => {
     const since = d.service.createdAt;
-    const queries = [
+    // NOTE: settled together, so one failing query (e.g. no events.read) is not an unhandled rejection.
+    const queries = await Promise.allSettled([
       ctx.api.listEvents({ actor: d.service.id, since, limit: 1000 }, { quiet: true }),
-      ctx.api.listEvents({ type: 'container', since, limit: 2000 }, { quiet: true }),
-      ctx.api.listEvents({ type: 'audit', since, limit: 2000 }, { quiet: true }),
-    ];
+      ctx.api.listEvents({ type: 'container', since, limit: 1000 }, { quiet: true }),
+      ctx.api.listEvents({ type: 'audit', since, limit: 1000 }, { quiet: true }),
+    ]);
     const mine = (e: Event) => {
       const s = eventService(e);
       return e.actor.id === d.service.id || (!!s && (s.id === d.service.id || s.id === d.service.name || s.name === d.service.name));
     };
-    for (const q of queries) {
-      try {
-        const { events } = await q;
-        historyLog.add(events.filter(mine));
-      } catch {
-        // NOTE: history is best effort (events.read may be missing); the tasks list still shows.
-      }
-    }
+    for (const q of queries) if (q.status === 'fulfilled') historyLog.add(q.value.events.filter(mine));
     setHistory(historyLog.items);
   };
 

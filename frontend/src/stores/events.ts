@@ -52,14 +52,15 @@ export const createEventsStore = (ctx: AppContext) => {
         const oldest = log.items[0];
         const untilMs = historyFrom() ?? (oldest ? Math.floor(Number(oldest.timeNano.slice(0, -6))) : Date.now());
         const sinceMs = untilMs - hours * 3_600_000;
-        let since: string | undefined = `${sinceMs}000000`;
+        const range = { since: `${sinceMs}000000`, until: `${untilMs}000000`, limit: 1000 };
+        let cursor: string | undefined;
         let loaded = 0;
-        while (since !== undefined && loaded < max) {
-          const page: { events: Event[]; next?: string } = await ctx.api.listEvents({ since, until: `${untilMs}000000`, limit: 1000 });
+        do {
+          const page: { events: Event[]; next?: string } = await ctx.api.listEvents(cursor ? { ...range, cursor } : range);
           loaded += page.events.length;
           log.add(page.events);
-          since = page.next && page.events.length > 0 ? page.next : undefined;
-        }
+          cursor = page.next && page.events.length > 0 ? page.next : undefined;
+        } while (cursor !== undefined && loaded < max);
         setHistoryFrom(sinceMs);
         setItems(log.items);
         return loaded;
