@@ -12,16 +12,22 @@
  *    the revoke answered (0 when B already refused on its first request after the answer); and the bare NATS
  *    hop (A's publish → B's handler). Both replicas share this process's event loop (and the machine's 2 cores).
  *
- * Options (env): BENCH_CHECKS (5000; the uncached Mongo run does a fifth), BENCH_REVOKES (300).
+ * 3. The same over HTTP: two local-mode processes (`local/main.ts`) sharing a fresh database, NATS and the
+ *    signing secret. Per round: grant through A, the user's list-users on B answers 200, revoke through A, then
+ *    list-users on B until it answers 403.
+ *
+ * Options (env): BENCH_CHECKS (5000; the uncached Mongo runs do a fifth), BENCH_REVOKES (300),
+ * BENCH_HTTP_REVOKES (200; 0 skips part 3).
  * Everything runs on 127.0.0.1; the Mongo database and the SQLite file are removed afterwards.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MongoClient } from 'mongodb';
 import { createAuthenticator, type Authenticator } from '../../lib/auth/authenticator.ts';
+import { startLocalServer, type LocalServer } from '../../lib/testing/local-server.ts';
 import { createTokenService } from '../../lib/auth/tokens.ts';
 import type { Invalidations } from '../../lib/users/invalidations.ts';
 import { createMemoryInvalidations } from '../../lib/users/invalidations/memory.ts';
@@ -39,6 +45,7 @@ if (!mongoUrl || !natsUrl) {
 }
 const CHECKS = Number(process.env['BENCH_CHECKS'] ?? 5000);
 const REVOKES = Number(process.env['BENCH_REVOKES'] ?? 300);
+const HTTP_REVOKES = Number(process.env['BENCH_HTTP_REVOKES'] ?? 200);
 const database = `bench_permissions_${process.pid}`;
 
 const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
@@ -104,6 +111,9 @@ try {
     ['embedded (SQLite)', await authFor(embedded), CHECKS],
     ['mongo (FerretDB), no cache', await authFor(mongo), Math.max(200, Math.round(CHECKS / 5))],
     ['mongo (FerretDB) + cache, warm', await authFor(cached), CHECKS],
+    ['users.get alone: embedded', () => embedded.get('bench'), CHECKS],
+    ['users.get alone: mongo (FerretDB)', () => mongo.get('bench'), Math.max(200, Math.round(CHECKS / 5))],
+    ['users.get alone: cache hit', () => cached.get('bench'), CHECKS],
   ];
   const ROUNDS = 5;
   const samples = new Map<string, number[]>(variants.map(([name]) => [name, []]));
@@ -170,6 +180,63 @@ try {
     'A publishes → B handles the invalidation (NATS hop)': summary(hop),
     'B refused on its first request after the answer': `${refusedAtOnce}/${REVOKES}`,
   };
+
+  // 3. The same over HTTP: two local-mode processes sharing the database, NATS and the signing secret.
+  if (HTTP_REVOKES > 0) {
+    const secretFile = join(dir, 'jwt-secret');
+    writeFileSync(secretFile, randomBytes(32).toString('base64url') + '\n', { mode: 0o600 });
+    const url = new URL(mongoUrl);
+    url.pathname = `/${database}_http`;
+    const env = { MONGO_URL: url.toString(), NATS_URL: natsUrl, JWT_SECRET_FILE: secretFile, KAFKA_BROKERS: '', CASSANDRA_CONTACT_POINTS: '' };
+    const servers: LocalServer[] = [];
+    closers.push(async () => {
+      for (const server of servers) await server.stop();
+      const admin = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 2000 });
+      await admin.db(`${database}_http`).dropDatabase().catch(() => {});
+      await admin.close();
+    });
+    servers.push(await startLocalServer({ env }), await startLocalServer({ env }));
+    const [a, b] = servers as [LocalServer, LocalServer];
+    const call = async (server: LocalServer, name: string, token: string | undefined, body?: unknown) => {
+      const res = await fetch(`${server.url}/function/${name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body ?? {}),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    };
+    const admin = (await call(a, 'login', undefined, { username: a.adminUsername, password: a.adminPassword })).body.token as string;
+    if ((await call(a, 'create-user', admin, { username: 'bench-http', password: 'bench password 1', permissions: ['services.read'] })).status !== 201) throw new Error('create-user failed');
+    const user = (await call(b, 'login', undefined, { username: 'bench-http', password: 'bench password 1' })).body.token as string;
+    const change = { username: 'bench-http', permission: 'users.read' };
+    const fromStartHttp: number[] = [];
+    const fromAnswerHttp: number[] = [];
+    let atOnce = 0;
+    for (let i = 0; i < HTTP_REVOKES; i++) {
+      await call(a, 'grant-permission', admin, change);
+      if ((await call(b, 'list-users', user)).status !== 200) throw new Error(`round ${i}: B did not see the grant`);
+      const started = performance.now();
+      if ((await call(a, 'revoke-permission', admin, change)).status !== 200) throw new Error(`round ${i}: revoke failed`);
+      const answered = performance.now();
+      let n = 0;
+      for (;;) {
+        n++;
+        const status = (await call(b, 'list-users', user)).status;
+        if (status === 403) break;
+        if (status !== 200 || performance.now() - answered > 10_000) throw new Error(`round ${i}: B answered ${status}`);
+      }
+      const refused = performance.now();
+      if (n === 1) atOnce++;
+      fromStartHttp.push(refused - started);
+      fromAnswerHttp.push(n === 1 ? 0 : refused - answered);
+    }
+    results['invalidation latency over HTTP, two processes (ms)'] = {
+      'revoke request sent to A → B answers 403': summary(fromStartHttp),
+      'A answered the revoke → B answers 403 (0 when at once)': summary(fromAnswerHttp),
+      'B refused the first request after the answer': `${atOnce}/${HTTP_REVOKES}`,
+    };
+  }
 } finally {
   for (const close of closers.reverse()) await close().catch(() => {});
   rmSync(dir, { recursive: true, force: true });
