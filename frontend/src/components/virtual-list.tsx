@@ -36,9 +36,9 @@ export const createVirtual = (count: Accessor<number>, rowHeight: number, fallba
 };
 
 /**
- * A list that renders only the rows in view (fixed row height). Each row is placed absolutely and keyed by its
- * index, so a scroll step creates only the rows that come into view and leaves the others (and their pixels)
- * untouched; the browser scrolls the rest.
+ * A list that renders only the rows in view (fixed row height), in normal flow between two spacers. Rows are
+ * keyed by index and the window moves in chunks, so most scroll steps change nothing in the DOM and the browser
+ * just scrolls; a chunk step adds and removes a few rows at the edges.
  */
 export const VirtualList = <T,>(props: {
   items: readonly T[];
@@ -54,15 +54,15 @@ export const VirtualList = <T,>(props: {
   });
   return (
     <div ref={v.bind} class={`vlist ${props.class ?? ''}`} onScroll={v.onScroll} tabindex="0" role="list" aria-label={props.label}>
-      <div class="vlist-spacer" style={{ height: `${props.items.length * props.rowHeight}px` }}>
-        <For each={indices()}>
-          {(i) => (
-            <div class="vlist-row" style={{ transform: `translateY(${i * props.rowHeight}px)`, height: `${props.rowHeight}px` }}>
-              {props.children(() => props.items[i]!, i)}
-            </div>
-          )}
-        </For>
-      </div>
+      <div class="vlist-spacer" style={{ height: `${v.range().start * props.rowHeight}px` }} />
+      <For each={indices()}>
+        {(i) => (
+          <div class="vlist-row" style={{ height: `${props.rowHeight}px` }}>
+            {props.children(() => props.items[i]!, i)}
+          </div>
+        )}
+      </For>
+      <div class="vlist-spacer" style={{ height: `${Math.max(0, props.items.length - v.range().end) * props.rowHeight}px` }} />
     </div>
   );
 };

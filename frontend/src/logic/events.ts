@@ -166,8 +166,11 @@ export const describeEvent = (e: Event): string => {
     extra.push(`service ${a['com.docker.swarm.service.name']}`);
   }
   if (a.exitCode !== undefined) extra.push(`exit ${a.exitCode}`);
-  if (a['updatestate.new']) extra.push(`update ${a['updatestate.old'] ?? '?'} → ${a['updatestate.new']}`);
-  if (a['replicas.new']) extra.push(`replicas ${a['replicas.old'] ?? '?'} → ${a['replicas.new']}`);
+  const change = (label: string, key: string) => {
+    if (a[`${key}.new`]) extra.push(a[`${key}.old`] ? `${label} ${a[`${key}.old`]} → ${a[`${key}.new`]}` : `${label} → ${a[`${key}.new`]}`);
+  };
+  change('update', 'updatestate');
+  change('replicas', 'replicas');
   if (a['availability.new']) extra.push(`availability → ${a['availability.new']}`);
   if (a['state.new']) extra.push(`state → ${a['state.new']}`);
   return `${e.type} ${e.action} ${name}${extra.length ? ` (${extra.join(', ')})` : ''}`;
