@@ -168,11 +168,12 @@ Fn('should answer whoami with the token (faas-cli invoke -H)', async () => {
 });
 
 Fn('should refuse a bad token with 401 unauthenticated (faas-cli invoke exits non-zero)', async () => {
-  const failed = await faas(['invoke', 'whoami', '-H', 'Authorization=Bearer not.a.token']).then(() => null, (e: { code: number; stderr: string }) => e);
+  const failed = await faas(['invoke', 'whoami', '-H', 'Authorization=Bearer not.a.token']).then(() => null, (e: { code: number; stdout: string; stderr: string }) => e);
   assert.ok(failed, 'faas-cli invoke must fail');
-  // NOTE: faas-cli 0.13 turns any 401 into this message and drops the body (proxy/invoke.go), so the body is
-  // read from the same gateway route with fetch.
-  assert.match(failed!.stderr, /unauthorized access/);
+  assert.is(failed!.code, 1);
+  // NOTE: faas-cli 0.13 turns any 401 into "Unauthorized access, run faas-cli login…" on stdout and drops the
+  // body (proxy/invoke.go), so the contract's body is read from the same gateway route with fetch.
+  assert.match(failed!.stdout + failed!.stderr, /unauthorized access/i);
   const res = await fetch(`${gateway}/function/whoami`, { method: 'POST', headers: { authorization: 'Bearer not.a.token' } });
   assert.is(res.status, 401);
   const body = (await res.json()) as { error: { code: string; message: string } };

@@ -1,6 +1,8 @@
-import { test } from 'uvu';
+import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isAllowed } from './rules.ts';
+
+const test = suite('socket-proxy rules');
 
 test('should allow what the Swarm functions use, with or without a version prefix', () => {
   for (const [method, url] of [
