@@ -1,9 +1,9 @@
 /**
  * The restricted Docker API proxy: listens on TCP (LISTEN=0.0.0.0:2375, inside an encrypted overlay, never
- * published) or on a unix socket (LISTEN=/run/docker-api/docker.sock, shared with a process on the same node)
- * and forwards only what rules.ts allows (PROFILE=functions|events) to the engine's socket
- * (DOCKER_SOCKET=/var/run/docker.sock). Anything else gets 403 and a JSON log line. Upgrades (attach, exec)
- * are refused. Bundled with esbuild into local/docker-socket-proxy (scripts/openfaas/test-env.sh).
+ * published) or on a unix socket (LISTEN=/run/docker-api/docker.sock, shared with a process on the same node,
+ * mode SOCKET_MODE, octal, default 660) and forwards only what rules.ts allows (PROFILE=functions|events) to
+ * the engine's socket (DOCKER_SOCKET=/var/run/docker.sock). Anything else gets 403 and a JSON log line.
+ * Upgrades (attach, exec) are refused. Bundled with esbuild into docker-socket-proxy (scripts/openfaas/test-env.sh).
  */
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, request } from 'node:http';
@@ -13,6 +13,9 @@ const profile = process.env['PROFILE'] ?? 'functions';
 if (!isProfile(profile)) throw new Error(`PROFILE must be functions or events, got ${profile}`);
 const socketPath = process.env['DOCKER_SOCKET'] ?? '/var/run/docker.sock';
 const listen = process.env['LISTEN'] ?? '0.0.0.0:2375';
+// A unix socket's mode: 0660 by default; 0666 when the only other container that mounts its volume runs as
+// another user (the producer in stack.yml).
+const socketMode = parseInt(process.env['SOCKET_MODE'] ?? '660', 8);
 const log = (level: string, msg: string, extra: Record<string, unknown> = {}) =>
   console.log(JSON.stringify({ time: new Date().toISOString(), level, msg, ...extra }));
 
@@ -45,7 +48,7 @@ const server = createServer((req, res) => {
 if (listen.startsWith('/')) {
   rmSync(listen, { force: true });
   server.listen(listen, () => {
-    chmodSync(listen, 0o660);
+    chmodSync(listen, socketMode);
     log('info', 'listening', { socket: listen, profile });
   });
 } else {

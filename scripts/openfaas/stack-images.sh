@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The images of stack.yml that this project builds besides the OpenFaaS ones, all made locally and tagged
+# ${REGISTRY:-127.0.0.1:5000}/<name>:<tag>:
+#   dashboard-edge:${EDGE_TAG:-2.11}   Caddy (.cache/bin/caddy, built from the Go module proxy) + CA bundle
+#   dashboard-frontend:${TAG:-dev}     Caddy + frontend/dist (npm run build:frontend) in /srv
+#   dashboard-relay:${TAG:-dev}        /app/relay.mjs on local/node:20 (esbuild bundle of relay/main.ts)
+#   dashboard-worker:${TAG:-dev}       /app/producer.mjs and /app/consumer.mjs (workers/*/main.ts), same image
+#   docker-socket-proxy:0.1.0          built by scripts/openfaas/test-env.sh (not repeated here)
+# Caddy is built once (about 2–6 min on 2 cores) into .cache/bin/caddy; the rest takes seconds. It also
+# checks both Caddyfiles with `caddy validate`.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+REGISTRY=${REGISTRY:-127.0.0.1:5000}
+TAG=${TAG:-dev}
+EDGE_TAG=${EDGE_TAG:-2.11}
+CADDY_VERSION=${CADDY_VERSION:-v2.11.9}
+say() { echo "stack-images: $*" >&2; }
+ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+
+caddy="$root/.cache/bin/caddy"
+if [ ! -x "$caddy" ] || ! "$caddy" version | grep -qF "$CADDY_VERSION"; then
+  t0=$(date +%s%N)
+  src="$root/.cache/caddy-build"
+  mkdir -p "$src"
+  printf 'package main\n\nimport (\n\tcaddycmd "github.com/caddyserver/caddy/v2/cmd"\n\n\t_ "github.com/caddyserver/caddy/v2/modules/standard"\n)\n\nfunc main() {\n\tcaddycmd.Main()\n}\n' >"$src/main.go"
+  [ -f "$src/go.mod" ] || (cd "$src" && go mod init local/caddy >/dev/null 2>&1)
+  (cd "$src" && go get "github.com/caddyserver/caddy/v2@$CADDY_VERSION" && go mod tidy \
+    && CGO_ENABLED=0 nice -n 10 go build -buildvcs=false -trimpath -ldflags='-s -w' -o "$caddy" .) >&2
+  say "caddy $CADDY_VERSION built in $(ms_since "$t0") ms"
+fi
+for f in gateway-config/Caddyfile gateway-config/frontend.Caddyfile; do
+  DOMAIN=dashboard.example.com ACME_EMAIL=ops@example.com "$caddy" validate --config "$f" --adapter caddyfile >/dev/null 2>&1 \
+    || { DOMAIN=dashboard.example.com "$caddy" validate --config "$f" --adapter caddyfile >&2; say "$f does not validate"; exit 1; }
+  say "$f validates"
+done
+
+caddy_image() { # image, extra rootfs setup command
+  local image=$1 rootfs; rootfs=$(mktemp -d)
+  mkdir -p "$rootfs/usr/bin" "$rootfs/etc/ssl/certs" "$rootfs/etc/caddy" "$rootfs/data" "$rootfs/config" "$rootfs/srv" "$rootfs/tmp"
+  chmod 1777 "$rootfs/tmp"
+  cp "$caddy" "$rootfs/usr/bin/caddy"
+  cp /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/"
+  printf 'root:x:0:0:root:/:/sbin/nologin\n' >"$rootfs/etc/passwd"
+  [ -n "${2:-}" ] && eval "$2"
+  tar -C "$rootfs" --owner=0 --group=0 -c . | docker import -c 'ENV XDG_CONFIG_HOME=/config XDG_DATA_HOME=/data HOME=/tmp' \
+    -c 'EXPOSE 80 443 8080' -c 'CMD ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"]' - "$image" >/dev/null
+  rm -rf "$rootfs"
+  say "$image imported"
+}
+caddy_image "$REGISTRY/dashboard-edge:$EDGE_TAG"
+[ -f frontend/dist/index.html ] || npm run -s build:frontend >&2
+caddy_image "$REGISTRY/dashboard-frontend:$TAG" 'cp -r "$root/frontend/dist/." "$rootfs/srv/"'
+
+# relay and workers: one bundle per process, the native modules build:functions already trimmed beside them.
+[ -d build/functions/login/node_modules ] || npm run -s build:functions login >&2
+ctx=$(mktemp -d)
+t0=$(date +%s%N)
+npx esbuild relay=relay/main.ts producer=workers/producer/main.ts consumer=workers/consumer/main.ts \
+  --bundle --splitting --format=esm --platform=node --target=node20 --minify --log-level=error \
+  --outdir="$ctx/app" --out-extension:.js=.mjs --chunk-names='chunks/[name]-[hash]' \
+  --alias:ssh2=./scripts/openfaas/ssh2-stub.cjs \
+  --external:@node-rs/argon2 --external:better-sqlite3 --external:kerberos --external:snappy \
+  --external:@mongodb-js/zstd --external:mongodb-client-encryption --external:gcp-metadata --external:socks \
+  --external:aws4 --external:@aws-sdk/credential-providers --external:lz4 --external:bufferutil --external:utf-8-validate \
+  "--banner:js=import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
+cp -r build/functions/login/node_modules "$ctx/app/node_modules"
+say "relay and worker bundles in $(ms_since "$t0") ms ($(du -sh "$ctx/app" | cut -f1) with native modules)"
+printf 'FROM local/node:20\nCOPY app/ /app/\nRUN useradd --system --uid 1000 --user-group --home-dir /tmp app \\\n && mkdir -p /data \\\n && chown app:app /data\nUSER app\nWORKDIR /app\nENV NODE_ENV=production\n' >"$ctx/Dockerfile"
+DOCKER_BUILDKIT=0 docker build -q -t "$REGISTRY/dashboard-relay:$TAG" "$ctx" >/dev/null 2>&1
+docker tag "$REGISTRY/dashboard-relay:$TAG" "$REGISTRY/dashboard-worker:$TAG"
+rm -rf "$ctx"
+say "$REGISTRY/dashboard-relay:$TAG and dashboard-worker:$TAG built"
+docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '/dashboard-(edge|frontend|relay|worker):' >&2
