@@ -146,7 +146,7 @@ export const createCassandraEventHistory = async (options: CassandraEventHistory
     // eachRow with autoPage would over-read; LIMIT caps the rows and fetchSize pages them.
     let pageState: string | undefined;
     do {
-      const rs = await client.execute(cql, params, { fetchSize: Math.min(limit, 5000), ...(pageState ? { pageState } : {}) });
+      const rs = await client.execute(cql, params, { fetchSize: Math.min(limit, 10_000), ...(pageState ? { pageState } : {}) });
       for (const row of rs.rows) events.push(rowOf(row));
       pageState = rs.pageState ?? undefined;
     } while (pageState && events.length < limit);
