@@ -8,7 +8,7 @@ import { visibleRange } from '../logic/virtual.ts';
 export const createVirtual = (count: Accessor<number>, rowHeight: number, fallbackHeight = 600) => {
   const [scrollTop, setScrollTop] = createSignal(0);
   const [height, setHeight] = createSignal(fallbackHeight);
-  const range = createMemo(() => visibleRange(scrollTop(), height(), rowHeight, count(), 8, 12), undefined, {
+  const range = createMemo(() => visibleRange(scrollTop(), height(), rowHeight, count(), 8, 4), undefined, {
     equals: (a, b) => a.start === b.start && a.end === b.end,
   });
   let el: HTMLElement | undefined;
