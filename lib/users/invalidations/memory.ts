@@ -20,7 +20,13 @@ export function createMemoryInvalidationHub(): InvalidationHub {
         async publish(username) {
           for (const member of members) {
             if (member === own) continue;
-            for (const listener of member) listener(username);
+            for (const listener of member) {
+              try {
+                listener(username);
+              } catch (e) {
+                console.error(JSON.stringify({ level: 'error', msg: 'invalidation listener failed', error: String(e) }));
+              }
+            }
           }
         },
         subscribe(onInvalidate) {
