@@ -118,6 +118,21 @@ e2e('should send a signed-out user to login and come back to the page asked for'
   assert.ok(cookies.some((c) => c.httpOnly), 'the session is an HttpOnly cookie');
   const stored = await admin.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
   assert.is(stored, '{}{}', 'nothing in web storage');
+  // Label editing on the shared node: add a label of our own, then take it away again (drain and demote are
+  // not exercised here: this swarm's single node runs the other tests' services).
+  const node = admin.getByTestId('nodes-table').locator('tbody tr[data-node]').first();
+  const label = `e2e-ui=${suffix}`;
+  await node.getByRole('button', { name: 'Edit labels' }).click();
+  const labels = node.getByRole('textbox');
+  const before = await labels.inputValue();
+  await labels.fill(before ? `${before}\n${label}` : label);
+  await node.getByRole('button', { name: 'Save labels' }).click();
+  await node.locator('.chip', { hasText: label }).waitFor({ timeout: T });
+  await node.getByRole('button', { name: 'Edit labels' }).click();
+  const withOurs = await node.getByRole('textbox').inputValue();
+  await node.getByRole('textbox').fill(withOurs.split('\n').filter((l) => l !== label).join('\n'));
+  await node.getByRole('button', { name: 'Save labels' }).click();
+  await node.locator('.chip', { hasText: label }).waitFor({ state: 'detached', timeout: T });
   await admin.getByTestId('load-placements').click();
   await admin.getByTestId('placements').waitFor({ timeout: T });
   await shot(admin, 'nodes');

@@ -112,6 +112,7 @@ export default function Nodes() {
       const key = p.task.nodeId ?? 'unassigned';
       map.set(key, [...(map.get(key) ?? []), p]);
     }
+    for (const list of map.values()) list.sort((a, b) => a.service.name.localeCompare(b.service.name) || (a.task.slot ?? 0) - (b.task.slot ?? 0));
     return map;
   });
 
