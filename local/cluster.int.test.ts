@@ -1,7 +1,10 @@
 /**
  * The same end-to-end contract walk with every cluster adapter: MongoDB (FerretDB) with NATS, Kafka and
- * Cassandra. Each run gets its own database, topic and keyspace.
+ * Cassandra. Each run gets its own database, topic and keyspace, dropped afterwards.
  */
+import cassandra from 'cassandra-driver';
+import { Kafka, logLevel } from 'kafkajs';
+import { MongoClient } from 'mongodb';
 import { contractSuite } from './contract.suite.ts';
 
 const missing = ['MONGO_URL', 'NATS_URL', 'KAFKA_BROKERS', 'CASSANDRA_CONTACT_POINTS'].filter((k) => !process.env[k]);
@@ -12,8 +15,24 @@ if (missing.length) {
 const run = `e2e_${process.pid}`;
 const mongo = new URL(process.env['MONGO_URL']!);
 mongo.pathname = `/${run}`;
-contractSuite('cluster composition (MongoDB+NATS, Kafka, Cassandra)', {
+const topic = `swarm-events-${run}`;
+const test = contractSuite('cluster composition (MongoDB+NATS, Kafka, Cassandra)', {
   MONGO_URL: mongo.toString(),
-  KAFKA_TOPIC: `swarm-events-${run}`,
+  KAFKA_TOPIC: topic,
   CASSANDRA_KEYSPACE: run,
-}).run();
+});
+
+test.after(async () => {
+  const client = await MongoClient.connect(process.env['MONGO_URL']!);
+  await client.db(run).dropDatabase().finally(() => client.close());
+  const cql = new cassandra.Client({
+    contactPoints: process.env['CASSANDRA_CONTACT_POINTS']!.split(','),
+    localDataCenter: process.env['CASSANDRA_LOCAL_DC'] ?? 'datacenter1',
+  });
+  await cql.execute(`DROP KEYSPACE IF EXISTS ${run}`).finally(() => cql.shutdown());
+  const admin = new Kafka({ brokers: process.env['KAFKA_BROKERS']!.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: [topic] }).catch(() => {}).finally(() => admin.disconnect());
+});
+
+test.run();
