@@ -24,7 +24,9 @@ import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, wr
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client } from 'cassandra-driver';
 import Docker from 'dockerode';
+import { Kafka, logLevel } from 'kafkajs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fromDockerEvent, parseEventLine } from '../lib/events/docker-event.ts';
@@ -202,6 +204,15 @@ const referenceIds = (since: bigint, until: bigint): Map<string, Event> => {
 const started: ChildProcess[] = [];
 process.on('exit', () => started.forEach((p) => p.exitCode === null && p.signalCode === null && p.kill('SIGKILL')));
 
+/** Deletes this run's topic and keyspace (kept when the test fails, to look at). */
+const dropRun = async () => {
+  const admin = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: [topic] }).finally(() => admin.disconnect());
+  const client = new Client({ contactPoints: contactPoints.split(','), localDataCenter: localDc });
+  await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).finally(() => client.shutdown());
+};
+
 const faults = suite('event pipeline under faults (Kafka + Cassandra, real processes)');
 
 faults('should store every engine event exactly once across kill -9 of producer, consumer, Kafka, Cassandra and dockerd', async () => {
@@ -213,6 +224,7 @@ faults('should store every engine event exactly once across kill -9 of producer,
   let producer = startProducer();
   const children = () => [reference, consumer, producer];
   let history: EventHistory | undefined;
+  let passed = false;
   try {
     await waitFor('the reference reader', () => reference.count(/^connected/) >= 1, 30_000);
     await waitFor('the producer', () => producer.count(/connected to the engine/) >= 1, 60_000);
@@ -304,6 +316,7 @@ faults('should store every engine event exactly once across kill -9 of producer,
     assert.ok(ours >= 500, `only ${ours} events from the burst's services; it must make at least 500`);
     assert.is(lost.length, 0, 'lost events');
     assert.is(duplicates, 0, 'duplicate events');
+    passed = true;
   } finally {
     for (const c of children()) c.p.kill('SIGTERM');
     await Promise.all(children().map((c) => Promise.race([exited(c.p), sleep(10_000)])));
@@ -311,6 +324,7 @@ faults('should store every engine event exactly once across kill -9 of producer,
     const leftovers = await docker.listServices({ filters: { label: [`faults.run=${run}`] } }).catch(() => []);
     await Promise.all(leftovers.map((s) => docker.getService(s.ID).remove().catch(() => {})));
     await history?.close();
+    if (passed) await dropRun().catch((e) => say(`cleanup: ${e.message}`));
   }
 });
 

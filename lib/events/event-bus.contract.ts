@@ -13,6 +13,8 @@ export interface BusFactory {
   create(): Promise<{ bus: EventBusClient; peer: () => Promise<EventBusClient> }>;
   /** How long delivery may take. */
   timeoutMs?: number;
+  /** Runs once after the suite, e.g. to delete what the cases created. */
+  cleanup?(): Promise<void>;
 }
 
 const ids = (events: Event[]) => events.map((e) => e.id);
@@ -38,6 +40,9 @@ export const eventBusContract = (name: string, factory: BusFactory): void => {
   };
   t.after.each(async () => {
     await Promise.all(open.splice(0).map((b) => b.close().catch(() => {})));
+  });
+  t.after(async () => {
+    await factory.cleanup?.();
   });
 
   t('should deliver every published event to every subscriber, in order per actor', async () => {

@@ -13,6 +13,8 @@ import { testEvent } from './test-events.ts';
 
 export interface HistoryFactory {
   create(): Promise<EventHistory>;
+  /** Runs once after the suite, e.g. to drop what the cases created. */
+  cleanup?(): Promise<void>;
 }
 
 const DAY = 86_400_000_000_000n;
@@ -46,6 +48,9 @@ export const eventHistoryContract = (name: string, factory: HistoryFactory): voi
   };
   t.after.each(async () => {
     await Promise.all(open.splice(0).map((h) => h.close().catch(() => {})));
+  });
+  t.after(async () => {
+    await factory.cleanup?.();
   });
 
   t('should store each event once, whether appended twice in one batch or in two', async () => {

@@ -11,7 +11,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'cassandra-driver';
 import Docker from 'dockerode';
+import { Kafka, logLevel } from 'kafkajs';
 import { createKafkaEventBus } from '../../lib/events/event-bus/kafka.ts';
 import { createMemoryEventBus } from '../../lib/events/event-bus/memory.ts';
 import type { EventBusClient } from '../../lib/events/event-bus.ts';
@@ -135,8 +137,9 @@ const main = async () => {
     for (let i = 0; i < events.length; i += 2000) await pipeBus.publish(events.slice(i, i + 2000));
     results['publish Kafka'] = { events: events.length, events_per_s: Math.round(events.length / ((performance.now() - tp) / 1000)) };
     say(`publish Kafka: ${JSON.stringify(results['publish Kafka'])}`);
+    const table = `t_${Date.now().toString(36)}`;
     const history = await createCassandraEventHistory({
-      contactPoints, localDataCenter: localDc, keyspace: 'bench_events', table: `t_${Date.now().toString(36)}`, ttlSeconds: 86_400,
+      contactPoints, localDataCenter: localDc, keyspace: 'bench_events', table, ttlSeconds: 86_400,
     });
     let stored = 0;
     let firstBatch = 0;
@@ -169,6 +172,13 @@ const main = async () => {
     await history.close();
     await pipeBus.close();
     await kafka.close();
+    // What the bench made goes away again.
+    const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [topic, pipeTopic] }).finally(() => admin.disconnect());
+    const cql = new Client({ contactPoints, localDataCenter: localDc });
+    for (const t of [table, `${table}_days`, `${table}_ids`]) await cql.execute(`DROP TABLE IF EXISTS bench_events.${t}`);
+    await cql.shutdown();
   }
   console.log(JSON.stringify(results, null, 2));
 };

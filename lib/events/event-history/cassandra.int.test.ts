@@ -1,3 +1,4 @@
+import { Client } from 'cassandra-driver';
 import { eventHistoryContract } from '../event-history.contract.ts';
 import { createCassandraEventHistory } from './cassandra.ts';
 
@@ -7,19 +8,23 @@ if (!contactPoints) {
   process.exit(1);
 }
 const localDataCenter = process.env.CASSANDRA_LOCAL_DC ?? 'datacenter1';
-const run = Date.now().toString(36);
+const keyspace = `events_test_${Date.now().toString(36)}`;
 let n = 0;
 
-// Each case gets its own tables; every other case runs with three buckets a day, so the merge across buckets
-// is held to the same contract as the single partition.
+// Each case gets its own tables in this run's keyspace; every other case runs with three buckets a day, so the
+// merge across buckets is held to the same contract as the single partition.
 eventHistoryContract('cassandra', {
   create: () =>
     createCassandraEventHistory({
       contactPoints: contactPoints.split(','),
       localDataCenter,
-      keyspace: 'events_test',
-      table: `t_${run}_${++n}`,
+      keyspace,
+      table: `t${++n}`,
       buckets: n % 2 === 0 ? 3 : 1,
       ttlSeconds: 3600,
     }),
+  async cleanup() {
+    const client = new Client({ contactPoints: contactPoints.split(','), localDataCenter });
+    await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).finally(() => client.shutdown());
+  },
 });
