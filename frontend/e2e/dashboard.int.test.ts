@@ -110,6 +110,15 @@ e2e('should send a signed-out user to login and come back to the page asked for'
   await admin.getByRole('button', { name: 'Log in' }).click();
   await admin.getByTestId('login-error').waitFor({ timeout: T });
   await admin.getByLabel('Password').fill('');
+  // Keyboard: the first Tab reaches the skip link, and focus is visible.
+  await admin.reload();
+  await admin.getByLabel('Username').waitFor();
+  await admin.keyboard.press('Tab');
+  const focused = await admin.evaluate(() => {
+    const el = document.activeElement as HTMLElement;
+    return { text: el.textContent, outline: getComputedStyle(el).outlineStyle };
+  });
+  assert.equal(focused, { text: 'Skip to content', outline: 'solid' });
   await shot(admin, 'login');
   await login(admin, server.adminUsername, server.adminPassword);
   await admin.waitForURL(/\/nodes$/, { timeout: T });
@@ -298,6 +307,11 @@ e2e('should change what another user may do as soon as a permission is granted o
 
   await bobRow.locator('input[data-permission="services.write"]').uncheck();
   await bobPage.getByTestId('create-service').waitFor({ state: 'detached', timeout: T });
+
+  // A session that ends mid-way (cookie gone) sends bob to login, keeping the page to come back to.
+  await bobContext.clearCookies();
+  await bobPage.getByRole('button', { name: 'Refresh' }).click();
+  await bobPage.waitForURL(/\/login\?next=%2Fservices$/, { timeout: T });
   await bobContext.close();
 });
 
