@@ -153,10 +153,10 @@ export const createApi = (options: ApiOptions = {}) => {
       update: { availability?: NodeSummary['availability']; role?: NodeSummary['role']; labels?: Record<string, string> },
       o?: CallOptions,
     ) => call<{ id: string; version: number }>('update-node', { id, version, ...update }, o),
+    // NOTE: `limit` is at most 1000; pass the answer's `next` as `cursor` (with the same filters) for the next page.
     listEvents: (
       query: { since?: string; until?: string; type?: string; action?: string; actor?: string; limit?: number; cursor?: string },
       o?: CallOptions,
-      // NOTE: `limit` is at most 1000; pass the answer's `next` as `cursor` (with the same filters) for the next page.
-  ) => call<{ events: Event[]; next?: string }>('list-events', query, o),
+    ) => call<{ events: Event[]; next?: string }>('list-events', query, o),
   };
 };

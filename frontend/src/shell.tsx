@@ -1,7 +1,7 @@
 import { A, Navigate, useLocation, useNavigate, type RouteSectionProps } from '@solidjs/router';
 import { createEffect, createSignal, For, getOwner, onCleanup, Show, type JSX } from 'solid-js';
 import { createApi } from './api.ts';
-import { storeOf, useApp, type AppContext } from './context.ts';
+import { disposeStores, storeOf, useApp, type AppContext } from './context.ts';
 import { createLive, sameOriginEventsUrl, type LiveState } from './live.ts';
 import { can } from './logic/permissions.ts';
 import { createEventsStore } from './stores/events.ts';
@@ -23,6 +23,10 @@ export const createAppContext = (): AppContext => {
     onUnauthenticated: () => ctx.session.signedOut(),
   });
   ctx.live = createLive({ url: sameOriginEventsUrl(location) });
+  ctx.resetStores = () => {
+    disposeStores(ctx);
+    storeOf(ctx, createEventsStore);
+  };
   ctx.session = createSession(ctx);
   // NOTE: created up front so events arriving on other pages are kept for the events page.
   storeOf(ctx, createEventsStore);

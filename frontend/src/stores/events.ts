@@ -1,4 +1,4 @@
-import { createSignal } from 'solid-js';
+import { createSignal, onCleanup } from 'solid-js';
 import type { AppContext } from '../context.ts';
 import { createEventLog } from '../logic/events.ts';
 import { touchesUser } from '../logic/permissions.ts';
@@ -26,7 +26,7 @@ export const createEventsStore = (ctx: AppContext) => {
     if (log.add(batch) > 0) setItems(log.items);
   };
 
-  ctx.live.subscribe((event) => {
+  const unsubscribe = ctx.live.subscribe((event) => {
     pending.push(event);
     timer ??= setTimeout(flush, 200);
     const me = ctx.session.me();
@@ -34,6 +34,12 @@ export const createEventsStore = (ctx: AppContext) => {
       if (refreshMe) clearTimeout(refreshMe);
       refreshMe = setTimeout(() => void ctx.session.refresh(), 200);
     }
+  });
+
+  onCleanup(() => {
+    unsubscribe();
+    if (timer) clearTimeout(timer);
+    if (refreshMe) clearTimeout(refreshMe);
   });
 
   return {

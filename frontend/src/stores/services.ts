@@ -1,4 +1,4 @@
-import { createSignal } from 'solid-js';
+import { createSignal, onCleanup } from 'solid-js';
 import type { AppContext } from '../context.ts';
 import { eventMs, eventService, isServiceRemoval } from '../logic/events.ts';
 import { progressOf, removeService, upsertService } from '../logic/services.ts';
@@ -45,7 +45,7 @@ export const createServicesStore = (ctx: AppContext, options: { debounceMs?: num
     timer ??= setTimeout(flush, debounceMs);
   };
 
-  ctx.live.subscribe((event) => {
+  const unsubscribe = ctx.live.subscribe((event) => {
     if (!loaded()) return;
     // NOTE: the relay replays a day of history on connect; what predates our list is already in it.
     if (eventMs(event) < loadedAt - 5000) return;
@@ -63,6 +63,13 @@ export const createServicesStore = (ctx: AppContext, options: { debounceMs?: num
     const converging = services().filter((s) => progressOf(s).converging).slice(0, 20);
     for (const s of converging) schedule(s.id);
   }, convergePollMs);
+
+  const dispose = () => {
+    clearInterval(poll);
+    if (timer) clearTimeout(timer);
+    unsubscribe();
+  };
+  onCleanup(dispose);
 
   const load = async () => {
     setLoading(true);
@@ -97,8 +104,6 @@ export const createServicesStore = (ctx: AppContext, options: { debounceMs?: num
     remove(id: string) {
       setServices((list) => removeService(list, id));
     },
-    dispose() {
-      clearInterval(poll);
-    },
+    dispose,
   };
 };

@@ -10,7 +10,7 @@ export type SessionStore = ReturnType<typeof createSession>;
  * Who is signed in. The session itself is the HttpOnly cookie; the SPA only keeps `whoami`'s answer, and
  * re-reads it when permissions may have changed (an audit event about the user, a 403, focus).
  */
-export const createSession = (ctx: Pick<AppContext, 'api' | 'live'>) => {
+export const createSession = (ctx: Pick<AppContext, 'api' | 'live' | 'resetStores'>) => {
   const [me, setMe] = createSignal<Me | null>(null);
   const [status, setStatus] = createSignal<SessionStatus>('unknown');
 
@@ -24,6 +24,8 @@ export const createSession = (ctx: Pick<AppContext, 'api' | 'live'>) => {
   const signedOut = () => {
     ctx.live.stop();
     ctx.live.reset();
+    // NOTE: the next user of this tab must not see the previous one's lists.
+    ctx.resetStores?.();
     setMe(null);
     setStatus('out');
   };
