@@ -113,13 +113,13 @@ e2e('should send a signed-out user to login and come back to the page asked for'
   // Keyboard: the first Tab reaches the skip link, and focus is visible.
   await admin.reload();
   await admin.getByLabel('Username').waitFor();
+  await shot(admin, 'login');
   await admin.keyboard.press('Tab');
   const focused = await admin.evaluate(() => {
     const el = document.activeElement as HTMLElement;
     return { text: el.textContent, outline: getComputedStyle(el).outlineStyle };
   });
   assert.equal(focused, { text: 'Skip to content', outline: 'solid' });
-  await shot(admin, 'login');
   await login(admin, server.adminUsername, server.adminPassword);
   await admin.waitForURL(/\/nodes$/, { timeout: T });
   await admin.getByTestId('nodes-table').locator('tbody tr[data-node]').first().waitFor({ timeout: T });
