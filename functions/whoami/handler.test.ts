@@ -29,6 +29,21 @@ test('should answer the user with the session cookie', async ({ deps }) => {
   assert.is(res.status, 200);
 });
 
+test('should slide a browser session past half its life, and only a cookie one', async ({ deps }) => {
+  await deps.addUser('bob', []);
+  const old = createTokenService({ secret: deps.secret, now: () => Date.now() - 10 * 60_000 });
+  const { token } = await old.issue({ username: 'bob', tokenVersion: 0 });
+  const byCookie = await ask(deps, { cookie: `session=${token}` });
+  assert.is(byCookie.status, 200);
+  const fresh = /^session=([^;]+);.*HttpOnly; SameSite=Strict/.exec(byCookie.headers.get('set-cookie') ?? '');
+  assert.ok(fresh, byCookie.headers.get('set-cookie') ?? 'no cookie');
+  assert.ok((await deps.tokens.verify(fresh[1]!)).issuedAt > Date.now() / 1000 - 5);
+  const byBearer = await ask(deps, { authorization: `Bearer ${token}` });
+  assert.is(byBearer.headers.get('set-cookie'), null);
+  const young = (await deps.tokens.issue({ username: 'bob', tokenVersion: 0 })).token;
+  assert.is((await ask(deps, { cookie: `session=${young}` })).headers.get('set-cookie'), null);
+});
+
 test('should read permissions on every request, not from the token', async ({ deps }) => {
   const { authorization } = await deps.addUser('bob', []);
   await deps.users.addPermission('bob', 'events.read');

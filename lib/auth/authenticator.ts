@@ -10,6 +10,8 @@ import type { TokenService } from './tokens.ts';
 export interface Principal {
   username: string;
   permissions: Permission[];
+  /** The session behind this request: its token version and when the token was issued (seconds). */
+  session?: { tokenVersion: number; issuedAt: number };
 }
 
 export interface Authenticator {
@@ -26,7 +28,7 @@ export function createAuthenticator(deps: { tokens: TokenService; users: UserSto
       if (!user || user.tokenVersion !== claims.tokenVersion) {
         throw new AppError('unauthenticated', 'Session ended; log in again');
       }
-      return { username: user.username, permissions: user.permissions };
+      return { username: user.username, permissions: user.permissions, session: { tokenVersion: user.tokenVersion, issuedAt: claims.issuedAt } };
     },
   };
 }

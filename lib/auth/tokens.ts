@@ -16,6 +16,11 @@ export interface TokenClaims {
   tokenVersion: number;
 }
 
+export interface VerifiedToken extends TokenClaims {
+  /** Seconds since the epoch. */
+  issuedAt: number;
+}
+
 export interface IssuedToken {
   token: string;
   expiresAt: string;
@@ -24,7 +29,7 @@ export interface IssuedToken {
 export interface TokenService {
   issue(claims: TokenClaims): Promise<IssuedToken>;
   /** Throws AppError('unauthenticated') for any token that is not ours, expired or malformed. */
-  verify(token: string): Promise<TokenClaims>;
+  verify(token: string): Promise<VerifiedToken>;
   readonly ttlSeconds: number;
 }
 
@@ -73,7 +78,7 @@ export function createTokenService(options: { secret: Uint8Array; ttlSeconds?: n
         if (typeof payload.sub !== 'string' || !Number.isSafeInteger(ver)) {
           throw new AppError('unauthenticated', 'Malformed token claims');
         }
-        return { username: payload.sub, tokenVersion: ver as number };
+        return { username: payload.sub, tokenVersion: ver as number, issuedAt: payload.iat! };
       } catch (e) {
         if (e instanceof AppError) throw e;
         const expired = e instanceof errors.JWTExpired;

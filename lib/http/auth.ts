@@ -7,7 +7,7 @@ import { AppError } from '../errors.ts';
 import type { Principal } from '../auth/authenticator.ts';
 import type { Deps } from '../deps.ts';
 import type { Permission } from '../permissions.ts';
-import { isAllowedOrigin, tokenFromCookie } from './session.ts';
+import { isAllowedOrigin, setSessionCookie, tokenFromCookie } from './session.ts';
 
 export type AuthEnv = { Variables: { principal: Principal } };
 
@@ -26,7 +26,7 @@ export function requestToken(headers: Headers): { token: string; via: 'bearer' |
 }
 
 /** Requires a valid session and, when given, the permission. Sets `principal`. */
-export function authenticated(deps: Pick<Deps, 'authenticator' | 'http'>, permission?: Permission) {
+export function authenticated(deps: Pick<Deps, 'authenticator' | 'http' | 'tokens'>, permission?: Permission) {
   return createMiddleware<AuthEnv>(async (c, next) => {
     const headers = c.req.raw.headers;
     const found = requestToken(headers);
@@ -40,5 +40,12 @@ export function authenticated(deps: Pick<Deps, 'authenticator' | 'http'>, permis
     }
     c.set('principal', principal);
     await next();
+    // A browser session slides: past half its life, a cookie-authenticated answer carries a fresh token
+    // (same version, so a revoke or a password change still ends it at once).
+    const session = principal.session;
+    if (found.via === 'cookie' && session && Date.now() / 1000 - session.issuedAt > deps.tokens.ttlSeconds / 2 && !c.res.headers.has('set-cookie')) {
+      const { token } = await deps.tokens.issue({ username: principal.username, tokenVersion: session.tokenVersion });
+      setSessionCookie(c, token, deps.tokens.ttlSeconds, deps.http);
+    }
   });
 }
