@@ -10,6 +10,8 @@ export interface EventConfig {
   kafkaBrokers?: string[];
   kafkaTopic?: string;
   kafkaPartitions?: number;
+  /** Replication of a topic the bus creates; default: the broker's default.replication.factor. */
+  kafkaReplicationFactor?: number;
   cassandraContactPoints?: string[];
   cassandraLocalDc?: string;
   cassandraKeyspace?: string;
@@ -43,6 +45,8 @@ export const eventConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): EventC
   if (env.KAFKA_TOPIC) config.kafkaTopic = env.KAFKA_TOPIC;
   const partitions = int('KAFKA_PARTITIONS', env.KAFKA_PARTITIONS);
   if (partitions !== undefined) config.kafkaPartitions = partitions;
+  const replication = int('KAFKA_REPLICATION_FACTOR', env.KAFKA_REPLICATION_FACTOR);
+  if (replication !== undefined) config.kafkaReplicationFactor = replication;
   if (env.CASSANDRA_LOCAL_DC) config.cassandraLocalDc = env.CASSANDRA_LOCAL_DC;
   if (env.CASSANDRA_KEYSPACE) config.cassandraKeyspace = env.CASSANDRA_KEYSPACE;
   const rf = int('CASSANDRA_REPLICATION_FACTOR', env.CASSANDRA_REPLICATION_FACTOR);
@@ -62,6 +66,7 @@ export const createEventAdapters = async (config: EventConfig): Promise<EventAda
       brokers: config.kafkaBrokers,
       ...(config.kafkaTopic ? { topic: config.kafkaTopic } : {}),
       ...(config.kafkaPartitions ? { partitions: config.kafkaPartitions } : {}),
+      ...(config.kafkaReplicationFactor ? { replicationFactor: config.kafkaReplicationFactor } : {}),
     });
     let history: EventHistory;
     try {

@@ -73,7 +73,7 @@ export const createKafkaEventBus = async (options: KafkaEventBusOptions): Promis
     if (!existing.includes(topic)) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: [{ topic, numPartitions: options.partitions ?? 3, replicationFactor: options.replicationFactor ?? 1 }],
+        topics: [{ topic, numPartitions: options.partitions ?? 3, replicationFactor: options.replicationFactor ?? -1 }],
       });
     }
   } finally {
