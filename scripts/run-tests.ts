@@ -38,15 +38,27 @@ async function runFile(file: string): Promise<void> {
   const started = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', file], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
   let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
+  // uvu prints its summary when every suite is done but does not exit while a handle stays open
+  // (a driver's socket, a timer): give it a moment after the summary, then end it.
+  let summarized = false;
+  let lingering: NodeJS.Timeout | undefined;
+  const onData = (d: Buffer) => {
+    output += d;
+    if (!lingering && /Duration:\s/.test(output)) {
+      summarized = true;
+      lingering = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
   // A hung file must not hang the run: it fails after its time is up.
   const timer = setTimeout(() => {
     output += `\n(killed after ${FILE_TIMEOUT_S} s)\n`;
     child.kill('SIGKILL');
   }, FILE_TIMEOUT_S * 1000);
-  const code: number = await new Promise((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+  const code: number = await new Promise((resolve) => child.on('close', (c) => resolve(c ?? (summarized ? 0 : 1))));
   clearTimeout(timer);
+  clearTimeout(lingering);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const totals = /Total:\s+(\d+)\s+Passed:\s+(\d+)/.exec(output.replace(/\x1b\[[0-9;]*m/g, ''));
   const ok = code === 0 && totals !== null && totals[1] === totals[2] && Number(totals[1]) > 0;
