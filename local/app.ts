@@ -24,6 +24,13 @@ export const CONTENT_SECURITY_POLICY = {
   formAction: ["'self'"],
 };
 
+const API_HEADERS: ReadonlyArray<[string, string]> = [
+  ['Cache-Control', 'no-store'],
+  ['X-Content-Type-Options', 'nosniff'],
+  ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
+  ['Referrer-Policy', 'no-referrer'],
+];
+
 const PLACEHOLDER = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Swarm dashboard</title></head>
 <body><h1>Swarm dashboard</h1><p>The API is up. Build the SPA with <code>npm run build:frontend</code>;
 the API is described at <a href="/openapi.json">/openapi.json</a>.</p></body></html>`;
@@ -32,17 +39,17 @@ export function createLocalApp(deps: Deps, options: { frontendDir: string; versi
   const app = new Hono({ strict: false });
   app.onError(handleError);
   app.notFound(notFound);
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: CONTENT_SECURITY_POLICY,
-      referrerPolicy: 'no-referrer',
-      xFrameOptions: 'DENY',
-      crossOriginResourcePolicy: 'same-origin',
-    }),
-  );
-  app.use('/function/*', async (c, next) => {
+  const pageHeaders = secureHeaders({
+    contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+    referrerPolicy: 'no-referrer',
+    xFrameOptions: 'DENY',
+    crossOriginResourcePolicy: 'same-origin',
+  });
+  // API answers are JSON, never rendered: a short fixed set of headers costs a third of what the page set does.
+  app.use('*', async (c, next) => {
+    if (!c.req.path.startsWith('/function/')) return pageHeaders(c, next);
     await next();
-    c.header('Cache-Control', 'no-store');
+    for (const [name, value] of API_HEADERS) c.res.headers.set(name, value);
   });
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   const openapi = openApiDocument(FUNCTIONS, options.version ?? '1');

@@ -47,7 +47,7 @@ function readQuery(url: string): Record<string, string> {
 /** Validates the input against `schema` and sets `input`. */
 export function input<S extends z.ZodType>(schema: S) {
   return createMiddleware<InputEnv<z.output<S>>>(async (c, next) => {
-    const raw = c.req.method === 'GET' ? readQuery(c.req.url) : await readBody(c.req.raw);
+    const raw = c.req.method === 'GET' ? (c.req.url.includes('?') ? readQuery(c.req.url) : {}) : await readBody(c.req.raw);
     const result = schema.safeParse(raw);
     if (!result.success) {
       throw new AppError('validation_failed', 'Invalid input', { details: fieldProblems(result.error) });

@@ -1,6 +1,6 @@
 /**
  * Chooses the UserStore for a process (called by the composition root, lib/compose.ts):
- * - no MONGO_URL: the embedded SQLite store under DATA_DIR (local mode, one process);
+ * - no MONGO_URL: the embedded SQLite store under DATA_DIR (local mode, one process), behind the cache;
  * - MONGO_URL and NATS_URL: MongoDB behind the permission cache, invalidated over NATS (a cluster replica);
  * - MONGO_URL alone: MongoDB behind the cache with a 1 s TTL and no channel to other replicas, with a warning:
  *   other replicas then see a revoke within that TTL, not on the next request.
@@ -34,8 +34,11 @@ export async function createUserStore(
 ): Promise<UserStoreComposition> {
   const log = options.log ?? jsonLog;
   if (!config.mongoUrl) {
-    const users = createEmbeddedUserStore({ dataDir: config.dataDir });
-    return { users, close: () => users.close() };
+    // One process owns the file and every write passes through the cache, which drops the entry at
+    // once: reads stay exact while the per-request permission check skips SQLite.
+    const invalidations = createMemoryInvalidations();
+    const users = createCachedUserStore(createEmbeddedUserStore({ dataDir: config.dataDir }), { invalidations, ttlMs: options.cacheTtlMs ?? 2000 });
+    return { users, close: async () => (await users.close(), await invalidations.close()) };
   }
   const inner = await createMongoUserStore({ url: config.mongoUrl });
   let invalidations: Invalidations;

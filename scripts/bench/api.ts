@@ -6,9 +6,10 @@
  * Options: --only load|reads|services, --users N, --iterations N, --services N.
  * Cluster composition: set MONGO_URL, NATS_URL, KAFKA_BROKERS, CASSANDRA_CONTACT_POINTS and it runs there.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import Dockerode from 'dockerode';
 import { startLocalServer, freePort } from '../../lib/testing/local-server.ts';
@@ -37,6 +38,41 @@ function runNode(script: string, args: string[], env: Record<string, string> = {
   });
 }
 
+interface WrkResult {
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  errors: number;
+}
+
+/** Runs wrk (Debian's package, installed on first use) against one URL with the Bearer token. */
+async function wrk(url: string, token: string, seconds: number): Promise<WrkResult> {
+  if (spawnSync('which', ['wrk']).status !== 0) {
+    spawnSync('bash', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk'], { stdio: 'inherit' });
+  }
+  const out = spawnSync('wrk', ['-t2', '-c100', `-d${seconds}s`, '--latency', '-H', `Authorization: Bearer ${token}`, url], { encoding: 'utf8' }).stdout;
+  const ms = (value: string, unit: string) => Number(value) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit]!;
+  const pct = (p: string) => {
+    const m = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(out);
+    return m ? ms(m[1]!, m[2]!) : NaN;
+  };
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN),
+    p50: pct('50'),
+    p90: pct('90'),
+    p99: pct('99'),
+    errors: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0) + Number(/Socket errors:.*timeout (\d+)/.exec(out)?.[1] ?? 0),
+  };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+const dockerdPid = () => Number(readFileSync('/var/run/docker.pid', 'utf8'));
+
 const secretDir = `.cache/bench`;
 mkdirSync(secretDir, { recursive: true });
 const secret = randomBytes(32).toString('base64url');
@@ -54,6 +90,7 @@ try {
     console.log(`[1] load test: ${USERS} users × ${ITERATIONS} iterations × 7 calls = ${USERS * ITERATIONS * 7} requests…`);
     const recorder = new Recorder();
     const client = createClient(server.url, recorder, USERS + 8);
+    const cpuBefore = { server: cpuSeconds(server.process.pid!), dockerd: cpuSeconds(dockerdPid()), client: process.cpuUsage() };
     const wall = await runWorkers(USERS, async (w) => {
       for (let i = 0; i < ITERATIONS; i++) {
         const login = await client.call('login', '/function/login', { username: 'admin', password: server.adminPassword });
@@ -68,37 +105,33 @@ try {
       }
     });
     await client.close();
+    const clientCpu = process.cpuUsage(cpuBefore.client);
+    const cpu = {
+      server: cpuSeconds(server.process.pid!) - cpuBefore.server,
+      dockerd: cpuSeconds(dockerdPid()) - cpuBefore.dockerd,
+      loadGenerator: (clientCpu.user + clientCpu.system) / 1e6,
+    };
     const stats = recorder.stats();
     printTable('[1] load test per operation', stats);
+    console.log(`\n[1] CPU seconds: server ${cpu.server.toFixed(1)}, load generator ${cpu.loadGenerator.toFixed(1)}, dockerd ${cpu.dockerd.toFixed(1)} (floor's hashing: ${(floor.seconds * 2).toFixed(0)} core-seconds on 2 cores)`);
     const ratio = wall / 1000 / floor.seconds;
     console.log(`\n[1] wall ${(wall / 1000).toFixed(1)} s, ${(stats['all']!.count / (wall / 1000)).toFixed(0)} req/s, errors ${stats['all']!.errors}; floor ${floor.seconds.toFixed(1)} s; ratio ${ratio.toFixed(3)} (target ≤ 1.25)`);
     for (const e of recorder.errorExamples) console.log(`    error: ${e}`);
-    results['load'] = { wallSeconds: wall / 1000, floorSeconds: floor.seconds, ratio, requests: stats['all']!.count, errors: stats['all']!.errors, stats };
+    results['load'] = { wallSeconds: wall / 1000, floorSeconds: floor.seconds, ratio, requests: stats['all']!.count, errors: stats['all']!.errors, cpu, stats };
   }
 
   if (only === 'all' || only === 'reads') {
-    console.log(`\n[2] authenticated reads at 100 connections, ${READ_SECONDS} s each…`);
+    console.log(`\n[2] authenticated reads at 100 connections, ${READ_SECONDS} s each (wrk, 2 threads)…`);
     const port = await freePort();
     const ceiling = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/jwt-ceiling.ts'], { env: { ...process.env, BENCH_SECRET: secret, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise((r) => ceiling.stdout.once('data', r));
     const token = (await (await fetch(`${server.url}/function/login`, { method: 'POST', body: JSON.stringify({ username: 'admin', password: server.adminPassword }) })).json()).token;
-    const auth = { authorization: `Bearer ${token}` };
-    const reads: Record<string, { rps: number; p50: number; p95: number; p99: number; errors: number }> = {};
-    for (const [op, origin, path] of [['ceiling (bare JWT route)', `http://127.0.0.1:${port}`, '/verify'], ['whoami', server.url, '/function/whoami'], ['list-users', server.url, '/function/list-users']] as const) {
-      const recorder = new Recorder();
-      const client = createClient(origin, recorder, 100);
-      for (let i = 0; i < 200; i++) await client.call('warmup', path, undefined, auth, 'GET');
-      const recorder2 = new Recorder();
-      const measured = createClient(origin, recorder2, 100);
-      const until = performance.now() + READ_SECONDS * 1000;
-      const wall = await runWorkers(100, async () => {
-        while (performance.now() < until) await measured.call(op, path, undefined, auth, 'GET');
-      });
-      await client.close();
-      await measured.close();
-      const s = recorder2.stats()[op]!;
-      reads[op] = { rps: s.count / (wall / 1000), p50: s.p50, p95: s.p95, p99: s.p99, errors: s.errors };
-      console.log(`    ${op.padEnd(26)} ${reads[op]!.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(2)} ms  p95 ${s.p95.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  errors ${s.errors}`);
+    const reads: Record<string, WrkResult> = {};
+    for (const [op, url] of [['ceiling (bare JWT route)', `http://127.0.0.1:${port}/verify`], ['whoami', `${server.url}/function/whoami`], ['list-users', `${server.url}/function/list-users`]] as const) {
+      await wrk(url, token, 2); // warm-up
+      const r = await wrk(url, token, READ_SECONDS);
+      reads[op] = r;
+      console.log(`    ${op.padEnd(26)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p90 ${r.p90.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  non-2xx ${r.errors}`);
     }
     ceiling.kill();
     const top = reads['ceiling (bare JWT route)']!.rps;
@@ -141,12 +174,16 @@ try {
         console.log(`    ${label.padEnd(34)} p50 ${s.p50.toFixed(1)} ms  p95 ${s.p95.toFixed(1)} ms  p99 ${s.p99.toFixed(1)} ms  ${(samples.length / (wall / 1000)).toFixed(0)} req/s  ${(bytes / 1024).toFixed(0)} KB`);
         return s;
       };
-      const engine = await measure('engine GET /services?status=true', async () => {
-        const body = await new Promise<Buffer>((resolve, reject) => {
-          (docker as any).modem.dial({ path: '/services?status=true', method: 'GET', statusCodes: { 200: true }, options: {} }, (err: Error | null, data: any) => (err ? reject(err) : resolve(Buffer.from(JSON.stringify(data)))));
-        });
-        return body.length;
-      });
+      const engine = await measure('engine GET /services?status=true', () =>
+        new Promise<number>((resolve, reject) => {
+          httpRequest({ socketPath: '/var/run/docker.sock', path: '/services?status=true' }, (res) => {
+            let bytes = 0;
+            const chunks: Buffer[] = [];
+            res.on('data', (d: Buffer) => (chunks.push(d), (bytes += d.length)));
+            res.on('end', () => (res.statusCode === 200 ? resolve(bytes) : reject(new Error(Buffer.concat(chunks).toString()))));
+          }).on('error', reject).end();
+        }),
+      );
       const ours = await measure('list-services', async () => {
         const res = await fetch(`${server.url}/function/list-services`, { headers: auth });
         const text = await res.text();
