@@ -1,6 +1,6 @@
 /**
  * Docker `/events` messages → the contract's Event, and the time bounds shared by list-events and the relay.
- * See ../../../shared/notes/events-perf-security.md §1.1 for the engine's event semantics.
+ * Engine semantics that shape it: since is inclusive, timeNano is not unique, a swarm remove carries each manager's own clock.
  */
 import { createHash } from 'node:crypto';
 import { AppError } from '../errors.ts';
