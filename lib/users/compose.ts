@@ -35,9 +35,10 @@ export async function createUserStore(
   const log = options.log ?? jsonLog;
   if (!config.mongoUrl) {
     // One process owns the file and every write passes through the cache, which drops the entry at
-    // once: reads stay exact while the per-request permission check skips SQLite.
+    // once: reads stay exact while the per-request permission check skips SQLite. A write by another
+    // process on the same file (not a supported setup) is seen within the 1 s TTL.
     const invalidations = createMemoryInvalidations();
-    const users = createCachedUserStore(createEmbeddedUserStore({ dataDir: config.dataDir }), { invalidations, ttlMs: options.cacheTtlMs ?? 2000 });
+    const users = createCachedUserStore(createEmbeddedUserStore({ dataDir: config.dataDir }), { invalidations, ttlMs: options.isolatedCacheTtlMs ?? 1000 });
     return { users, close: async () => (await users.close(), await invalidations.close()) };
   }
   const inner = await createMongoUserStore({ url: config.mongoUrl });
