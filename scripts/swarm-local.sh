@@ -14,13 +14,22 @@ if ((${#missing[@]})); then
   apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-if ! docker info >/dev/null 2>&1; then
-  echo "swarm-local: starting dockerd (log: $log_dir/dockerd.log)" >&2
-  # NOTE: no iptables/bridge on these machines; swarm overlay networks still work (environment.md).
-  nohup dockerd --iptables=false --bridge=none >>"$log_dir/dockerd.log" 2>&1 &
-  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
-  docker info >/dev/null 2>&1 || { echo "swarm-local: dockerd did not answer; see $log_dir/dockerd.log" >&2; exit 1; }
-fi
+# After a crash (kill -9) dockerd restarts its containerd, which can time out while it reattaches the
+# running containers on a busy machine; dockerd then exits. Give each start 90 s, and try three times.
+for attempt in 1 2 3; do
+  docker info >/dev/null 2>&1 && break
+  if ! pgrep -x dockerd >/dev/null; then
+    echo "swarm-local: starting dockerd (attempt $attempt, log: $log_dir/dockerd.log)" >&2
+    # NOTE: no iptables/bridge on these machines; swarm overlay networks still work.
+    nohup dockerd --iptables=false --bridge=none >>"$log_dir/dockerd.log" 2>&1 &
+  fi
+  for _ in $(seq 1 180); do
+    docker info >/dev/null 2>&1 && break
+    pgrep -x dockerd >/dev/null || break
+    sleep 0.5
+  done
+done
+docker info >/dev/null 2>&1 || { echo "swarm-local: dockerd did not answer; see $log_dir/dockerd.log" >&2; exit 1; }
 
 state=$(docker info --format '{{.Swarm.LocalNodeState}}')
 if [ "$state" != "active" ]; then
