@@ -1,27 +1,11 @@
 /** The API contract's shapes (see docs and /function/<name>), as the SPA sees them. */
 export type { Permission } from '../../lib/permissions.ts';
 import type { Permission } from '../../lib/permissions.ts';
+export type { PortSummary, ServiceSummary } from '../../lib/swarm/swarm.ts';
+export type { Event } from '../../lib/events/event.ts';
+import type { PortSummary, ServiceSummary } from '../../lib/swarm/swarm.ts';
 
-export interface PortSummary {
-  published: number | null;
-  target: number;
-  protocol: 'tcp' | 'udp' | 'sctp';
-  mode: 'ingress' | 'host';
-}
 
-export interface ServiceSummary {
-  id: string;
-  name: string;
-  image: string;
-  mode: 'replicated' | 'global';
-  replicas: { desired: number; running: number };
-  ports: PortSummary[];
-  labels: Record<string, string>;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-  updateStatus?: { state: string; message: string };
-}
 
 /** Docker's ServiceSpec (PascalCase keys), as the engine returns it. */
 export type DockerServiceSpec = Record<string, unknown>;
@@ -112,13 +96,3 @@ export interface ServiceInput {
   networks?: string[];
 }
 
-export interface Event {
-  id: string;
-  time: string;
-  timeNano: string;
-  type: string;
-  action: string;
-  actor: { id: string; attributes: Record<string, string> };
-  scope: string;
-  node?: string;
-}
