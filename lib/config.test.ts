@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from './config.ts';
+import { ConfigError, loadConfig, loadWorkerConfig } from './config.ts';
 import { createTokenService } from './auth/tokens.ts';
 
 const test = suite<{ dir: string }>('config and secrets', { dir: '' });
@@ -45,6 +45,56 @@ test('should refuse a bad port, a token lifetime over 15 minutes and a short key
   const secret = new Uint8Array(32);
   assert.throws(() => createTokenService({ secret, ttlSeconds: 901 }), /lifetime/);
   assert.throws(() => createTokenService({ secret: new Uint8Array(31) }), /256 bits/);
+});
+
+test('should read the event cluster settings, trimming every list', ({ dir }) => {
+  const env = {
+    DATA_DIR: dir, KAFKA_BROKERS: 'a:1, b:2 ,', CASSANDRA_CONTACT_POINTS: 'c:3', CASSANDRA_LOCAL_DC: 'dc',
+    CASSANDRA_KEYSPACE: 'ks', CASSANDRA_REPLICATION_FACTOR: '3', KAFKA_TOPIC: 't', KAFKA_PARTITIONS: '6', EVENTS_TTL_DAYS: '7',
+  };
+  const expected = {
+    dataDir: dir, kafkaBrokers: ['a:1', 'b:2'], cassandraContactPoints: ['c:3'], cassandraLocalDc: 'dc', cassandraKeyspace: 'ks',
+    cassandraReplicationFactor: 3, kafkaTopic: 't', kafkaPartitions: 6, ttlDays: 7,
+  };
+  assert.equal(loadConfig(env).events, expected);
+  assert.equal(loadWorkerConfig(env, 'consumer').events, expected);
+  assert.equal(loadWorkerConfig(env, 'producer').events.kafkaBrokers, ['a:1', 'b:2']);
+});
+
+test('should default to the embedded event store', ({ dir }) => {
+  assert.equal(loadConfig({ DATA_DIR: dir }).events, { dataDir: dir, ttlDays: 30 });
+});
+
+test('should name the variable and the expected form in every error', ({ dir }) => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ EVENTS_TTL_DAYS: 'thirty' }, /EVENTS_TTL_DAYS must be an integer/],
+    [{ CASSANDRA_REPLICATION_FACTOR: '-1' }, /CASSANDRA_REPLICATION_FACTOR must be an integer from 1/],
+    [{ KAFKA_BROKERS: 'kafka-1' }, /KAFKA_BROKERS must be a comma-separated list of host:port, got "kafka-1"/],
+    [{ TRUST_PROXY: 'yes' }, /TRUST_PROXY must be true or false/],
+    [{ MONGO_URL: 'localhost:27017' }, /MONGO_URL must be a URL \(mongodb:\/\/…/],
+    [{ NATS_URL: 'http://x' }, /NATS_URL must be a URL/],
+    [{ ALLOWED_ORIGINS: 'dash.example.com' }, /ALLOWED_ORIGINS must be a comma-separated list of origins/],
+    [{ PORT: '70000' }, /PORT must be an integer from 0 to 65535/],
+  ];
+  for (const [env, message] of cases) {
+    try {
+      loadConfig({ DATA_DIR: dir, ...env });
+      assert.unreachable(`${JSON.stringify(env)} was accepted`);
+    } catch (e) {
+      assert.instance(e, ConfigError);
+      assert.match((e as Error).message, message);
+    }
+  }
+});
+
+test('should require what each worker needs', ({ dir }) => {
+  assert.throws(() => loadWorkerConfig({ DATA_DIR: dir }, 'producer'), /KAFKA_BROKERS is required/);
+  assert.throws(() => loadWorkerConfig({ DATA_DIR: dir, KAFKA_BROKERS: 'k:9092' }, 'consumer'), /CASSANDRA_CONTACT_POINTS is required/);
+});
+
+test('should read a secret setting from <NAME>_FILE', ({ dir }) => {
+  writeFileSync(join(dir, 'mongo'), 'mongodb://u:p@db:27017/x\n');
+  assert.is(loadConfig({ DATA_DIR: dir, MONGO_URL_FILE: join(dir, 'mongo') }).mongoUrl, 'mongodb://u:p@db:27017/x');
 });
 
 test.run();

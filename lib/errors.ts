@@ -15,11 +15,12 @@ export type ErrorCode =
   | 'self_delete'
   | 'last_admin'
   | 'no_previous_spec'
+  | 'payload_too_large'
   | 'rate_limited'
   | 'swarm_unavailable'
   | 'store_unavailable';
 
-const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 429 | 502 | 503> = {
+const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 429 | 502 | 503> = {
   validation_failed: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
@@ -32,6 +33,7 @@ const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 429 | 502 | 503> =
   self_delete: 409,
   last_admin: 409,
   no_previous_spec: 409,
+  payload_too_large: 413,
   rate_limited: 429,
   swarm_unavailable: 503,
   store_unavailable: 503,

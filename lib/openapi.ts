@@ -1,8 +1,9 @@
 /**
- * The OpenAPI 3.1 document, generated from the same zod schemas the functions validate with.
+ * The OpenAPI 3.1 document, generated from the function definitions: the input schemas the functions
+ * validate with and the output schemas their handlers answer.
  */
 import { z } from 'zod';
-import type { FunctionDefinition } from '../functions/index.ts';
+import type { AnyFunctionDefinition } from './http/function-definition.ts';
 
 const errorSchema = {
   type: 'object',
@@ -16,12 +17,22 @@ const errorSchema = {
   },
 };
 
-export function openApiDocument(functions: readonly FunctionDefinition[], version: string) {
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
+  const out = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  delete out['$schema'];
+  return out;
+};
+
+export function openApiDocument(functions: readonly AnyFunctionDefinition[], version: string) {
   const paths: Record<string, unknown> = {};
   for (const f of functions) {
-    const schema = f.input ? z.toJSONSchema(f.input, { io: 'input', unrepresentable: 'any' }) : { type: 'object' };
-    delete (schema as Record<string, unknown>)['$schema'];
+    const schema = f.input ? jsonSchema(f.input, 'input') : { type: 'object' };
+    const status = String(f.status ?? (f.output ? 200 : 204));
+    const success = f.output
+      ? { description: 'Success', content: { 'application/json': { schema: jsonSchema(f.output, 'input') } } }
+      : { description: 'Success, no content' };
     const security = f.permission === null ? [] : [{ bearer: [] }, { cookie: [] }];
+    const properties = (schema as { properties?: Record<string, unknown> }).properties ?? {};
     const operation = (method: string) => ({
       operationId: method === 'get' ? `${f.name}-get` : f.name,
       summary: f.summary,
@@ -29,9 +40,9 @@ export function openApiDocument(functions: readonly FunctionDefinition[], versio
       security,
       ...(method === 'post'
         ? { requestBody: { required: f.input !== null, content: { 'application/json': { schema } } } }
-        : { parameters: Object.keys((schema as { properties?: object }).properties ?? {}).map((name) => ({ name, in: 'query', schema: (schema as { properties: Record<string, unknown> }).properties[name] })) }),
+        : { parameters: Object.keys(properties).map((name) => ({ name, in: 'query', schema: properties[name] })) }),
       responses: {
-        '2XX': { description: 'Success', content: { 'application/json': { schema: { type: 'object' } } } },
+        [status]: success,
         default: { description: 'Error (see the contract for codes)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
     });

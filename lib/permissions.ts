@@ -14,3 +14,10 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 export const isPermission = (value: unknown): value is Permission =>
   typeof value === 'string' && (PERMISSIONS as readonly string[]).includes(value);
+
+/**
+ * Whether `holder` may act with `permission`. Every check goes through here, so the scoped permissions of
+ * contract 1.1 (`services.write:stack=shop`) can be added in one place.
+ */
+export const holds = (holder: { permissions: readonly string[] }, permission: Permission): boolean =>
+  holder.permissions.includes(permission);

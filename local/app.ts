@@ -9,6 +9,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { FUNCTIONS } from '../functions/index.ts';
 import type { Deps } from '../lib/deps.ts';
+import { mountFunction } from '../lib/http/mount.ts';
 import { handleError, notFound } from '../lib/http/errors.ts';
 import { openApiDocument } from '../lib/openapi.ts';
 
@@ -54,7 +55,7 @@ export function createLocalApp(deps: Deps, options: { frontendDir: string; versi
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   const openapi = openApiDocument(FUNCTIONS, options.version ?? '1');
   app.get('/openapi.json', (c) => c.json(openapi));
-  for (const f of FUNCTIONS) app.route(`/function/${f.name}`, f.create(deps));
+  for (const f of FUNCTIONS) app.route(`/function/${f.name}`, mountFunction(f, deps));
 
   const index = join(options.frontendDir, 'index.html');
   if (existsSync(index)) {

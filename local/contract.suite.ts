@@ -5,7 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FUNCTIONS } from '../functions/index.ts';
-import { startLocalServer, type LocalServer } from '../lib/testing/local-server.ts';
+import { startLocalServer, type LocalServer } from '../testing/local-server.ts';
 
 type Ctx = { server: LocalServer; admin: string };
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { FUNCTIONS } from '../functions/index.ts';
-import { freePort } from '../lib/testing/local-server.ts';
+import { freePort } from '../testing/local-server.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const out = join(root, 'build/functions');
@@ -77,7 +77,7 @@ async function coldStart(built: string): Promise<number> {
 async function timeFirstAnswer(dir: string): Promise<number> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [join(dir, 'index.mjs')], { env: { ...process.env, http_port: String(port), DATA_DIR: join(root, '.cache/build-functions-data') }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [join(dir, 'index.mjs')], { env: { ...process.env, PORT: String(port), DATA_DIR: join(root, '.cache/build-functions-data') }, stdio: 'ignore' });
   try {
     for (;;) {
       if (child.exitCode !== null) return NaN;
@@ -102,7 +102,7 @@ for (const f of FUNCTIONS.filter((f) => only.length === 0 || only.includes(f.nam
   mkdirSync(dir, { recursive: true });
   await build({
     stdin: {
-      contents: `import { ${camel(f.name)} as create } from './functions/${f.name}/handler.ts';\nimport { serveFunction } from './functions/openfaas.ts';\nawait serveFunction(${JSON.stringify(f.name)}, create);\n`,
+      contents: `import { ${camel(f.name)} } from './functions/${f.name}/function.ts';\nimport { serveFunction } from './lib/openfaas/serve-function.ts';\nserveFunction(${camel(f.name)});\n`,
       resolveDir: root,
       sourcefile: `${f.name}.entry.ts`,
       loader: 'ts',

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startLocalServer, type LocalServer } from '../../lib/testing/local-server.ts';
+import { startLocalServer, type LocalServer } from '../../testing/local-server.ts';
 import { launchChromium } from './browser.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,6 +1,6 @@
 /**
- * Chooses the event adapters: Kafka + Cassandra when KAFKA_BROKERS and CASSANDRA_CONTACT_POINTS are both set,
- * otherwise the memory bus and the embedded history in DATA_DIR. The only place that imports them.
+ * Chooses the event adapters: Kafka + Cassandra when brokers and contact points are both set (lib/config.ts reads
+ * them), otherwise the memory bus and the embedded history in DATA_DIR. Called by the composition root only.
  */
 import type { EventBusClient } from './event-bus.ts';
 import type { EventHistory } from './event-history.ts';
@@ -26,35 +26,6 @@ export interface EventAdapters {
   history: EventHistory;
   close(): Promise<void>;
 }
-
-const list = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
-const int = (name: string, v: string | undefined): number | undefined => {
-  if (v === undefined || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${v}"`);
-  return n;
-};
-
-/** Reads EventConfig from the environment (DATA_DIR, KAFKA_*, CASSANDRA_*, EVENTS_*). Throws on bad values. */
-export const eventConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): EventConfig => {
-  const config: EventConfig = { dataDir: env.DATA_DIR || './data' };
-  const brokers = list(env.KAFKA_BROKERS);
-  const points = list(env.CASSANDRA_CONTACT_POINTS);
-  if (brokers) config.kafkaBrokers = brokers;
-  if (points) config.cassandraContactPoints = points;
-  if (env.KAFKA_TOPIC) config.kafkaTopic = env.KAFKA_TOPIC;
-  const partitions = int('KAFKA_PARTITIONS', env.KAFKA_PARTITIONS);
-  if (partitions !== undefined) config.kafkaPartitions = partitions;
-  const replication = int('KAFKA_REPLICATION_FACTOR', env.KAFKA_REPLICATION_FACTOR);
-  if (replication !== undefined) config.kafkaReplicationFactor = replication;
-  if (env.CASSANDRA_LOCAL_DC) config.cassandraLocalDc = env.CASSANDRA_LOCAL_DC;
-  if (env.CASSANDRA_KEYSPACE) config.cassandraKeyspace = env.CASSANDRA_KEYSPACE;
-  const rf = int('CASSANDRA_REPLICATION_FACTOR', env.CASSANDRA_REPLICATION_FACTOR);
-  if (rf !== undefined) config.cassandraReplicationFactor = rf;
-  const ttl = int('EVENTS_TTL_DAYS', env.EVENTS_TTL_DAYS);
-  if (ttl !== undefined) config.ttlDays = ttl;
-  return config;
-};
 
 /** Connects the adapters for `config`; cluster mode when both Kafka brokers and Cassandra contact points are set. */
 export const createEventAdapters = async (config: EventConfig): Promise<EventAdapters> => {

@@ -1,15 +1,13 @@
 /**
- * Authentication middleware: `Authorization: Bearer` for automation, the session cookie for browsers.
- * A cookie-authenticated write must come from our own origin. Permissions are checked per request.
+ * Authentication: `Authorization: Bearer` for automation, the session cookie for browsers. A
+ * cookie-authenticated write must come from our own origin. Permissions are read per request.
  */
-import { createMiddleware } from 'hono/factory';
+import type { Context } from 'hono';
 import { AppError } from '../errors.ts';
 import type { Principal } from '../auth/authenticator.ts';
 import type { Deps } from '../deps.ts';
-import type { Permission } from '../permissions.ts';
+import { holds, type Permission } from '../permissions.ts';
 import { isAllowedOrigin, setSessionCookie, tokenFromCookie } from './session.ts';
-
-export type AuthEnv = { Variables: { principal: Principal } };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
@@ -25,27 +23,36 @@ export function requestToken(headers: Headers): { token: string; via: 'bearer' |
   return token ? { token, via: 'cookie' } : undefined;
 }
 
-/** Requires a valid session and, when given, the permission. Sets `principal`. */
-export function authenticated(deps: Pick<Deps, 'authenticator' | 'http' | 'tokens'>, permission?: Permission) {
-  return createMiddleware<AuthEnv>(async (c, next) => {
-    const headers = c.req.raw.headers;
-    const found = requestToken(headers);
-    if (!found) throw new AppError('unauthenticated', 'Log in first: send a Bearer token or the session cookie');
-    if (found.via === 'cookie' && !SAFE_METHODS.has(c.req.method) && !isAllowedOrigin(headers.get('origin'), headers, c.req.url, deps.http)) {
-      throw new AppError('forbidden', 'Cross-origin request refused');
-    }
-    const principal = await deps.authenticator.authenticate(found.token);
-    if (permission && !principal.permissions.includes(permission)) {
-      throw new AppError('forbidden', `This needs the ${permission} permission`);
-    }
-    c.set('principal', principal);
-    await next();
-    // A browser session slides: past half its life, a cookie-authenticated answer carries a fresh token
-    // (same version, so a revoke or a password change still ends it at once).
-    const session = principal.session;
-    if (found.via === 'cookie' && session && Date.now() / 1000 - session.issuedAt > deps.tokens.ttlSeconds / 2 && !c.res.headers.has('set-cookie')) {
-      const { token } = await deps.tokens.issue({ username: principal.username, tokenVersion: session.tokenVersion });
-      setSessionCookie(c, token, deps.tokens.ttlSeconds, deps.http);
-    }
-  });
+export interface Authenticated {
+  principal: Principal;
+  via: 'bearer' | 'cookie';
+}
+
+type AuthDeps = Pick<Deps, 'authenticator' | 'http' | 'tokens'>;
+
+/** Requires a valid session and, unless `'any'`, the permission. Throws 401/403 as AppError. */
+export async function authenticateRequest(c: Context, deps: AuthDeps, permission: Permission | 'any'): Promise<Authenticated> {
+  const headers = c.req.raw.headers;
+  const found = requestToken(headers);
+  if (!found) throw new AppError('unauthenticated', 'Log in first: send a Bearer token or the session cookie');
+  if (found.via === 'cookie' && !SAFE_METHODS.has(c.req.method) && !isAllowedOrigin(headers.get('origin'), headers, c.req.url, deps.http)) {
+    throw new AppError('forbidden', 'Cross-origin request refused');
+  }
+  const principal = await deps.authenticator.authenticate(found.token);
+  if (permission !== 'any' && !holds(principal, permission)) {
+    throw new AppError('forbidden', `This needs the ${permission} permission`);
+  }
+  return { principal, via: found.via };
+}
+
+/**
+ * A browser session slides: past half its life, a cookie-authenticated answer carries a fresh token (same
+ * version, so a revoke or a password change still ends it at once).
+ */
+export async function slideSession(c: Context, deps: AuthDeps, { principal, via }: Authenticated): Promise<void> {
+  const session = principal.session;
+  if (via !== 'cookie' || !session || c.res.headers.has('set-cookie')) return;
+  if (Date.now() / 1000 - session.issuedAt <= deps.tokens.ttlSeconds / 2) return;
+  const { token } = await deps.tokens.issue({ username: principal.username, tokenVersion: session.tokenVersion });
+  setSessionCookie(c, token, deps.tokens.ttlSeconds, deps.http);
 }

@@ -1,15 +1,12 @@
 /**
- * Input validation as middleware. A function's input is the JSON body of a POST (whatever its
- * Content-Type, since `faas-cli invoke` sends text/plain) or the query of a GET. Every failure is a
- * 400 `validation_failed` whose details name each bad field.
+ * A function's input: the JSON body of a POST (whatever its Content-Type, since `faas-cli invoke` sends
+ * text/plain) or the query of a GET. The body is read with its size bounded while reading, so a body
+ * without a length (chunked) cannot grow the process past the limit. Every failure is a 4xx.
  */
-import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-export type InputEnv<T> = { Variables: { input: T } };
 
 export interface FieldProblem {
   field: string;
@@ -23,12 +20,31 @@ export function fieldProblems(error: z.ZodError): FieldProblem[] {
   }));
 }
 
+const tooLarge = (limit: number) => new AppError('payload_too_large', `Body larger than ${limit} bytes`);
+
+/** The body as text, refusing with 413 as soon as more than `limit` bytes arrived. */
+export async function readBodyText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > limit) throw tooLarge(limit);
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
 async function readBody(request: Request): Promise<unknown> {
-  const length = Number(request.headers.get('content-length') ?? 0);
-  if (length > MAX_BODY_BYTES) throw new AppError('validation_failed', `Body larger than ${MAX_BODY_BYTES} bytes`);
-  const buffer = await request.arrayBuffer();
-  if (buffer.byteLength > MAX_BODY_BYTES) throw new AppError('validation_failed', `Body larger than ${MAX_BODY_BYTES} bytes`);
-  const text = new TextDecoder().decode(buffer).trim();
+  const text = (await readBodyText(request)).trim();
   if (text === '') return {};
   try {
     return JSON.parse(text);
@@ -38,24 +54,18 @@ async function readBody(request: Request): Promise<unknown> {
 }
 
 function readQuery(url: string): Record<string, string> {
-  const params = new URL(url).searchParams;
+  if (!url.includes('?')) return {};
   const out: Record<string, string> = {};
-  for (const [key, value] of params) out[key] = value;
+  for (const [key, value] of new URL(url).searchParams) out[key] = value;
   return out;
 }
 
-/** Validates the input against `schema` and sets `input`. */
-export function input<S extends z.ZodType>(schema: S) {
-  return createMiddleware<InputEnv<z.output<S>>>(async (c, next) => {
-    const raw = c.req.method === 'GET' ? (c.req.url.includes('?') ? readQuery(c.req.url) : {}) : await readBody(c.req.raw);
-    const result = schema.safeParse(raw);
-    if (!result.success) {
-      throw new AppError('validation_failed', 'Invalid input', { details: fieldProblems(result.error) });
-    }
-    c.set('input', result.data);
-    await next();
-  });
-}
+const NO_INPUT = z.object({}).loose();
 
-/** For functions without input: the body, if any, must still be JSON (or empty). */
-export const noInput = input(z.object({}).loose());
+/** Reads and validates the input; `schema` null means "none", but a body must still be JSON (or empty). */
+export async function readInput<S extends z.ZodType>(request: Request, schema: S | null): Promise<z.output<S>> {
+  const raw = request.method === 'GET' ? readQuery(request.url) : await readBody(request);
+  const result = (schema ?? NO_INPUT).safeParse(raw);
+  if (!result.success) throw new AppError('validation_failed', 'Invalid input', { details: fieldProblems(result.error) });
+  return result.data as z.output<S>;
+}

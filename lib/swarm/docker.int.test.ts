@@ -8,10 +8,12 @@ import { isAppError } from '../errors.ts';
 import {
   connectTestSwarm,
   removeServicesByPrefix,
+  admitted,
+  admittedService,
   testServiceSpec,
   uniquePrefix,
   waitFor,
-} from '../testing/swarm.ts';
+} from '../../testing/swarm.ts';
 import { createDockerSwarm } from './docker.ts';
 import { applyServiceInput, withForceUpdate } from './service-input.ts';
 import type { Swarm } from './swarm.ts';
@@ -40,7 +42,7 @@ Docker.after(async () => {
 
 Docker('should create a service and list it with converged status counts in one call', async () => {
   const name = `${prefix}list`;
-  const created = await swarm.createService(testServiceSpec({ name, labels: { 'it.swarm': 'yes' } }));
+  const created = await swarm.createService(await admitted(testServiceSpec({ name, labels: { 'it.swarm': 'yes' } })));
   assert.is(created.name, name);
   assert.match(created.id, /^[a-z0-9]{25}$/);
   const listed = await waitFor('1 running task', async () => {
@@ -76,14 +78,14 @@ Docker('should inspect by name and by id, with tasks', async () => {
 Docker('should scale with the version index, and refuse a stale version with version_conflict', async () => {
   const name = `${prefix}list`;
   const before = await swarm.inspectService(name);
-  const scaled = await swarm.updateService(before.service.id, before.service.version, applyServiceInput(before.service.spec, { replicas: 2 }));
+  const scaled = await swarm.updateService(before.service.id, before.service.version, await admitted(applyServiceInput(before.service.spec, { replicas: 2 })));
   assert.is(scaled.id, before.service.id);
   assert.ok(scaled.version > before.service.version);
   await waitFor('2 running tasks', async () => {
     const s = (await swarm.listServices()).find((x) => x.id === before.service.id);
     return s?.replicas.desired === 2 && s.replicas.running === 2;
   });
-  const stale = swarm.updateService(before.service.id, before.service.version, applyServiceInput(before.service.spec, { replicas: 0 }));
+  const stale = swarm.updateService(before.service.id, before.service.version, await admitted(applyServiceInput(before.service.spec, { replicas: 0 })));
   assert.is(await codeOf(stale), 'version_conflict');
   const after = await swarm.inspectService(name);
   assert.equal((after.service.spec.Mode as { Replicated: unknown }).Replicated, { Replicas: 2 });
@@ -92,17 +94,17 @@ Docker('should scale with the version index, and refuse a stale version with ver
 Docker('should update, then roll back to the previous spec', async () => {
   const name = `${prefix}list`;
   const before = await swarm.inspectService(name);
-  const updated = await swarm.updateService(name, before.service.version, applyServiceInput(before.service.spec, { env: { COLOUR: 'blue' } }));
+  const updated = await swarm.updateService(name, before.service.version, await admitted(applyServiceInput(before.service.spec, { env: { COLOUR: 'blue' } })));
   const mid = await swarm.inspectService(name);
   // The engine bumps the version again as the rolling update progresses (UpdateStatus), so only >=.
   assert.ok(mid.service.version >= updated.version);
   assert.equal((mid.service.spec.TaskTemplate as any).ContainerSpec.Env, ['COLOUR=blue']);
   assert.ok(mid.service.previousSpec);
   // NOTE: the version may move again between the read and the rollback while the update rolls; re-read then.
-  const rolled = await swarm.updateService(name, mid.service.version, mid.service.spec, { rollback: true }).catch(async (e) => {
+  const rolled = await swarm.rollbackService(name, mid.service.version, await admitted(mid.service.previousSpec ?? {})).catch(async (e) => {
     if (e.code !== 'version_conflict') throw e;
     const again = await swarm.inspectService(name);
-    return swarm.updateService(name, again.service.version, again.service.spec, { rollback: true });
+    return swarm.rollbackService(name, again.service.version, await admitted(again.service.previousSpec ?? {}));
   });
   assert.ok(rolled.version > mid.service.version);
   const after = await swarm.inspectService(name);
@@ -112,19 +114,19 @@ Docker('should update, then roll back to the previous spec', async () => {
 
 Docker('should refuse a rollback without a previous spec with no_previous_spec', async () => {
   const name = `${prefix}fresh`;
-  await swarm.createService(testServiceSpec({ name, replicas: 0 }));
+  await swarm.createService(await admitted(testServiceSpec({ name, replicas: 0 })));
   const fresh = await swarm.inspectService(name);
-  const code = await codeOf(swarm.updateService(name, fresh.service.version, fresh.service.spec, { rollback: true }));
+  const code = await codeOf(swarm.rollbackService(name, fresh.service.version, await admitted(fresh.service.spec)));
   assert.is(code, 'no_previous_spec');
 });
 
 Docker('should restart by bumping ForceUpdate, replacing the task', async () => {
   const name = `${prefix}restart`;
-  await swarm.createService(testServiceSpec({ name }));
+  await swarm.createService(await admitted(testServiceSpec({ name })));
   const first = await waitFor('a running task', async () => (await swarm.inspectService(name)).tasks.find((t) => t.state === 'running'));
   const before = await swarm.inspectService(name);
   const forced = withForceUpdate(before.service.spec);
-  await swarm.updateService(name, before.service.version, forced);
+  await swarm.updateService(name, before.service.version, await admitted(forced));
   const after = await swarm.inspectService(name);
   assert.is((after.service.spec.TaskTemplate as any).ForceUpdate, ((before.service.spec.TaskTemplate as any).ForceUpdate ?? 0) + 1);
   await waitFor('a new running task', async () =>
@@ -135,7 +137,7 @@ Docker('should restart by bumping ForceUpdate, replacing the task', async () => 
 Docker('should return logs with stdout and stderr demultiplexed', async () => {
   const name = `${prefix}logs`;
   const { id } = await swarm.createService(
-    testServiceSpec({ name, command: ['sh', '-c', 'echo out; echo "err  two" >&2; sleep 3600'] }),
+    await admitted(testServiceSpec({ name, command: ['sh', '-c', 'echo out; echo "err  two" >&2; sleep 3600'] })),
   );
   // NOTE: a last line without "\n" stays in the engine's buffer until the container stops, so none here.
   const lines = await waitFor('two log lines', async () => {
@@ -188,13 +190,13 @@ Docker('should list nodes and update labels and availability with the version in
 
 Docker('should answer service_exists, not_found and validation_failed', async () => {
   const name = `${prefix}list`;
-  assert.is(await codeOf(swarm.createService(testServiceSpec({ name }))), 'service_exists');
+  assert.is(await codeOf(swarm.createService(await admitted(testServiceSpec({ name })))), 'service_exists');
   assert.is(await codeOf(swarm.inspectService('zzzzzzzzzzzzzzzzzzzzzzzzz')), 'not_found');
   assert.is(await codeOf(swarm.serviceLogs('zzzzzzzzzzzzzzzzzzzzzzzzz', {})), 'not_found');
-  assert.is(await codeOf(swarm.removeService(`${prefix}never-created`)), 'not_found');
+  assert.is(await codeOf(swarm.removeService(await admittedService(`${prefix}never-created`))), 'not_found');
   assert.is(await codeOf(swarm.updateNode('zzzzzzzzzzzzzzzzzzzzzzzzz', 1, {})), 'not_found');
   assert.is(await codeOf(swarm.inspectService('../nodes')), 'validation_failed');
-  assert.is(await codeOf(swarm.createService({ Name: `${prefix}Bad.Name`, TaskTemplate: { ContainerSpec: { Image: 'x' } } })), 'validation_failed');
+  assert.is(await codeOf(swarm.createService(await admitted({ Name: `${prefix}Bad.Name`, TaskTemplate: { ContainerSpec: { Image: 'x' } } }))), 'validation_failed');
 });
 
 Docker('should name the host and none networks', async () => {
@@ -208,7 +210,7 @@ Docker('should name the host and none networks', async () => {
 
 Docker('should remove a service', async () => {
   const name = `${prefix}fresh`;
-  await swarm.removeService(name);
+  await swarm.removeService(await admittedService(name));
   assert.is(await codeOf(swarm.inspectService(name)), 'not_found');
 });
 

@@ -2,6 +2,7 @@
  * The Docker adapter's error mapping, log parsing and its behaviour against a hostile engine: a local HTTP server
  * on a Unix socket in the temp directory that answers what a broken or malicious engine could answer.
  */
+import { admitted, admittedService } from '../../testing/swarm.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -176,7 +177,7 @@ Hostile('should answer swarm_unavailable for an answer that is not JSON or not a
   routes.set('GET /services/x', send(200, { no: 'id' }));
   assert.is(await codeOf(swarm().inspectService('x')), 'swarm_unavailable');
   routes.set('POST /services/create', send(201, 'null'));
-  assert.is(await codeOf(swarm().createService({ Name: 'x' })), 'swarm_unavailable');
+  assert.is(await codeOf(swarm().createService(await admitted({ Name: 'x' }))), 'swarm_unavailable');
 });
 
 Hostile('should give up after the timeout when the engine never answers', async () => {
@@ -234,7 +235,7 @@ Hostile('should send the spec as the body and only version and rollback as the q
     req.on('end', () => send(200, { Warnings: null })(req, res));
   });
   routes.set('GET /services/s1', send(200, { ID: 's1', Version: { Index: 12 } }));
-  const result = await swarm().updateService('s1', 11, { Name: 'a', Labels: { k: 'v' } }, { rollback: true });
+  const result = await swarm().rollbackService('s1', 11, await admitted({ Name: 'a', Labels: { k: 'v' } }));
   assert.equal(result, { id: 's1', version: 12 });
   assert.is(seen[0], 'POST /services/s1/update?version=11&rollback=previous');
   assert.equal(JSON.parse(body), { Name: 'a', Labels: { k: 'v' } });
@@ -243,10 +244,10 @@ Hostile('should send the spec as the body and only version and rollback as the q
 Hostile('should refuse refs and versions that could leave the path before any request', async () => {
   for (const ref of ['../nodes', 'a/b', '', 'a?b', ' a', 'x'.repeat(300)]) {
     assert.is(await codeOf(swarm().inspectService(ref)), 'validation_failed', ref);
-    assert.is(await codeOf(swarm().removeService(ref)), 'validation_failed', ref);
+    assert.is(await codeOf(swarm().removeService(await admittedService(ref))), 'validation_failed', ref);
   }
-  assert.is(await codeOf(swarm().updateService('s1', -1, {})), 'validation_failed');
-  assert.is(await codeOf(swarm().updateService('s1', 1.5, {})), 'validation_failed');
+  assert.is(await codeOf(swarm().updateService('s1', -1, await admitted({}))), 'validation_failed');
+  assert.is(await codeOf(swarm().updateService('s1', 1.5, await admitted({}))), 'validation_failed');
   assert.is(await codeOf(swarm().updateNode('n1', Number.NaN, {})), 'validation_failed');
   assert.equal(seen, []);
 });

@@ -325,6 +325,18 @@ export function createDockerSwarm(options: DockerSwarmOptions = {}): Swarm {
     return list(tasks).filter(isRecord).map(toTask).sort(byNewest);
   }
 
+  async function update(id: string, version: number, spec: DockerServiceSpec, rollback: boolean) {
+    const ref = checkRef(id, 'id');
+    await json({
+      method: 'POST',
+      path: `/services/${encodeURIComponent(ref)}/update`,
+      query: { version: checkVersion(version), rollback: rollback ? 'previous' : undefined },
+      body: spec,
+    });
+    const updated = await inspect('services', ref);
+    return { id: text(updated.ID), version: count(record(updated.Version).Index) ?? 0 };
+  }
+
   return {
     async listServices() {
       const services = await json({ method: 'GET', path: '/services', query: { status: true } });
@@ -365,20 +377,18 @@ export function createDockerSwarm(options: DockerSwarmOptions = {}): Swarm {
       return { id: created.ID, name: text(spec.Name) };
     },
 
-    async updateService(id, version, spec, updateOptions = {}) {
-      const ref = checkRef(id, 'id');
-      await json({
-        method: 'POST',
-        path: `/services/${encodeURIComponent(ref)}/update`,
-        query: { version: checkVersion(version), rollback: updateOptions.rollback ? 'previous' : undefined },
-        body: spec,
-      });
-      const updated = await inspect('services', ref);
-      return { id: text(updated.ID), version: count(record(updated.Version).Index) ?? 0 };
+    async updateService(id, version, spec) {
+      return update(id, version, spec, false);
     },
 
-    async removeService(id) {
-      await send({ method: 'DELETE', path: `/services/${encodeURIComponent(checkRef(id, 'id'))}` });
+    // NOTE: with rollback=previous the engine ignores the body and restores PreviousSpec; the admitted previous
+    // spec is sent anyway, so what the engine is asked to run is always a judged spec.
+    async rollbackService(id, version, previous) {
+      return update(id, version, previous, true);
+    },
+
+    async removeService(service) {
+      await send({ method: 'DELETE', path: `/services/${encodeURIComponent(checkRef(service.id, 'id'))}` });
     },
 
     async serviceLogs(id, logOptions) {

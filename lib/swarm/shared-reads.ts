@@ -41,6 +41,7 @@ export function withSharedReads(swarm: Swarm): Swarm {
     inspectService: swarm.inspectService.bind(swarm),
     createService: swarm.createService.bind(swarm),
     updateService: swarm.updateService.bind(swarm),
+    rollbackService: swarm.rollbackService.bind(swarm),
     removeService: swarm.removeService.bind(swarm),
     serviceLogs: swarm.serviceLogs.bind(swarm),
     listTasks: swarm.listTasks.bind(swarm),

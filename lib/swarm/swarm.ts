@@ -4,6 +4,7 @@
  * `not_found`, `service_exists`, `version_conflict`, `no_previous_spec`, `validation_failed`,
  * or `swarm_unavailable` when the engine does not answer.
  */
+import type { AdmittedService, AdmittedSpec } from './policy-gate.ts';
 import type { ServiceInput } from './service-input.ts';
 
 export interface PortSummary {
@@ -79,15 +80,19 @@ export interface Swarm {
   listServices(): Promise<ServiceSummary[]>;
   /** By id or name. */
   inspectService(idOrName: string): Promise<ServiceDetail>;
-  /** Spec is already checked by the security policy. */
-  createService(spec: DockerServiceSpec): Promise<{ id: string; name: string }>;
+  /** Only a spec the policy gate admitted (./policy-gate.ts) can be created. */
+  createService(spec: AdmittedSpec): Promise<{ id: string; name: string }>;
   /**
    * Replaces the spec of the service at `version` (its Version.Index as last read); a stale version throws
-   * `version_conflict`. With `rollback` the engine restores PreviousSpec and ignores `spec` (`no_previous_spec`
-   * when there is none). Answers the version read right after; the engine bumps it again as the update progresses.
+   * `version_conflict`. Answers the version read right after; the engine bumps it again as the update progresses.
    */
-  updateService(id: string, version: number, spec: DockerServiceSpec, options?: { rollback?: boolean }): Promise<{ id: string; version: number }>;
-  removeService(id: string): Promise<void>;
+  updateService(id: string, version: number, spec: AdmittedSpec): Promise<{ id: string; version: number }>;
+  /**
+   * Has the engine restore the service's PreviousSpec (`no_previous_spec` when there is none); `previous` is
+   * that spec, admitted by the gate, so a rollback cannot restore what a create could not make.
+   */
+  rollbackService(id: string, version: number, previous: AdmittedSpec): Promise<{ id: string; version: number }>;
+  removeService(service: AdmittedService): Promise<void>;
   /** `since` in Unix seconds (fractions allowed), `tail` lines per task (default 1000); oldest first. */
   serviceLogs(id: string, options: { since?: number; tail?: number }): Promise<LogLine[]>;
   listTasks(filter?: { serviceId?: string; nodeId?: string }): Promise<Task[]>;

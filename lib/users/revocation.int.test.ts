@@ -15,7 +15,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createAuthenticator, type Authenticator } from '../auth/authenticator.ts';
 import { createTokenService, type TokenService } from '../auth/tokens.ts';
-import { freePort, startLocalServer, type LocalServer } from '../testing/local-server.ts';
+import { freePort, startLocalServer, type LocalServer } from '../../testing/local-server.ts';
 import type { InvalidationLog, Invalidations } from './invalidations.ts';
 import { createUserStore } from './compose.ts';
 import { createNatsInvalidations } from './invalidations/nats.ts';

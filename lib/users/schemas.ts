@@ -15,3 +15,9 @@ export const newPasswordSchema = z.string().min(8, 'at least 8 characters').max(
 export const passwordSchema = z.string().min(1).max(1024);
 
 export const permissionSchema = z.enum(PERMISSIONS);
+
+// The answers' shapes, for the OpenAPI document.
+export const permissionsSchema = z.array(permissionSchema);
+export const userSummarySchema = z.object({ username: z.string(), permissions: permissionsSchema, createdAt: z.string() });
+export const userPermissionsSchema = z.object({ username: z.string(), permissions: permissionsSchema });
+export const issuedTokenSchema = z.object({ token: z.string(), expiresAt: z.string() });

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import Dockerode from 'dockerode';
-import { startLocalServer, freePort } from '../../lib/testing/local-server.ts';
+import { startLocalServer, freePort } from '../../testing/local-server.ts';
 import { createClient, printTable, Recorder, runWorkers, summarize } from './load.ts';
 
 const arg = (name: string, fallback: string) => {

@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MongoClient } from 'mongodb';
 import { createAuthenticator, type Authenticator } from '../../lib/auth/authenticator.ts';
-import { startLocalServer, type LocalServer } from '../../lib/testing/local-server.ts';
+import { startLocalServer, type LocalServer } from '../../testing/local-server.ts';
 import { createTokenService } from '../../lib/auth/tokens.ts';
 import type { Invalidations } from '../../lib/users/invalidations.ts';
 import { createMemoryInvalidations } from '../../lib/users/invalidations/memory.ts';

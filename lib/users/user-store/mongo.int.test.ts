@@ -2,7 +2,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { MongoClient } from 'mongodb';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { freePort } from '../../testing/local-server.ts';
+import { freePort } from '../../../testing/local-server.ts';
 import { userStoreContract } from '../user-store.contract.ts';
 import type { UserStore } from '../user-store.ts';
 import { createMongoUserStore } from './mongo.ts';

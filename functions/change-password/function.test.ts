@@ -1,0 +1,47 @@
+import { mountFunction } from '../../lib/http/mount.ts';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createTestDeps, post, type TestDeps } from '../../testing/deps.ts';
+import { logout } from '../logout/function.ts';
+import { whoami } from '../whoami/function.ts';
+import { changePassword } from './function.ts';
+
+const test = suite<{ deps: TestDeps }>('change-password and logout', {} as { deps: TestDeps });
+test.before.each(async (ctx) => {
+  ctx.deps = await createTestDeps();
+});
+test.after.each(({ deps }) => deps.cleanup());
+
+const me = (deps: TestDeps, authorization: string) => mountFunction(whoami, deps).request('/', { headers: { authorization } });
+
+test('should change the password, answer a new token, and end older tokens', async ({ deps }) => {
+  const old = await deps.addUser('bob', [], 'old password 1');
+  const res = await mountFunction(changePassword, deps).request('/', post({ currentPassword: 'old password 1', newPassword: 'new password 2' }, { authorization: old.authorization }));
+  assert.is(res.status, 200);
+  const { token, expiresAt } = await res.json();
+  assert.type(expiresAt, 'string');
+  assert.match(res.headers.get('set-cookie') ?? '', /^session=/);
+  assert.is((await me(deps, old.authorization)).status, 401);
+  assert.is((await me(deps, `Bearer ${token}`)).status, 200);
+  assert.ok(await deps.passwords.verify((await deps.users.get('bob'))!.passwordHash, 'new password 2'));
+});
+
+test('should refuse a wrong current password and a short new one', async ({ deps }) => {
+  const bob = await deps.addUser('bob', [], 'old password 1');
+  const wrong = await mountFunction(changePassword, deps).request('/', post({ currentPassword: 'nope', newPassword: 'new password 2' }, { authorization: bob.authorization }));
+  assert.is(wrong.status, 401);
+  assert.is((await wrong.json()).error.code, 'invalid_credentials');
+  const short = await mountFunction(changePassword, deps).request('/', post({ currentPassword: 'old password 1', newPassword: 'short' }, { authorization: bob.authorization }));
+  assert.is(short.status, 400);
+  assert.is((await me(deps, bob.authorization)).status, 200);
+});
+
+test('should log out with 204, clear the cookie and end the session', async ({ deps }) => {
+  const bob = await deps.addUser('bob', []);
+  const res = await mountFunction(logout, deps).request('/', { method: 'POST', headers: { authorization: bob.authorization } });
+  assert.is(res.status, 204);
+  assert.match(res.headers.get('set-cookie') ?? '', /^session=; .*Max-Age=0/);
+  assert.is((await me(deps, bob.authorization)).status, 401);
+});
+
+test.run();

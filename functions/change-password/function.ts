@@ -1,0 +1,27 @@
+import { AppError } from '../../lib/errors.ts';
+import { defineFunction } from '../../lib/http/function-definition.ts';
+import { setSessionCookie } from '../../lib/http/session.ts';
+import { issuedTokenSchema } from '../../lib/users/schemas.ts';
+import { changePasswordInput } from './schema.ts';
+
+/** change-password: a new token comes back; every older token stops working (the version bumps). */
+export const changePassword = defineFunction({
+  name: 'change-password',
+  summary: 'Change the password; older tokens stop working',
+  permission: 'any',
+  readOnly: false,
+  input: changePasswordInput,
+  output: issuedTokenSchema,
+  audit: { action: 'user.change-password', target: 'user' },
+  async handler({ input: { currentPassword, newPassword }, principal: { username }, c }, deps) {
+    const user = await deps.users.get(username);
+    if (!user || !(await deps.passwords.verify(user.passwordHash, currentPassword))) {
+      throw new AppError('invalid_credentials', 'The current password is wrong');
+    }
+    const tokenVersion = await deps.users.setPassword(username, await deps.passwords.hash(newPassword));
+    if (tokenVersion === null) throw new AppError('unauthenticated', 'Session ended; log in again');
+    const { token, expiresAt } = await deps.tokens.issue({ username, tokenVersion });
+    setSessionCookie(c, token, deps.tokens.ttlSeconds, deps.http);
+    return { token, expiresAt };
+  },
+});

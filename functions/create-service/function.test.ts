@@ -1,0 +1,115 @@
+import { mountFunction } from '../../lib/http/mount.ts';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ALL_PERMISSIONS, createTestDeps, post, recordingSwarm, type TestDeps } from '../../testing/deps.ts';
+import type { Swarm } from '../../lib/swarm/swarm.ts';
+import { updateService } from '../update-service/function.ts';
+import { rollbackService } from '../rollback-service/function.ts';
+import { createService } from './function.ts';
+
+type Ctx = { deps: TestDeps; swarm: Swarm & { calls: Array<{ method: string; args: unknown[] }> } };
+const test = suite<Ctx>('service functions: permissions and the security policy', {} as Ctx);
+
+const cleanSpec = { Name: 'web', TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1' } }, Mode: { Replicated: { Replicas: 1 } } };
+const bindSpec = { ...cleanSpec, TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1', Mounts: [{ Type: 'bind', Source: '/', Target: '/host' }] } } };
+const detail = (spec: object, previousSpec?: object) => ({
+  service: { id: 'svc1', name: 'web', version: 7, spec, ...(previousSpec ? { previousSpec } : {}), replicas: { desired: 1, running: 1 } },
+  tasks: [],
+});
+
+test.before.each(async (ctx) => {
+  ctx.swarm = recordingSwarm({
+    hostNetworks: () => ['host', 'hostid123'],
+    createService: (spec: { Name: string }) => ({ id: 'new1', name: spec.Name }),
+    inspectService: () => detail(cleanSpec, bindSpec),
+    updateService: (id: string, version: number) => ({ id, version: version + 1 }),
+  });
+  ctx.deps = await createTestDeps({ swarm: ctx.swarm });
+});
+test.after.each(({ deps }) => deps.cleanup());
+
+const methods = (swarm: Ctx['swarm']) => swarm.calls.map((c) => c.method);
+
+test('should create a clean service and pass the engine spec on', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await mountFunction(createService, deps).request('/', post({ name: 'web', image: 'local/busybox:1', replicas: 2, command: ['sleep', '60'] }, { authorization }));
+  assert.is(res.status, 201);
+  assert.equal(await res.json(), { id: 'new1', name: 'web' });
+  const spec = swarm.calls.find((c) => c.method === 'createService')!.args[0] as any;
+  assert.equal(spec.Mode, { Replicated: { Replicas: 2 } });
+  assert.equal(spec.TaskTemplate.ContainerSpec.Command, ['sleep', '60']);
+});
+
+test('should deny a bind of / with policy_denied listing each rule, without reaching the engine', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await mountFunction(createService, deps).request('/', post({ name: 'web', image: 'x', mounts: [{ type: 'bind', source: '/', target: '/host' }], networks: ['host'] }, { authorization }));
+  assert.is(res.status, 403);
+  const { error } = await res.json();
+  assert.is(error.code, 'policy_denied');
+  const rules = error.details.map((d: { rule: string }) => d.rule);
+  assert.ok(rules.includes('bind_mount'), rules.join());
+  assert.ok(rules.includes('host_network'), rules.join());
+  assert.not.ok(methods(swarm).includes('createService'));
+  const audit = deps.published.find((e) => e.action === 'service.create')!;
+  assert.is(audit.actor.attributes['result'], 'failure');
+  assert.is(audit.actor.attributes['error'], 'policy_denied');
+});
+
+test('should let services.privileged go beyond the policy', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('root', ALL_PERMISSIONS);
+  const res = await mountFunction(createService, deps).request('/', post({ name: 'web', image: 'x', mounts: [{ type: 'bind', source: '/', target: '/host' }] }, { authorization }));
+  assert.is(res.status, 201);
+  assert.ok(methods(swarm).includes('createService'));
+});
+
+test('should deny an update that adds a mount, judging the whole resulting spec', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await mountFunction(updateService, deps).request('/', post({ id: 'web', version: 7, mounts: [{ type: 'bind', source: '/var/run/docker.sock', target: '/s' }] }, { authorization }));
+  assert.is(res.status, 403);
+  assert.is((await res.json()).error.code, 'policy_denied');
+  assert.not.ok(methods(swarm).includes('updateService'));
+});
+
+test('should update with the given version, keeping fields left out', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await mountFunction(updateService, deps).request('/', post({ id: 'web', version: 7, image: 'local/busybox:2' }, { authorization }));
+  assert.is(res.status, 200);
+  assert.equal(await res.json(), { id: 'svc1', version: 8 });
+  const [id, version, spec] = swarm.calls.find((c) => c.method === 'updateService')!.args as [string, number, any];
+  assert.is(id, 'svc1');
+  assert.is(version, 7);
+  assert.is(spec.TaskTemplate.ContainerSpec.Image, 'local/busybox:2');
+  assert.equal(spec.Mode, cleanSpec.Mode);
+  const audit = deps.published.find((e) => e.action === 'service.update')!;
+  assert.match(audit.actor.attributes['before']!, /local\/busybox:1/);
+  assert.match(audit.actor.attributes['after']!, /local\/busybox:2/);
+});
+
+test('should deny a rollback to a previous spec that breaks the policy', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await mountFunction(rollbackService, deps).request('/', post({ id: 'web' }, { authorization }));
+  assert.is(res.status, 403);
+  assert.is((await res.json()).error.code, 'policy_denied');
+  assert.not.ok(methods(swarm).includes('updateService'));
+});
+
+test('should need services.write and not touch the engine without it', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('viewer', ['services.read']);
+  for (const [app, body] of [[createService, { name: 'web', image: 'x' }], [updateService, { id: 'web', version: 1 }], [rollbackService, { id: 'web' }]] as const) {
+    const res = await mountFunction(app, deps).request('/', post(body, { authorization }));
+    assert.is(res.status, 403);
+  }
+  assert.equal(swarm.calls, []);
+});
+
+test('should refuse bad service input before the engine', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  for (const body of [{ name: 'web' }, { name: 'bad name', image: 'x' }, { name: 'web', image: 'x', replicas: -1 }, { name: 'web', image: 'x', mode: 'global', replicas: 2 }, { name: 'web', image: 'x', privileged: true }]) {
+    const res = await mountFunction(createService, deps).request('/', post(body, { authorization }));
+    assert.is(res.status, 400, JSON.stringify(body));
+    assert.is((await res.json()).error.code, 'validation_failed');
+  }
+  assert.equal(swarm.calls, []);
+});
+
+test.run();

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { defineFunction } from '../../lib/http/function-definition.ts';
+import { toServiceSpec } from '../../lib/swarm/service-input.ts';
+import { createServiceInput } from './schema.ts';
+
+export const createService = defineFunction({
+  name: 'create-service',
+  summary: 'Create a service (security policy applies)',
+  permission: 'services.write',
+  readOnly: false,
+  input: createServiceInput,
+  output: z.object({ id: z.string(), name: z.string() }),
+  status: 201,
+  audit: { action: 'service.create', target: 'service' },
+  async handler({ input, principal, audit }, deps) {
+    const spec = toServiceSpec(input);
+    audit({ targetId: input.name, after: spec });
+    return deps.swarm.createService(await deps.gate.admitSpec(principal, spec));
+  },
+});

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { AppError } from '../../lib/errors.ts';
+import { parseTimeBound } from '../../lib/events/docker-event.ts';
+import { eventSchema } from '../../lib/events/schemas.ts';
+import { defineFunction } from '../../lib/http/function-definition.ts';
+import { listEventsInput } from './schema.ts';
+
+/** list-events: stored Docker and audit events, ascending by time, a page at a time (`next` → `cursor`). */
+export const listEvents = defineFunction({
+  name: 'list-events',
+  summary: 'Stored Docker and audit events, oldest first',
+  permission: 'events.read',
+  readOnly: true,
+  input: listEventsInput,
+  output: z.object({ events: z.array(eventSchema), next: z.string().optional() }),
+  async handler({ input: { since, until, cursor, type, action, actor, limit } }, deps) {
+    const query = {
+      ...(since === undefined ? {} : { since: parseTimeBound(since) }),
+      ...(until === undefined ? {} : { until: parseTimeBound(until) }),
+      ...(type === undefined ? {} : { type }),
+      ...(action === undefined ? {} : { action }),
+      ...(actor === undefined ? {} : { actor }),
+      ...(cursor === undefined ? {} : { cursor }),
+      limit: limit ?? 100,
+    };
+    if (query.since !== undefined && query.until !== undefined && query.since > query.until) {
+      throw new AppError('validation_failed', 'since is after until', { details: [{ field: 'since', message: 'after until' }] });
+    }
+    const page = await deps.history.range(query);
+    return page.next ? { events: page.events, next: page.next } : { events: page.events };
+  },
+});

@@ -1,0 +1,34 @@
+import { AppError } from '../../lib/errors.ts';
+import { clientAddress } from '../../lib/http/client-address.ts';
+import { defineFunction } from '../../lib/http/function-definition.ts';
+import { isAllowedOrigin, setSessionCookie } from '../../lib/http/session.ts';
+import { issuedTokenSchema, userPermissionsSchema } from '../../lib/users/schemas.ts';
+import { loginInput } from './schema.ts';
+
+/** login: one answer for unknown users and wrong passwords, in the same time; 429 after repeated failures. */
+export const login = defineFunction({
+  name: 'login',
+  summary: 'Log in; sets the session cookie',
+  permission: null,
+  readOnly: false,
+  input: loginInput,
+  output: issuedTokenSchema.extend({ user: userPermissionsSchema }),
+  async handler({ input: { username, password }, c }, deps) {
+    const origin = c.req.header('origin');
+    if (origin && !isAllowedOrigin(origin, c.req.raw.headers, c.req.url, deps.http)) {
+      throw new AppError('forbidden', 'Cross-origin login refused');
+    }
+    const client = clientAddress(c, deps.http);
+    deps.loginThrottle.check(username, client);
+    const user = await deps.users.get(username);
+    const ok = await deps.passwords.verify(user?.passwordHash ?? null, password);
+    if (!user || !ok) {
+      deps.loginThrottle.failed(username, client);
+      throw new AppError('invalid_credentials', 'Wrong username or password');
+    }
+    deps.loginThrottle.succeeded(username, client);
+    const { token, expiresAt } = await deps.tokens.issue({ username: user.username, tokenVersion: user.tokenVersion });
+    setSessionCookie(c, token, deps.tokens.ttlSeconds, deps.http);
+    return { token, expiresAt, user: { username: user.username, permissions: user.permissions } };
+  },
+});

@@ -1,0 +1,84 @@
+import { mountFunction } from '../../lib/http/mount.ts';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { createTokenService } from '../../lib/auth/tokens.ts';
+import { createTestDeps, type TestDeps } from '../../testing/deps.ts';
+import { whoami } from './function.ts';
+
+const test = suite<{ deps: TestDeps }>('whoami and authentication', {} as { deps: TestDeps });
+test.before.each(async (ctx) => {
+  ctx.deps = await createTestDeps();
+});
+test.after.each(({ deps }) => deps.cleanup());
+
+const ask = (deps: TestDeps, headers: Record<string, string | undefined>, init: RequestInit = {}) => mountFunction(whoami, deps).request('/', { headers: headers as Record<string, string>, ...init });
+
+test('should answer the user with a Bearer token, by GET and by POST', async ({ deps }) => {
+  const { authorization } = await deps.addUser('bob', ['nodes.read']);
+  for (const method of ['GET', 'POST']) {
+    const res = await ask(deps, { authorization }, { method });
+    assert.is(res.status, 200);
+    assert.equal(await res.json(), { username: 'bob', permissions: ['nodes.read'] });
+    assert.is(res.headers.get('content-type'), 'application/json');
+  }
+});
+
+test('should answer the user with the session cookie', async ({ deps }) => {
+  const { token } = await deps.addUser('bob', []);
+  const res = await ask(deps, { cookie: `other=1; session=${token}` });
+  assert.is(res.status, 200);
+});
+
+test('should slide a browser session past half its life, and only a cookie one', async ({ deps }) => {
+  await deps.addUser('bob', []);
+  const old = createTokenService({ secret: deps.secret, now: () => Date.now() - 10 * 60_000 });
+  const { token } = await old.issue({ username: 'bob', tokenVersion: 0 });
+  const byCookie = await ask(deps, { cookie: `session=${token}` });
+  assert.is(byCookie.status, 200);
+  const fresh = /^session=([^;]+);.*HttpOnly; SameSite=Strict/.exec(byCookie.headers.get('set-cookie') ?? '');
+  assert.ok(fresh, byCookie.headers.get('set-cookie') ?? 'no cookie');
+  assert.ok((await deps.tokens.verify(fresh[1]!)).issuedAt > Date.now() / 1000 - 5);
+  const byBearer = await ask(deps, { authorization: `Bearer ${token}` });
+  assert.is(byBearer.headers.get('set-cookie'), null);
+  const young = (await deps.tokens.issue({ username: 'bob', tokenVersion: 0 })).token;
+  assert.is((await ask(deps, { cookie: `session=${young}` })).headers.get('set-cookie'), null);
+});
+
+test('should read permissions on every request, not from the token', async ({ deps }) => {
+  const { authorization } = await deps.addUser('bob', []);
+  await deps.users.addPermission('bob', 'events.read');
+  assert.equal((await (await ask(deps, { authorization })).json()).permissions, ['events.read']);
+});
+
+test('should refuse a missing, malformed or foreign token with unauthenticated', async ({ deps }) => {
+  await deps.addUser('bob', []);
+  const other = createTokenService({ secret: new Uint8Array(32).fill(7) });
+  const foreign = (await other.issue({ username: 'bob', tokenVersion: 0 })).token;
+  const none = new UnsecuredJWT({ ver: 0 }).setSubject('bob').setIssuer('swarm-dashboard').setAudience('swarm-dashboard-api').setIssuedAt().setExpirationTime('5m').encode();
+  const wrongAudience = await new SignJWT({ ver: 0 }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject('bob').setIssuer('swarm-dashboard').setAudience('other').setIssuedAt().setExpirationTime('5m').sign(deps.secret);
+  const hs512 = await new SignJWT({ ver: 0 }).setProtectedHeader({ alg: 'HS512', typ: 'JWT' }).setSubject('bob').setIssuer('swarm-dashboard').setAudience('swarm-dashboard-api').setIssuedAt().setExpirationTime('5m').sign(new Uint8Array([...deps.secret, ...deps.secret]));
+  for (const headers of [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer' }, { authorization: 'Bearer a.b.c' }, { authorization: `Bearer ${foreign}` }, { authorization: `Bearer ${none}` }, { authorization: `Bearer ${wrongAudience}` }, { authorization: `Bearer ${hs512}` }, { cookie: 'session=' }]) {
+    const res = await ask(deps, headers);
+    assert.is(res.status, 401, JSON.stringify(headers));
+    assert.is((await res.json()).error.code, 'unauthenticated');
+  }
+});
+
+test('should refuse an expired token', async ({ deps }) => {
+  await deps.addUser('bob', []);
+  const past = createTokenService({ secret: deps.secret, now: () => Date.now() - 16 * 60_000 });
+  const { token } = await past.issue({ username: 'bob', tokenVersion: 0 });
+  assert.is((await ask(deps, { authorization: `Bearer ${token}` })).status, 401);
+});
+
+test('should kill the tokens of a deleted user and after a password change at once', async ({ deps }) => {
+  const bob = await deps.addUser('bob', []);
+  const carol = await deps.addUser('carol', []);
+  await deps.users.delete('bob');
+  assert.is((await ask(deps, { authorization: bob.authorization })).status, 401);
+  await deps.users.setPassword('carol', 'new hash');
+  assert.is((await ask(deps, { authorization: carol.authorization })).status, 401);
+});
+
+test.run();

@@ -1,0 +1,29 @@
+/**
+ * The relay wired to a composition: it authenticates like the functions do (the same authenticator, cookie
+ * and Origin rules). Local mode puts it on its own HTTP server; relay/main.ts runs it alone.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Composition } from '../lib/compose.ts';
+import type { Config } from '../lib/config.ts';
+import { isAllowedOrigin, tokenFromCookie } from '../lib/http/session.ts';
+import type { Logger } from '../lib/process.ts';
+import { createRelay, type Relay } from './relay.ts';
+
+const headersOf = (req: IncomingMessage): Headers => {
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(key, value);
+  return headers;
+};
+
+export function createRelayFor({ deps, bus, history }: Composition, config: Pick<Config, 'relay'>, log: Logger): Relay {
+  return createRelay({
+    bus,
+    history,
+    authenticate: (token) => deps.authenticator.authenticate(token),
+    tokenFromCookie,
+    isAllowedOrigin: (origin, req) =>
+      isAllowedOrigin(origin, headersOf(req), `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, deps.http),
+    ...config.relay,
+    log: (message, fields) => log.warn(`relay: ${message}`, fields),
+  });
+}

@@ -1,0 +1,98 @@
+/**
+ * Deps for handler tests: the real embedded adapters in a fresh temp dir, real Argon2id and tokens.
+ * Only the Swarm is a recording stand-in, for unit tests that must prove a handler did or did not
+ * reach the engine; the Swarm adapter itself is tested against the real engine.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { createAuthenticator } from '../lib/auth/authenticator.ts';
+import { createLoginThrottle, type ThrottleLimits } from '../lib/auth/login-throttle.ts';
+import { createPasswordHasher } from '../lib/auth/passwords.ts';
+import { createTokenService } from '../lib/auth/tokens.ts';
+import type { Deps } from '../lib/deps.ts';
+import { createMemoryEventBus } from '../lib/events/event-bus/memory.ts';
+import type { Event } from '../lib/events/event.ts';
+import { createEmbeddedEventHistory } from '../lib/events/event-history/embedded.ts';
+import { PERMISSIONS, type Permission } from '../lib/permissions.ts';
+import { createPolicyGate } from '../lib/swarm/policy-gate.ts';
+import type { Swarm } from '../lib/swarm/swarm.ts';
+import { createEmbeddedUserStore } from '../lib/users/user-store/embedded.ts';
+
+export interface SwarmCall {
+  method: string;
+  args: unknown[];
+}
+
+/** A Swarm whose every call is recorded and answered by `answers[method]`, or fails if none is given. */
+export function recordingSwarm(answers: Partial<Record<keyof Swarm, (...args: any[]) => unknown>> = {}): Swarm & { calls: SwarmCall[] } {
+  const calls: SwarmCall[] = [];
+  return new Proxy({ calls } as Swarm & { calls: SwarmCall[] }, {
+    get(target, prop) {
+      if (prop === 'calls') return calls;
+      if (prop === 'then') return undefined;
+      return async (...args: unknown[]) => {
+        calls.push({ method: String(prop), args });
+        const answer = answers[prop as keyof Swarm];
+        if (!answer) throw new Error(`unexpected Swarm.${String(prop)} call`);
+        return answer(...args);
+      };
+    },
+  });
+}
+
+export interface TestDeps extends Deps {
+  published: Event[];
+  secret: Uint8Array;
+  cleanup(): Promise<void>;
+  /** Creates a user with a password and permissions; returns a Bearer header for it. */
+  addUser(username: string, permissions: readonly Permission[], password?: string): Promise<{ authorization: string; token: string }>;
+}
+
+export async function createTestDeps(options: { swarm?: Swarm; throttle?: Partial<ThrottleLimits>; now?: () => number } = {}): Promise<TestDeps> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'deps-'));
+  const users = createEmbeddedUserStore({ dataDir });
+  const secret = new Uint8Array(randomBytes(32));
+  const tokens = createTokenService({ secret, ...(options.now ? { now: options.now } : {}) });
+  const passwords = createPasswordHasher();
+  const bus = createMemoryEventBus();
+  const published: Event[] = [];
+  await bus.subscribe((e) => published.push(e));
+  const history = createEmbeddedEventHistory({ dataDir });
+  const swarm = options.swarm ?? recordingSwarm();
+  const deps: TestDeps = {
+    users,
+    swarm,
+    gate: createPolicyGate(swarm),
+    events: bus,
+    history,
+    passwords,
+    tokens,
+    authenticator: createAuthenticator({ tokens, users }),
+    loginThrottle: createLoginThrottle({ ...(options.throttle ? { limits: options.throttle } : {}), ...(options.now ? { now: options.now } : {}) }),
+    http: { allowedOrigins: [], trustProxy: false },
+    now: () => new Date(options.now?.() ?? Date.now()),
+    published,
+    secret,
+    async cleanup() {
+      await bus.close();
+      await history.close();
+      await users.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    async addUser(username, permissions, password = 'correct horse battery') {
+      await users.create({ username, passwordHash: await passwords.hash(password), permissions: [...permissions], tokenVersion: 0, createdAt: new Date().toISOString() });
+      const { token } = await tokens.issue({ username, tokenVersion: 0 });
+      return { authorization: `Bearer ${token}`, token };
+    },
+  };
+  return deps;
+}
+
+export const ALL_PERMISSIONS: readonly Permission[] = PERMISSIONS;
+
+/** A JSON POST for `app.request()`. */
+export function post(body: unknown, headers: Record<string, string> = {}): RequestInit {
+  return { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) };
+}
