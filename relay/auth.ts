@@ -1,8 +1,8 @@
 /**
- * Authentication of a connected client: the token came with the handshake (Bearer header or session cookie),
- * or comes as the first message `{"type":"auth","token":"…"}`, which keeps it out of URLs and proxy logs. A
- * client has `authTimeoutMs` to be authenticated; a store that answers too slowly counts as unavailable (4503),
- * a client that sent nothing as unauthenticated (4401).
+ * Authentication of a connected client (docs/api.md, "Authentication"): the token came with the handshake
+ * (Bearer header or session cookie), or comes as the first message `{"type":"auth","token":"…"}`. A credential
+ * in the handshake that fails is final. A client has `authTimeoutMs` to be authenticated; a store that answers
+ * too slowly counts as unavailable (4503), a client that sent nothing as unauthenticated (4401).
  *
  * The only message a client may ever send is another auth message: it swaps the token the periodic re-check
  * uses, so a client with a refreshed token keeps its stream. Anything else closes with 1008.
