@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { EventBus } from '../lib/events/event-bus.ts';
 import type { EventHistory } from '../lib/events/event-history.ts';
-import { createRelay, defaultSince } from './relay.ts';
+import { createRelay } from './relay.ts';
 import type { RelayDeps } from './relay.ts';
 
 const bus: EventBus = { publish: async () => {}, subscribe: async () => ({ close: async () => {} }) };
@@ -35,14 +35,3 @@ Construction('should build with defaults and close without clients', async () =>
 });
 
 Construction.run();
-
-const Since = suite('defaultSince');
-
-Since('should be the start of the previous UTC day', () => {
-  const midnight = BigInt(Date.UTC(2026, 10, 27)) * 1_000_000n;
-  assert.is(defaultSince(midnight + 1n), midnight - 86_400_000_000_000n);
-  assert.is(defaultSince(midnight), midnight - 86_400_000_000_000n);
-  assert.is(defaultSince(midnight - 1n), midnight - 2n * 86_400_000_000_000n);
-});
-
-Since.run();

@@ -1,0 +1,95 @@
+/**
+ * Live fan-out. One relay holds one bus subscription, opened at construction, and fans every live event out
+ * to its clients, serialized once. A client joins the fan-out before its replay starts, and live events wait
+ * in its own bounded buffer until the replay ends, so nothing falls between the replay and the live stream.
+ *
+ * The loop over members is where a per-client filter (an event scope the client may see) would go: the frame
+ * is still serialized once, and a member only decides whether it takes it.
+ */
+import type { Event } from '../lib/events/event.ts';
+import type { EventBus, Subscription } from '../lib/events/event-bus.ts';
+import type { Backpressure, PendingEvents } from './backpressure.ts';
+import type { Client, Ending, Log } from './client.ts';
+
+export interface FanOutOptions {
+  bus: EventBus;
+  backpressure: Backpressure;
+  ending: Ending;
+  log: Log;
+}
+
+export interface FanOut {
+  /** The bus subscription; opened on the first call, and again after one that failed. */
+  subscribe(): Promise<Subscription>;
+  /** Adds a replaying client: its live events are buffered until `goLive`. */
+  join(c: Client): void;
+  /** Ends the replay: the live mark, then the buffered events not in `replayed`, then live events directly. */
+  goLive(c: Client, replayed: ReadonlySet<string>): void;
+  leave(c: Client): void;
+  /** Clients in the fan-out, replaying or live. */
+  readonly size: number;
+  /** Ends the bus subscription. */
+  close(): Promise<void>;
+}
+
+export function createFanOut(o: FanOutOptions): FanOut {
+  const { bus, backpressure, ending, log } = o;
+  /** A member's pending buffer is there while its replay runs. */
+  const members = new Map<Client, { pending?: PendingEvents }>();
+  let subscription: Promise<Subscription> | undefined;
+
+  const onBusEvent = (event: Event): void => {
+    if (members.size === 0) return;
+    let data: string;
+    try {
+      data = JSON.stringify({ type: 'event', event });
+    } catch (e) {
+      log('relay: unserializable event dropped', { error: String(e) });
+      return;
+    }
+    const bytes = Buffer.byteLength(data);
+    for (const [c, m] of members) {
+      if (!m.pending) backpressure.sendLive(c, data);
+      else if (!m.pending.push(event.id, data, bytes)) ending.drop(c, 'live events overflowed during replay');
+    }
+  };
+
+  return {
+    subscribe() {
+      subscription ??= bus.subscribe(onBusEvent).catch((e: unknown) => {
+        subscription = undefined;
+        throw e;
+      });
+      return subscription;
+    },
+
+    join(c) {
+      members.set(c, { pending: backpressure.pending() });
+    },
+
+    goLive(c, replayed) {
+      const m = members.get(c);
+      if (!m?.pending) return;
+      // Synchronous: no live event can slip in between the mark, the buffered events and the direct sends.
+      c.ws.send('{"type":"live"}');
+      const pending = m.pending.take();
+      m.pending = undefined;
+      c.state = 'live';
+      for (const p of pending) if (!replayed.has(p.id)) c.ws.send(p.data);
+    },
+
+    leave(c) {
+      members.delete(c);
+    },
+
+    get size() {
+      return members.size;
+    },
+
+    async close() {
+      const sub = subscription;
+      subscription = undefined;
+      if (sub) await sub.then((s) => s.close()).catch(() => {});
+    },
+  };
+}
