@@ -5,7 +5,7 @@ import { createAuth } from './auth.ts';
 import type { Authenticate, Principal } from './auth.ts';
 import { CLOSE_CODES, createEnding } from './client.ts';
 import type { Client } from './client.ts';
-import { fakeClient, manualClock, recordingLog, settle } from './test-doubles.ts';
+import { fakeClient, manualClock, recordingLog, settle } from '../testing/relay-doubles.ts';
 
 const reader: Principal = { username: 'reader', permissions: ['events.read'] };
 

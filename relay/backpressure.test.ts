@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createBackpressure } from './backpressure.ts';
 import { createEnding } from './client.ts';
-import { fakeClient, recordingLog, settle } from './test-doubles.ts';
+import { fakeClient, recordingLog, settle } from '../testing/relay-doubles.ts';
 
 const setup = () => {
   const log = recordingLog();

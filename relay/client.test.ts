@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CLOSE_CODES, createEnding } from './client.ts';
 import type { Client } from './client.ts';
-import { fakeClient, recordingLog } from './test-doubles.ts';
+import { fakeClient, recordingLog } from '../testing/relay-doubles.ts';
 
 const setup = () => {
   const log = recordingLog();

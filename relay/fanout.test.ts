@@ -6,7 +6,7 @@ import { testEvent } from '../lib/events/test-events.ts';
 import { createBackpressure } from './backpressure.ts';
 import { createEnding } from './client.ts';
 import { createFanOut } from './fanout.ts';
-import { fakeClient, recordingLog } from './test-doubles.ts';
+import { fakeClient, recordingLog } from '../testing/relay-doubles.ts';
 
 const fakeBus = (failFirst = 0) => {
   const b = {

@@ -7,7 +7,7 @@ import { createBackpressure } from './backpressure.ts';
 import { CLOSE_CODES, createEnding } from './client.ts';
 import { createReplay } from './replay.ts';
 import type { Joined } from './replay.ts';
-import { fakeClient, manualClock, recordingLog, settle } from './test-doubles.ts';
+import { fakeClient, manualClock, recordingLog, settle } from '../testing/relay-doubles.ts';
 
 const NS_PER_MS = 1_000_000n;
 const JOINED_NS = 1_764_288_000_000_000_000n;

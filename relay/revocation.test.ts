@@ -4,7 +4,7 @@ import type { Principal } from './auth.ts';
 import { CLOSE_CODES, createEnding } from './client.ts';
 import type { Client } from './client.ts';
 import { createRevocation } from './revocation.ts';
-import { fakeClient, manualClock, recordingLog, settle } from './test-doubles.ts';
+import { fakeClient, manualClock, recordingLog, settle } from '../testing/relay-doubles.ts';
 
 const PING_MS = 1_000;
 

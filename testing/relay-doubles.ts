@@ -4,9 +4,9 @@
  */
 import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
-import { newClient } from './client.ts';
-import type { Client, Log } from './client.ts';
-import type { Clock, Timer } from './clock.ts';
+import { newClient } from '../relay/client.ts';
+import type { Client, Log } from '../relay/client.ts';
+import type { Clock, Timer } from '../relay/clock.ts';
 
 export class FakeSocket extends EventEmitter {
   readyState: number = 1;
