@@ -1,6 +1,5 @@
-import { AppError } from '../../lib/errors.ts';
 import { defineFunction } from '../../lib/http/function-definition.ts';
-import { assertMayGrant } from '../../lib/users/rules.ts';
+import { changePermission } from '../../lib/users/rules.ts';
 import { userPermissionsSchema } from '../../lib/users/schemas.ts';
 import { permissionChangeInput } from './schema.ts';
 
@@ -12,11 +11,9 @@ export const grantPermission = defineFunction({
   input: permissionChangeInput,
   output: userPermissionsSchema,
   audit: { action: 'user.grant', target: 'user' },
-  async handler({ input: { username, permission }, principal, audit }, deps) {
-    assertMayGrant(principal, [permission]);
-    const user = await deps.users.addPermission(username, permission);
-    if (!user) throw new AppError('not_found', `No user ${username}`);
+  async handler({ input, principal, audit }, deps) {
+    const user = await changePermission(principal, { ...input, grant: true }, deps.users);
     audit({ after: { permissions: user.permissions } });
-    return { username: user.username, permissions: user.permissions };
+    return user;
   },
 });

@@ -29,3 +29,20 @@ export async function assertNotLastAdmin(username: string, users: UserStore): Pr
     throw new AppError('last_admin', `${username} is the last user holding users.write`);
   }
 }
+
+/**
+ * Grants or revokes one permission (idempotent), under the rules above: the actor must hold it, and the last
+ * holder of users.write keeps it. Answers the user's permissions after the change.
+ */
+export async function changePermission(
+  actor: Principal,
+  change: { username: string; permission: Permission; grant: boolean },
+  users: UserStore,
+): Promise<{ username: string; permissions: Permission[] }> {
+  const { username, permission } = change;
+  assertMayGrant(actor, [permission]);
+  if (!change.grant && permission === 'users.write') await assertNotLastAdmin(username, users);
+  const user = change.grant ? await users.addPermission(username, permission) : await users.removePermission(username, permission);
+  if (!user) throw new AppError('not_found', `No user ${username}`);
+  return { username: user.username, permissions: user.permissions };
+}

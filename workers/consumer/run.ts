@@ -6,6 +6,7 @@
 import type { EventBusClient } from '../../lib/events/event-bus.ts';
 import type { Event } from '../../lib/events/event.ts';
 import type { EventHistory } from '../../lib/events/event-history.ts';
+import { abortableSleep } from '../abortable-sleep.ts';
 
 export const HISTORY_GROUP = 'event-history';
 
@@ -20,18 +21,6 @@ export interface ConsumerOptions {
   /** Called after each batch was stored (for tests and metrics). */
   onStored?: (events: Event[]) => void;
 }
-
-const abortable = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /** Runs until `signal` aborts; then leaves the group and resolves. */
 export const runConsumer = async (options: ConsumerOptions): Promise<void> => {
@@ -55,10 +44,10 @@ export const runConsumer = async (options: ConsumerOptions): Promise<void> => {
       break;
     } catch (e) {
       onError(e);
-      await abortable(delay, signal);
+      await abortableSleep(delay, signal);
     }
   }
   if (!subscription) return;
-  await abortable(Number.POSITIVE_INFINITY, signal);
+  await abortableSleep(Number.POSITIVE_INFINITY, signal);
   await subscription.close();
 };

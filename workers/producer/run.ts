@@ -11,6 +11,7 @@ import type { EventBus } from '../../lib/events/event-bus.ts';
 import type { Event } from '../../lib/events/event.ts';
 import { fromDockerEvent, parseEventLine } from '../../lib/events/docker-event.ts';
 import type { ProducerCursor } from './cursor.ts';
+import { abortableSleep } from '../abortable-sleep.ts';
 
 /** The part of dockerode the producer uses. */
 export interface EngineEvents {
@@ -35,18 +36,6 @@ export interface ProducerOptions {
   /** Called after each batch the bus accepted (for tests and metrics). */
   onPublished?: (events: Event[]) => void;
 }
-
-const abortable = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /** Runs until `signal` aborts; then publishes what it already read and resolves. */
 export const runProducer = async (options: ProducerOptions): Promise<void> => {
@@ -74,7 +63,7 @@ export const runProducer = async (options: ProducerOptions): Promise<void> => {
       node = info.Swarm?.NodeID || info.Name || 'unknown';
     } catch (e) {
       onError(e);
-      await abortable(initialMs, signal);
+      await abortableSleep(initialMs, signal);
     }
   }
   if (!node) return;
@@ -169,7 +158,7 @@ export const runProducer = async (options: ProducerOptions): Promise<void> => {
     }
     if (signal.aborted) break;
     const delay = Math.min(maxMs, initialMs * 2 ** attempt++);
-    await abortable(delay * (0.5 + Math.random()), signal);
+    await abortableSleep(delay * (0.5 + Math.random()), signal);
   }
   reading = false;
   notify();
