@@ -30,7 +30,7 @@ function find(path: string, out: string[]): string[] {
   return out;
 }
 
-const files = (roots.length ? roots : ['lib', 'functions', 'local', 'relay', 'workers', 'frontend/src', 'frontend/e2e', 'scripts']).flatMap((r) => find(r, [])).sort();
+const files = (roots.length ? roots : ['lib', 'functions', 'local', 'relay', 'workers', 'frontend/src', 'frontend/e2e', 'scripts', 'gateway-config', 'testing']).flatMap((r) => find(r, [])).sort();
 let passed = 0;
 const failed: string[] = [];
 

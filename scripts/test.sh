@@ -30,6 +30,9 @@ status=0
 step "unit tests"
 node --import tsx scripts/run-tests.ts --unit --jobs 2 || status=1
 
+step "go tests"
+npm run -s test:go || status=1
+
 step "integration tests"
 # One at a time: they share the engine and the servers, and the fault test kills them.
 node --import tsx scripts/run-tests.ts --int --jobs 1 || status=1

@@ -6,7 +6,7 @@
  * Method.
  * - The producer and the consumer run as real child processes (workers/<name>/main.ts) on a topic and a keyspace
  *   of their own. The test restarts each one after killing it, as the swarm's orchestrator would.
- * - The reference is workers/fault-reference.ts, a separate long-lived process on the raw Docker socket that is
+ * - The reference is testing/fault-reference.ts, a separate long-lived process on the raw Docker socket that is
  *   never killed. The engine keeps only 256 events in memory and forgets them on restart, so a single
  *   `GET /events?since&until` afterwards cannot cover a dockerd restart; the reference instead reads live for
  *   the whole test and, when dockerd comes back, reconnects with `since` (its newest timeNano minus 5 s).
@@ -219,7 +219,7 @@ faults('should store every engine event exactly once across kill -9 of producer,
   await docker.info().catch((e) => {
     throw new Error(`no Docker engine (run scripts/swarm-local.sh): ${e.message}`);
   });
-  const reference = child('reference', ['workers/fault-reference.ts', refFile]);
+  const reference = child('reference', ['testing/fault-reference.ts', refFile]);
   let consumer = startConsumer();
   let producer = startProducer();
   const children = () => [reference, consumer, producer];

@@ -3,9 +3,7 @@ module local/openfaas-tools
 go 1.26
 
 require (
-	github.com/gorilla/mux v1.8.0
 	github.com/openfaas/faas-cli v0.0.0-20211012083206-08e3e965c831
-	github.com/openfaas/faas-provider v0.19.1
 	github.com/openfaas/faas/gateway v0.0.0-20221024172349-c07bebbbc9c2
 )
 
@@ -20,6 +18,7 @@ require (
 	github.com/drone/envsubst v1.0.2 // indirect
 	github.com/gogo/protobuf v1.3.2 // indirect
 	github.com/golang/protobuf v1.5.2 // indirect
+	github.com/gorilla/mux v1.8.0 // indirect
 	github.com/inconshreveable/mousetrap v1.0.0 // indirect
 	github.com/konsorten/go-windows-terminal-sequences v1.0.3 // indirect
 	github.com/matttproud/golang_protobuf_extensions v1.0.1 // indirect
@@ -29,6 +28,7 @@ require (
 	github.com/nats-io/nkeys v0.3.0 // indirect
 	github.com/nats-io/nuid v1.0.1 // indirect
 	github.com/nats-io/stan.go v0.9.0 // indirect
+	github.com/openfaas/faas-provider v0.19.1 // indirect
 	github.com/openfaas/nats-queue-worker v0.0.0-20220805080536-d1d72d857b1c // indirect
 	github.com/pkg/errors v0.9.1 // indirect
 	github.com/prometheus/client_golang v1.13.0 // indirect

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the OpenFaaS programs into .cache/bin from the Go module proxy, pinned by go.mod/go.sum in this
-# folder (pseudo-versions = commit hashes), idempotently:
+# folder (pseudo-versions = commit hashes) and in gateway-config/provider, idempotently:
 #   .cache/bin/openfaas-gateway   github.com/openfaas/faas/gateway @ c07bebbbc9c2 (2022-10-24, MIT, faas-provider 0.19.1)
 #   .cache/bin/faas-cli           github.com/openfaas/faas-cli     @ 08e3e965c831 (2021-10-12, MIT)
-#   .cache/bin/swarm-provider     ./cmd/swarm-provider: our Swarm provider on faas-provider v0.19.1
+#   .cache/bin/swarm-provider     gateway-config/provider (its own module): our Swarm provider on faas-provider v0.19.1
 #   .cache/bin/fwatchdog          of-watchdog if the proxy serves it, else ./cmd/fwatchdog (our stand-in)
 # The proxy refuses version lists and commit queries for every OpenFaaS repository, and refuses the
 # modules github.com/openfaas/of-watchdog, github.com/openfaas/faas-swarm and
@@ -13,6 +13,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+provider="$root/gateway-config/provider"
 bin="$root/.cache/bin"
 log="$root/.cache/logs/openfaas-install.log"
 mkdir -p "$bin" "$(dirname "$log")"
@@ -27,7 +28,8 @@ export CGO_ENABLED=0 GOFLAGS="-mod=mod -buildvcs=false"
 ldflags='-s -w'
 
 stamp_of() {
-  (cd "$here" && cat install.sh go.mod go.sum && find cmd -type f -name '*.go' | sort | xargs cat) | sha256sum | cut -c1-16
+  { (cd "$here" && cat install.sh go.mod go.sum && find cmd -type f -name '*.go' | sort | xargs cat)
+    (cd "$provider" && cat go.mod go.sum && find . -type f -name '*.go' | sort | xargs cat); } | sha256sum | cut -c1-16
 }
 stamp="$bin/.openfaas-stamp"
 want=$(stamp_of)
@@ -38,9 +40,9 @@ if [ "${FORCE:-0}" != 1 ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] 
 fi
 
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
-build() { # name, package, extra ldflags
+build() { # name, package, extra ldflags, module folder (default: this one)
   local t0; t0=$(date +%s%N)
-  (cd "$here" && go build -trimpath -ldflags="$ldflags ${3:-}" -o "$bin/$1" "$2") >>"$log" 2>&1 \
+  (cd "${4:-$here}" && go build -trimpath -ldflags="$ldflags ${3:-}" -o "$bin/$1" "$2") >>"$log" 2>&1 \
     || { echo "openfaas-install: building $1 failed; see $log" >&2; tail -20 "$log" >&2; exit 1; }
   echo "openfaas-install: $1 built in $(ms_since "$t0") ms ($(du -h "$bin/$1" | cut -f1))" >&2
 }
@@ -51,7 +53,8 @@ gw=github.com/openfaas/faas/gateway/version
 build openfaas-gateway github.com/openfaas/faas/gateway "-X $gw.Version=0.25-c07bebbbc9c2 -X $gw.GitCommitSHA=c07bebbbc9c2"
 cli=github.com/openfaas/faas-cli/version
 build faas-cli github.com/openfaas/faas-cli "-X $cli.Version=0.13-08e3e965c831 -X $cli.GitCommit=08e3e965c831"
-build swarm-provider ./cmd/swarm-provider
+(cd "$provider" && go mod download) >>"$log" 2>&1 || { echo "openfaas-install: go mod download failed in $provider; see $log" >&2; exit 1; }
+build swarm-provider . "" "$provider"
 
 probe_dir=$(mktemp -d); trap 'rm -rf "$probe_dir"' EXIT
 # Probe the upstream modules that were refused; use the real of-watchdog as soon as it is served.

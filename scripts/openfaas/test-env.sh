@@ -4,7 +4,7 @@
 # 127.0.0.1 servers are NOT reachable, so this runs small swarm services on that network (dnsrr: no IPVS here):
 #   dash-test-mongo         FerretDB (.cache/bin/ferretdb, SQLite handler, MongoDB wire protocol) :27017
 #   dash-test-nats          nats-server (Debian's binary) :4222, for permission-cache invalidations
-#   dash-test-docker-proxy  the restricted Docker API proxy (scripts/openfaas/socket-proxy) :2375
+#   dash-test-docker-proxy  the restricted Docker API proxy (gateway-config/socket-proxy) :2375
 # and the Docker secrets faas.yml names: jwt-secret, mongo-url, admin-password (values kept, 0600, in
 # .cache/openfaas/test-env/). Images are made locally (docker import / docker build FROM local/node:20).
 # Usage: test-env.sh up     idempotent; prints the FN_* variables for faas.yml and ADMIN_PASSWORD on stdout
@@ -41,7 +41,7 @@ images() {
     /lib/x86_64-linux-gnu/libc.so.6:/lib/x86_64-linux-gnu/libc.so.6 /lib64/ld-linux-x86-64.so.2:/lib64/ld-linux-x86-64.so.2
   # The socket proxy: one esbuild bundle on the Node base image.
   local ctx; ctx=$(mktemp -d)
-  (cd "$root" && npx esbuild scripts/openfaas/socket-proxy/main.ts --bundle --platform=node --format=esm \
+  (cd "$root" && npx esbuild gateway-config/socket-proxy/main.ts --bundle --platform=node --format=esm \
     --target=node20 --log-level=error --outfile="$ctx/proxy.mjs")
   local sum; sum=$(sha256sum "$ctx/proxy.mjs" | cut -c1-16)
   if [ "$(docker image inspect -f '{{index .Config.Labels "content.sha256"}}' 127.0.0.1:5000/docker-socket-proxy:0.1.0 2>/dev/null)" != "$sum" ]; then

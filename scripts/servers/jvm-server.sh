@@ -1,14 +1,19 @@
-# Shared by kafka.sh and cassandra.sh: a JVM server from Maven Central jars, run detached with a pid file.
-# The sourcing script sets NAME, ROOT, HERE (its pom.xml), DIR, LIB, PIDFILE, STOP_TIMEOUT, CONFIG_FILE and
-# PGREP_PATTERN (how to find its process), and defines start, status and print_env.
+# Shared by kafka.sh and cassandra.sh: a JVM server from Maven Central jars. The sourcing script sets NAME
+# before sourcing it, then HOST, PORTS, READY_TIMEOUT, STOP_TIMEOUT, MATCH (its config file) and
+# PGREP_PATTERN (how to find its process), and defines print_env, ready and prepare (which calls install and
+# sets CMD). This file holds only the JVM part (the JDK, the jars, the install command) and the paths below;
+# the pid file, the lock, start, stop, status and the readiness wait are server-lib.sh's.
+# shellcheck source=server-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/server-lib.sh"
 
-log() { echo "[$NAME] $*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+HERE="$ROOT/scripts/servers/$NAME" # pom.xml and the config templates
+LIB="$DIR/lib"
+CONF="$DIR/config"
+DATA="$DIR/data"
+LOCKFILE="$DIR/.lock"
+LOCK_WAIT="" # no limit: a first start copies the jars with Maven
+READY_INTERVAL=0.5
 
-apt_install() {
-  log "installing Debian packages: $*"
-  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
-}
 # JDK 17: Kafka 4 needs 17 or newer, Cassandra 5.0 runs on 11 or 17 only (24+ removed its SecurityManager).
 find_java() {
   local j
@@ -43,69 +48,18 @@ install() {
   rm -rf "$LIB"
   mv "$LIB.tmp" "$LIB"
 }
-# A process that exists and is not a zombie (an orphan may wait a moment to be reaped after kill -9).
-alive() {
-  local state
-  state="$(sed -E 's/^[0-9]+ \(.*\) ([A-Za-z]).*/\1/' "/proc/$1/stat" 2>/dev/null)" || return 1
-  [[ -n $state && $state != Z && $state != X ]]
-}
-# The pid of our server (the one started with $CONFIG_FILE), or nothing. Handles stale pid files.
-running_pid() {
-  local pid=""
-  [[ -f $PIDFILE ]] && pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-  if [[ $pid =~ ^[0-9]+$ ]] && alive "$pid" && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$CONFIG_FILE"; then
-    echo "$pid"
-    return 0
-  fi
-  pid="$(pgrep -f -- "$PGREP_PATTERN" | head -n1 || true)"
-  if [[ -n $pid ]] && alive "$pid"; then
-    echo "$pid" >"$PIDFILE"
-    echo "$pid"
-    return 0
-  fi
-  rm -f "$PIDFILE"
-  return 1
-}
-port_open() {
-  (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null
-}
-stop() {
-  local pid deadline
-  if ! pid="$(running_pid)"; then
-    log "not running"
-    return 0
-  fi
-  log "stopping pid $pid"
-  kill -TERM "$pid" 2>/dev/null || true
-  deadline=$((SECONDS + STOP_TIMEOUT))
-  while alive "$pid" && ((SECONDS < deadline)); do sleep 0.5; done
-  if alive "$pid"; then
-    log "still running after ${STOP_TIMEOUT}s, sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    while alive "$pid"; do sleep 0.2; done
-  fi
-  rm -f "$PIDFILE"
-  log "stopped"
-}
-with_lock() {
-  mkdir -p "$DIR"
-  exec 9>"$DIR/.lock"
-  flock 9
-  "$@"
-}
 
-# The command line of every server script: start|stop|status|env|install.
+# The command line of every JVM server script: start|stop|status|env|install.
 main() {
   case "${1:-}" in
-    start) need_tools; JAVA="$(find_java)"; with_lock start ;;
+    start) need_tools; JAVA="$(find_java)"; server_main start ;;
     install)
       JAVA="$(find_java)"
       # Never swap the jars under a running JVM; `stop` first to pick up a changed pom.
       if pid="$(running_pid)"; then log "running (pid $pid): jars left as they are"; else with_lock install; fi
       ;;
-    stop) with_lock stop ;;
-    status) need_tools; status ;;
-    env) print_env ;;
+    status) need_tools; server_main status ;;
+    stop | env) server_main "$1" ;;
     *) echo "usage: $0 start|stop|status|env|install" >&2; exit 2 ;;
   esac
 }

@@ -13,32 +13,26 @@
 # data in .../data, pid in .../pid, log in .cache/logs/kafka.log.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-HERE="$ROOT/scripts/servers/kafka"
-DIR="$ROOT/.cache/servers/kafka"
-LIB="$DIR/lib"
-CONF="$DIR/config"
-DATA="$DIR/data"
-PIDFILE="$DIR/pid"
-LOG="$ROOT/.cache/logs/kafka.log"
+NAME=kafka
+# shellcheck source=jvm-server.sh
+. "$(dirname "${BASH_SOURCE[0]}")/jvm-server.sh"
 
-HOST=127.0.0.1
 PORT=19092
 CONTROLLER_PORT=19093
 READY_TIMEOUT="${KAFKA_READY_TIMEOUT:-120}"
 STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-60}"
 HEAP="${KAFKA_HEAP:-512m}"
-NAME=kafka
-CONFIG_FILE="$CONF/server.properties"
+PORTS=("$PORT" "$CONTROLLER_PORT")
+READY_ARGS="--warm" # a start waits for the coordinators too
+MATCH="$CONF/server.properties" # in the command line of our server's process
 PGREP_PATTERN="kafka\.Kafka $CONF/server\.properties"
-# shellcheck source=jvm-server.sh
-. "$ROOT/scripts/servers/jvm-server.sh"
 
 print_env() {
   echo "KAFKA_BROKERS=$HOST:$PORT"
 }
 
-# Metadata lists this broker as live. With --warm: the group and transaction coordinators answer too.
+# Metadata lists this broker as live. With --warm (READY_ARGS, after a start): the group and transaction
+# coordinators answer too.
 ready() {
   node "$HERE/ready.mjs" "$HOST" "$PORT" 3000 "$@" >/dev/null 2>&1
 }
@@ -65,7 +59,7 @@ format_storage() {
   echo "$cid" >"$DIR/cluster-id"
   [[ -f $DATA/meta.properties ]] && return 0
   log "formatting KRaft storage in $DATA (cluster id $cid)"
-  echo "=== $(date -u +%FT%TZ) kafka.sh format ===" >>"$LOG"
+  log_mark format
   if ! "$JAVA" -Xmx256m -Dlog4j2.configurationFile="$CONF/log4j2.xml" -cp "$LIB/*" kafka.tools.StorageTool \
     format -t "$cid" -c "$CONF/server.properties" --ignore-formatted >>"$LOG" 2>&1 9>&-; then
     tail -n 20 "$LOG" >&2
@@ -73,61 +67,16 @@ format_storage() {
   fi
 }
 
-# Wait until ready. Returns 1 if the process died meanwhile; dies on timeout.
-wait_ready() {
-  local pid="$1" deadline=$((SECONDS + READY_TIMEOUT))
-  while ((SECONDS < deadline)); do
-    alive "$pid" || return 1
-    ready --warm && return 0
-    sleep 0.5
-  done
-  tail -n 40 "$LOG" >&2 || true
-  die "broker (pid $pid) not ready after ${READY_TIMEOUT}s; see $LOG"
-}
-
-start() {
-  local pid t0=$SECONDS
-  if pid="$(running_pid)"; then
-    if wait_ready "$pid"; then
-      log "already running (pid $pid) and ready"
-      print_env
-      return 0
-    fi
-    log "pid $pid died before it was ready; starting a new one"
-    rm -f "$PIDFILE"
-  fi
-  port_open "$PORT" && die "port $HOST:$PORT is taken by a process that is not this checkout's broker"
-  port_open "$CONTROLLER_PORT" && die "port $HOST:$CONTROLLER_PORT is taken by another process"
+prepare() {
   install
   write_config
   format_storage
-  if [[ -f $LOG ]] && (($(stat -c %s "$LOG") > 50 * 1024 * 1024)); then mv -f "$LOG" "$LOG.1"; fi
-  log "starting broker, log in $LOG"
-  echo "=== $(date -u +%FT%TZ) kafka.sh start ===" >>"$LOG"
   # C1 only (TieredStopAtLevel=1): about half the CPU to start on 2 shared cores; test traffic is light.
-  setsid nohup "$JAVA" -Xms"$HEAP" -Xmx"$HEAP" -XX:TieredStopAtLevel=1 \
-    -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \
-    -Djava.awt.headless=true -Djava.net.preferIPv4Stack=true \
-    -Dlog4j2.configurationFile="$CONF/log4j2.xml" \
-    -cp "$LIB/*" kafka.Kafka "$CONF/server.properties" >>"$LOG" 2>&1 </dev/null 9>&- &
-  pid=$!
-  echo "$pid" >"$PIDFILE"
-  if ! wait_ready "$pid"; then
-    tail -n 40 "$LOG" >&2 || true
-    die "broker (pid $pid) exited during startup; see $LOG"
-  fi
-  log "ready in $((SECONDS - t0))s (pid $pid)"
-  print_env
-}
-
-status() {
-  local pid
-  if pid="$(running_pid)" && ready; then
-    log "up (pid $pid) at $HOST:$PORT"
-    return 0
-  fi
-  log "down"
-  return 1
+  CMD=("$JAVA" -Xms"$HEAP" -Xmx"$HEAP" -XX:TieredStopAtLevel=1
+    -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent
+    -Djava.awt.headless=true -Djava.net.preferIPv4Stack=true
+    -Dlog4j2.configurationFile="$CONF/log4j2.xml"
+    -cp "$LIB/*" kafka.Kafka "$CONF/server.properties")
 }
 
 main "$@"

@@ -3,7 +3,7 @@
  * (no dockerode, no producer code), appending every line it receives to a file. When the stream ends (dockerd
  * restarted) it reconnects at once with `since` = the newest timeNano it saw minus 5 s, so it covers the same
  * window as the producer, and its own duplicates collapse by id in the comparison.
- * Usage: node --import tsx workers/fault-reference.ts <out-file>   (stops on SIGTERM)
+ * Usage: node --import tsx testing/fault-reference.ts <out-file>   (stops on SIGTERM)
  */
 import { appendFileSync } from 'node:fs';
 import { request } from 'node:http';
