@@ -8,7 +8,7 @@
  *                       (lib/swarm/docker*.ts, lib/users/user-store/, lib/users/invalidations/,
  *                       lib/events/event-bus/, lib/events/event-history/) nor a composition root
  *                       (lib/compose.ts, lib/users/compose.ts, lib/events/compose.ts)
- *   frontend-types-only a file under frontend/ imports repo code from outside frontend/ only as types
+ *   frontend-types-only a file of the SPA (frontend/src, tests aside) imports repo code from outside frontend/ only as types
  *                       (`import type`, `export type`, or `import { type A, type B }` with every name a type);
  *                       packages (solid-js, …) are not repo code and are allowed
  *   workers-no-process  under workers/, only the entry points (main.ts) and the tests touch `process.`
@@ -142,7 +142,8 @@ export function checkLayers(root: string): LayerReport {
   for (const file of files) {
     const inLib = under(file, 'lib');
     const inFunctions = under(file, 'functions') && !isTest(file);
-    const inFrontend = under(file, 'frontend');
+    // The SPA's shipped code; its tests may drive the server (e2e) or compare with it.
+    const inFrontend = under(file, 'frontend/src') && !isTest(file);
     const inWorkerLoop = under(file, 'workers') && !isTest(file) && !/(^|\/)main\.tsx?$/.test(file);
     if (!inLib && !inFunctions && !inFrontend && !inWorkerLoop) continue;
     const { imports, processLines } = scan(file, readFileSync(join(root, file), 'utf8'));
