@@ -23,6 +23,9 @@ env | grep -E '^(MONGO_URL|NATS_URL|KAFKA_BROKERS|CASSANDRA_CONTACT_POINTS|CHROM
 step "type check"
 npx tsc --noEmit -p .
 
+step "layers (the nevers)"
+node --import tsx scripts/check-layers.ts
+
 step "frontend build"
 npm run -s build:frontend
 
