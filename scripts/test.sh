@@ -22,6 +22,7 @@ env | grep -E '^(MONGO_URL|NATS_URL|KAFKA_BROKERS|CASSANDRA_CONTACT_POINTS|CHROM
 
 step "type check"
 npx tsc --noEmit -p .
+npx tsc --noEmit -p frontend
 
 step "layers (the nevers)"
 node --import tsx scripts/check-layers.ts

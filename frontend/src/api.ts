@@ -4,7 +4,7 @@
  * the contract's `{error: {code, message, details}}`, error toasts and the 401 → login hand-off.
  */
 import type {
-  Event, LogLine, Me, NodeSummary, Permission, ServiceDetail, ServiceInput, ServiceSummary, UserSummary,
+  Event, LogLine, Me, NodeSummary, NodeUpdate, Permission, ServiceDetail, ServiceInput, ServiceSummary, UserSummary,
 } from './types.ts';
 
 export class ApiError extends Error {
@@ -147,12 +147,8 @@ export const createApi = (options: ApiOptions = {}) => {
     serviceLogs: (id: string, query: { since?: string; tail?: number } = {}, o?: CallOptions) =>
       call<{ lines: LogLine[] }>('service-logs', { id, ...query }, o),
     listNodes: (o?: CallOptions) => call<{ nodes: NodeSummary[] }>('list-nodes', {}, o),
-    updateNode: (
-      id: string,
-      version: number | undefined,
-      update: { availability?: NodeSummary['availability']; role?: NodeSummary['role']; labels?: Record<string, string> },
-      o?: CallOptions,
-    ) => call<{ id: string; version: number }>('update-node', { id, version, ...update }, o),
+    updateNode: (id: string, version: number, update: NodeUpdate, o?: CallOptions) =>
+      call<{ id: string; version: number }>('update-node', { id, version, ...update }, o),
     // NOTE: `limit` is at most 1000; pass the answer's `next` as `cursor` (with the same filters) for the next page.
     listEvents: (
       query: { since?: string; until?: string; type?: string; action?: string; actor?: string; limit?: number; cursor?: string },

@@ -54,3 +54,9 @@ export const disposeStores = (ctx: AppContext): void => {
 
 export const useStore = <S>(factory: StoreFactory<S>): S => storeOf(useApp(), factory);
 
+
+/**
+ * A store owned by the calling page instead of the app: its subscriptions and timers run only while the
+ * page is shown and end when it unmounts (on sign-out too, when the Guard hides it); each visit starts afresh.
+ */
+export const usePageStore = <S>(factory: StoreFactory<S>): S => factory(useApp());

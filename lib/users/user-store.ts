@@ -14,6 +14,12 @@ export interface User {
   createdAt: string;
 }
 
+/** A user as the API shows one (list-users, create-user): never the hash or the token version. */
+export type UserSummary = Pick<User, 'username' | 'permissions' | 'createdAt'>;
+
+/** Who a user is and what they may do, as whoami, login (`user`) and grant- and revoke-permission answer. */
+export type UserPermissions = Pick<User, 'username' | 'permissions'>;
+
 export interface UserStore {
   /** Inserts; throws AppError('user_exists') when the username is taken. */
   create(user: User): Promise<void>;

@@ -3,7 +3,7 @@
  * the server's ServiceInput schema, conversion to a ServiceInput, and back from a Docker ServiceSpec for edit.
  * The server still decides; this only saves a round trip and points at the field.
  */
-import type { DockerServiceSpec, Mount, PortInput, PortSummary, ServiceInput } from '../types.ts';
+import type { DockerServiceSpec, PortSummary, ServiceInput, ServiceMount, ServicePort } from '../types.ts';
 
 export interface PortRow {
   published: string;
@@ -13,7 +13,7 @@ export interface PortRow {
 }
 
 export interface MountRow {
-  type: Mount['type'];
+  type: ServiceMount['type'];
   source: string;
   target: string;
   readOnly: boolean;
@@ -209,7 +209,7 @@ export const toServiceInput = (
     if (p.published.trim() !== '' && !port(p.published)) errors[`ports.${i}.published`] = 'Empty, or a port from 1 to 65535.';
     if (!['tcp', 'udp', 'sctp'].includes(p.protocol)) errors[`ports.${i}.protocol`] = 'tcp, udp or sctp.';
     if (!['ingress', 'host'].includes(p.mode)) errors[`ports.${i}.mode`] = 'ingress or host.';
-    const row: PortInput = { target: Number(p.target), protocol: p.protocol, mode: p.mode };
+    const row: ServicePort = { target: Number(p.target), protocol: p.protocol, mode: p.mode };
     if (p.published.trim() !== '') {
       row.published = Number(p.published);
       const key = `${row.published}/${p.protocol}`;
@@ -229,7 +229,7 @@ export const toServiceInput = (
       errors[`mounts.${i}.type`] = 'Bind mounts need the services.privileged permission.';
     }
     if (/docker\.sock/.test(m.source) && !options.privileged) errors[`mounts.${i}.source`] = 'Mounting the Docker socket needs services.privileged.';
-    const mount: Mount = { type: m.type, target: m.target.trim(), readOnly: m.readOnly };
+    const mount: ServiceMount = { type: m.type, target: m.target.trim(), readOnly: m.readOnly };
     if (m.source.trim() !== '') mount.source = m.source.trim();
     input.mounts!.push(mount);
   });

@@ -1,75 +1,25 @@
 import { A } from '@solidjs/router';
-import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
-import { useApp } from '../context.ts';
+import { createSignal, For, onMount, Show } from 'solid-js';
+import { useApp, usePageStore } from '../context.ts';
 import { ConfirmDialog } from '../components/confirm.tsx';
 import { ErrorDetails } from '../components/error-details.tsx';
 import { formatPairs, parsePairs } from '../logic/service-form.ts';
 import { shortId } from '../logic/format.ts';
 import { can } from '../logic/permissions.ts';
-import type { NodeSummary, ServiceSummary, Task } from '../types.ts';
-
-interface Placement {
-  service: ServiceSummary;
-  task: Task;
-}
-
-/** Runs `fn` over `items` with at most `limit` at a time. */
-const eachLimited = async <T,>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) => {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-};
+import { createNodesStore } from '../stores/nodes.ts';
+import type { NodeSummary } from '../types.ts';
 
 export default function Nodes() {
   const ctx = useApp();
-  const [nodes, setNodes] = createSignal<NodeSummary[]>([]);
-  const [loaded, setLoaded] = createSignal(false);
-  const [error, setError] = createSignal<unknown>(null);
-  const [busy, setBusy] = createSignal<string | null>(null);
+  const store = usePageStore(createNodesStore);
+  const { nodes, loaded, error, busy, update, loadingTasks, loadTasks } = store;
   const [editing, setEditing] = createSignal<string | null>(null);
   const [labelsText, setLabelsText] = createSignal('');
   const [labelsError, setLabelsError] = createSignal<string | null>(null);
   const [confirm, setConfirm] = createSignal<{ node: NodeSummary; change: 'drain' | 'demote' } | null>(null);
-  const [placements, setPlacements] = createSignal<Placement[] | null>(null);
-  const [loadingTasks, setLoadingTasks] = createSignal(false);
   const writable = () => can(ctx.session.me(), 'nodes.write');
-
-  const load = async () => {
-    try {
-      const { nodes: list } = await ctx.api.listNodes();
-      setNodes(list.sort((a, b) => a.hostname.localeCompare(b.hostname)));
-      setError(null);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setLoaded(true);
-    }
-  };
+  const load = () => store.load();
   onMount(() => void load());
-  onCleanup(
-    ctx.live.subscribe((event) => {
-      if (event.type === 'node') void load();
-    }),
-  );
-
-  const update = async (node: NodeSummary, change: Parameters<typeof ctx.api.updateNode>[2], done: string) => {
-    setBusy(node.id);
-    setError(null);
-    try {
-      await ctx.api.updateNode(node.id, node.version, change, { quiet: true });
-      ctx.toasts.success(done);
-      await load();
-      return true;
-    } catch (e) {
-      setError(e);
-      await load();
-      return false;
-    } finally {
-      setBusy(null);
-    }
-  };
 
   const startLabels = (node: NodeSummary) => {
     setEditing(node.id);
@@ -85,36 +35,7 @@ export default function Nodes() {
     }
     if (await update(node, { labels: pairs }, `Labels of ${node.hostname} saved.`)) setEditing(null);
   };
-
-  const loadTasks = async () => {
-    setLoadingTasks(true);
-    try {
-      const { services } = await ctx.api.listServices();
-      const found: Placement[] = [];
-      // NOTE: the contract has no list-tasks yet, so this inspects each service, four at a time.
-      await eachLimited(services, 4, async (service) => {
-        try {
-          const { tasks } = await ctx.api.inspectService(service.id, { quiet: true });
-          for (const task of tasks) if (task.desiredState === 'running' || task.state === 'running') found.push({ service, task });
-        } catch {
-          // a service deleted meanwhile
-        }
-      });
-      setPlacements(found);
-    } finally {
-      setLoadingTasks(false);
-    }
-  };
-
-  const byNode = createMemo(() => {
-    const map = new Map<string, Placement[]>();
-    for (const p of placements() ?? []) {
-      const key = p.task.nodeId ?? 'unassigned';
-      map.set(key, [...(map.get(key) ?? []), p]);
-    }
-    for (const list of map.values()) list.sort((a, b) => a.service.name.localeCompare(b.service.name) || (a.task.slot ?? 0) - (b.task.slot ?? 0));
-    return map;
-  });
+  const tasksOn = (nodeId: string) => store.tasksByNode()?.get(nodeId) ?? [];
 
   return (
     <section class="pad">
@@ -237,7 +158,7 @@ export default function Nodes() {
       <Show when={can(ctx.session.me(), 'services.read')}>
         <h2>Tasks on nodes</h2>
         <Show
-          when={placements()}
+          when={store.tasksByNode()}
           fallback={
             <button type="button" class="secondary" disabled={loadingTasks()} onClick={() => void loadTasks()} data-testid="load-placements">
               {loadingTasks() ? 'Loading tasks…' : 'Show running tasks per node'}
@@ -249,10 +170,10 @@ export default function Nodes() {
               {(n) => (
                 <div class="card node-card">
                   <h3>
-                    {n.hostname} <span class="muted">({(byNode().get(n.id) ?? []).length} tasks)</span>
+                    {n.hostname} <span class="muted">({tasksOn(n.id).length} tasks)</span>
                   </h3>
                   <ul class="plain">
-                    <For each={byNode().get(n.id) ?? []} fallback={<li class="muted">No tasks.</li>}>
+                    <For each={tasksOn(n.id)} fallback={<li class="muted">No tasks.</li>}>
                       {(p) => (
                         <li>
                           <A href={`/services/${encodeURIComponent(p.service.id)}`}>{p.service.name}</A>

@@ -1,18 +1,17 @@
 import { A, useNavigate, useParams } from '@solidjs/router';
-import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, Show, Switch } from 'solid-js';
-import { ApiError } from '../api.ts';
-import { useApp, useStore } from '../context.ts';
+import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch } from 'solid-js';
+import { useApp, usePageStore } from '../context.ts';
 import { ConfirmDialog } from '../components/confirm.tsx';
 import { ErrorDetails } from '../components/error-details.tsx';
 import { ProgressBar } from '../components/progress.tsx';
 import { ServiceForm } from '../components/service-form.tsx';
-import { createEventLog, describeEvent, eventService, isServiceRemoval } from '../logic/events.ts';
+import { describeEvent } from '../logic/events.ts';
 import { ago, clock, shortId } from '../logic/format.ts';
 import { can } from '../logic/permissions.ts';
 import { formFromSpec, type ServiceForm as FormState } from '../logic/service-form.ts';
-import { formatPorts, progressOf, shortImage } from '../logic/services.ts';
-import { createServicesStore } from '../stores/services.ts';
-import type { Event, LogLine, ServiceDetail as Detail, ServiceInput, Task } from '../types.ts';
+import { formatPorts, shortImage } from '../logic/services.ts';
+import { createServiceDetailStore } from '../stores/service-detail.ts';
+import type { ServiceDetail as Detail, ServiceInput, Task } from '../types.ts';
 
 type Tab = 'overview' | 'tasks' | 'history' | 'logs' | 'json' | 'edit';
 
@@ -63,132 +62,21 @@ const ReadableSpec = (props: { form: FormState; detail: Detail }) => {
 
 export default function ServiceDetail() {
   const ctx = useApp();
-  const services = useStore(createServicesStore);
+  const store = usePageStore(createServiceDetailStore);
+  const { detail, loadError, actionError, busy, replicas, setReplicas, history, logs, follow, setFollow, loadLogs } = store;
   const params = useParams();
   const navigate = useNavigate();
-  const [detail, setDetail] = createSignal<Detail | null>(null);
-  const [loadError, setLoadError] = createSignal<unknown>(null);
   const [tab, setTab] = createSignal<Tab>('overview');
-  const [actionError, setActionError] = createSignal<unknown>(null);
-  const [busy, setBusy] = createSignal<string | null>(null);
-  const [replicas, setReplicas] = createSignal('');
   const [confirm, setConfirm] = createSignal<null | 'delete' | 'rollback' | 'restart'>(null);
-  const [logs, setLogs] = createSignal<LogLine[]>([]);
-  const [follow, setFollow] = createSignal(false);
-  const [history, setHistory] = createSignal<readonly Event[]>([]);
-  const historyLog = createEventLog(5000);
   const writable = () => can(ctx.session.me(), 'services.write');
   const id = () => decodeURIComponent(params.id ?? '');
 
-  const load = async () => {
-    try {
-      const d = await ctx.api.inspectService(id(), { quiet: true });
-      setDetail(d);
-      setLoadError(null);
-      if (replicas() === '' || busy() === null) setReplicas(String(d.service.replicas.desired));
-    } catch (e) {
-      setLoadError(e);
-    }
-  };
-
-  const loadHistory = async (d: Detail) => {
-    const since = d.service.createdAt;
-    // NOTE: settled together, so one failing query (e.g. no events.read) is not an unhandled rejection.
-    const queries = await Promise.allSettled([
-      ctx.api.listEvents({ actor: d.service.id, since, limit: 1000 }, { quiet: true }),
-      ctx.api.listEvents({ type: 'container', since, limit: 1000 }, { quiet: true }),
-      ctx.api.listEvents({ type: 'audit', since, limit: 1000 }, { quiet: true }),
-    ]);
-    const mine = (e: Event) => {
-      const s = eventService(e);
-      return e.actor.id === d.service.id || (!!s && (s.id === d.service.id || s.id === d.service.name || s.name === d.service.name));
-    };
-    for (const q of queries) if (q.status === 'fulfilled') historyLog.add(q.value.events.filter(mine));
-    setHistory(historyLog.items);
-  };
-
-  let historyFor = '';
-  createEffect(
-    on(id, () => {
-      setDetail(null);
-      historyLog.clear();
-      setHistory([]);
-      historyFor = '';
-      void load();
-    }),
-  );
-  createEffect(() => {
-    const d = detail();
-    if (d && historyFor !== d.service.id && can(ctx.session.me(), 'events.read')) {
-      historyFor = d.service.id;
-      void loadHistory(d);
-    }
-  });
-
-  let refetch: ReturnType<typeof setTimeout> | null = null;
-  onCleanup(
-    ctx.live.subscribe((event) => {
-      const d = detail();
-      const s = eventService(event);
-      if (!d || !s || (s.id !== d.service.id && s.name !== d.service.name && s.id !== d.service.name)) return;
-      if (historyLog.add([event]) > 0) setHistory(historyLog.items);
-      if (isServiceRemoval(event)) {
-        setLoadError(new ApiError(404, 'not_found', 'This service was deleted.'));
-        return;
-      }
-      refetch ??= setTimeout(() => {
-        refetch = null;
-        void load();
-      }, 250);
-    }),
-  );
-  const poll = setInterval(() => {
-    const d = detail();
-    if (d && progressOf(d.service).converging) void load();
-  }, 3000);
-  onCleanup(() => clearInterval(poll));
-
-  const loadLogs = async () => {
-    try {
-      const { lines } = await ctx.api.serviceLogs(id(), { tail: 200 }, { quiet: true });
-      setLogs(lines);
-    } catch (e) {
-      if (!follow()) ctx.toasts.error((e as Error).message);
-    }
-  };
-  createEffect(on(tab, (t) => t === 'logs' && void loadLogs()));
-  const logTimer = setInterval(() => {
-    if (follow() && tab() === 'logs') void loadLogs();
-  }, 3000);
-  onCleanup(() => clearInterval(logTimer));
-
-  const act = async (name: string, run: () => Promise<unknown>, done: string) => {
-    setActionError(null);
-    setBusy(name);
-    try {
-      await run();
-      ctx.toasts.success(done);
-      await load();
-    } catch (e) {
-      setActionError(e);
-      if (e instanceof ApiError && e.code === 'version_conflict') await load();
-    } finally {
-      setBusy(null);
-    }
-  };
+  createEffect(on(id, (next) => store.select(next)));
+  createEffect(on(tab, (t) => store.showLogs(t === 'logs')));
 
   const scale = (e: SubmitEvent) => {
     e.preventDefault();
-    const d = detail();
-    const n = Number(replicas());
-    if (!d || !/^\d+$/.test(replicas().trim())) {
-      setActionError(new Error('Replicas must be a whole number, 0 or more.'));
-      return;
-    }
-    void act('scale', async () => {
-      await ctx.api.scaleService(d.service.id, n, { quiet: true });
-      services.patch(d.service.id, { replicas: { ...d.service.replicas, desired: n } });
-    }, `Scaling ${d.service.name} to ${n}.`);
+    void store.scale();
   };
 
   const form = createMemo(() => {
@@ -395,11 +283,9 @@ export default function ServiceDetail() {
                     submitLabel="Update service"
                     onCancel={() => setTab('overview')}
                     onSubmit={async (input: ServiceInput) => {
-                      const { name: _name, mode: _mode, ...change } = input;
-                      await ctx.api.updateService(d().service.id, d().service.version, change, { quiet: true });
-                      ctx.toasts.success(`Updating ${d().service.name}.`);
+                      await store.update(input);
                       setTab('overview');
-                      await load();
+                      await store.load();
                     }}
                   />
                 </Match>
@@ -414,14 +300,7 @@ export default function ServiceDetail() {
                 typeToConfirm={d().service.name}
                 onClose={() => setConfirm(null)}
                 onConfirm={async () => {
-                  try {
-                    await ctx.api.deleteService(d().service.id, { quiet: true });
-                    services.remove(d().service.id);
-                    ctx.toasts.success(`Service ${d().service.name} deleted.`);
-                    navigate('/services');
-                  } catch (e) {
-                    setActionError(e);
-                  }
+                  if (await store.remove()) navigate('/services');
                 }}
               >
                 <p>All its tasks stop. This cannot be undone.</p>
@@ -432,11 +311,7 @@ export default function ServiceDetail() {
                 title={confirm() === 'restart' ? `Restart ${d().service.name}?` : `Roll back ${d().service.name}?`}
                 confirmLabel={confirm() === 'restart' ? 'Restart' : 'Roll back'}
                 onClose={() => setConfirm(null)}
-                onConfirm={() =>
-                  confirm() === 'restart'
-                    ? act('restart', () => ctx.api.restartService(d().service.id, { quiet: true }), `Restarting ${d().service.name}.`)
-                    : act('rollback', () => ctx.api.rollbackService(d().service.id, { quiet: true }), `Rolling back ${d().service.name}.`)
-                }
+                onConfirm={() => (confirm() === 'restart' ? store.restart() : store.rollback())}
               >
                 <p>{confirm() === 'restart' ? 'Every task is replaced, following the update policy.' : 'The service returns to its previous spec.'}</p>
               </ConfirmDialog>

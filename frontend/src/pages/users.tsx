@@ -1,19 +1,18 @@
 import { createSignal, For, onMount, Show } from 'solid-js';
-import { useApp } from '../context.ts';
+import { useApp, usePageStore } from '../context.ts';
 import { ConfirmDialog } from '../components/confirm.tsx';
 import { ErrorDetails } from '../components/error-details.tsx';
 import { ago } from '../logic/format.ts';
 import { can, mayChange, PERMISSIONS } from '../logic/permissions.ts';
+import { createUsersStore } from '../stores/users.ts';
 import type { Permission, UserSummary } from '../types.ts';
 
 const USERNAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
 
 export default function Users() {
   const ctx = useApp();
-  const [users, setUsers] = createSignal<UserSummary[]>([]);
-  const [loaded, setLoaded] = createSignal(false);
-  const [error, setError] = createSignal<unknown>(null);
-  const [busy, setBusy] = createSignal<string | null>(null);
+  const store = usePageStore(createUsersStore);
+  const { users, loaded, error, busy, load, toggle } = store;
   const [deleting, setDeleting] = createSignal<UserSummary | null>(null);
   const [name, setName] = createSignal('');
   const [password, setPassword] = createSignal('');
@@ -22,37 +21,7 @@ export default function Users() {
   const [tried, setTried] = createSignal(false);
   const me = ctx.session.me;
   const writable = () => can(me(), 'users.write');
-
-  const load = async () => {
-    try {
-      const { users: list } = await ctx.api.listUsers();
-      setUsers(list.sort((a, b) => a.username.localeCompare(b.username)));
-      setError(null);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setLoaded(true);
-    }
-  };
   onMount(() => void load());
-
-  const toggle = async (user: UserSummary, permission: Permission, grant: boolean) => {
-    const key = `${user.username}:${permission}`;
-    setBusy(key);
-    setError(null);
-    try {
-      const answer = grant
-        ? await ctx.api.grantPermission(user.username, permission, { quiet: true })
-        : await ctx.api.revokePermission(user.username, permission, { quiet: true });
-      setUsers((list) => list.map((u) => (u.username === answer.username ? { ...u, permissions: answer.permissions } : u)));
-      if (user.username === me()?.username) void ctx.session.refresh();
-    } catch (e) {
-      setError(e);
-      await load();
-    } finally {
-      setBusy(null);
-    }
-  };
 
   const nameError = () => (name() !== '' && !USERNAME.test(name()) ? 'Letters, digits, ., _ and -; up to 64 characters.' : null);
   const passwordError = () => (password() !== '' && password().length < 8 ? 'At least 8 characters.' : null);
@@ -63,9 +32,7 @@ export default function Users() {
     if (!name() || !password() || nameError() || passwordError()) return;
     setCreateError(null);
     try {
-      const user = await ctx.api.createUser({ username: name(), password: password(), permissions: perms() }, { quiet: true });
-      setUsers((list) => [...list, user].sort((a, b) => a.username.localeCompare(b.username)));
-      ctx.toasts.success(`User ${user.username} created.`);
+      await store.create({ username: name(), password: password(), permissions: perms() });
       setName('');
       setPassword('');
       setPerms([]);
@@ -203,15 +170,7 @@ export default function Users() {
             confirmLabel="Delete user"
             danger
             onClose={() => setDeleting(null)}
-            onConfirm={async () => {
-              try {
-                await ctx.api.deleteUser(u().username, { quiet: true });
-                setUsers((list) => list.filter((x) => x.username !== u().username));
-                ctx.toasts.success(`User ${u().username} deleted.`);
-              } catch (e) {
-                setError(e);
-              }
-            }}
+            onConfirm={() => store.remove(u().username)}
           >
             <p>Their sessions stop working at once.</p>
           </ConfirmDialog>

@@ -1,0 +1,214 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ApiError } from '../api.ts';
+import type { AppContext } from '../context.ts';
+import type { EventListener } from '../live.ts';
+import type { Event, Me, ServiceDetail, ServiceSummary } from '../types.ts';
+import { createServiceDetailStore } from './service-detail.ts';
+
+const detailOf = (id: string, over: Partial<ServiceSummary> = {}): ServiceDetail => ({
+  service: {
+    id,
+    name: `name-${id}`,
+    image: 'local/busybox:1',
+    mode: 'replicated',
+    replicas: { desired: 2, running: 2 },
+    ports: [],
+    labels: {},
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:00Z',
+    version: 5,
+    spec: {},
+    ...over,
+  },
+  tasks: [],
+});
+
+const event = (over: Partial<Event>, ms = Date.now()): Event => ({
+  id: Math.random().toString(36).slice(2),
+  time: new Date(ms).toISOString(),
+  timeNano: `${ms}000000`,
+  type: 'service',
+  action: 'update',
+  actor: { id: 'a', attributes: {} },
+  scope: 'swarm',
+  ...over,
+});
+
+/**
+ * A fake context: inspect answers from `services` (by id or name), list-events from `stored`; every API
+ * call, toast and services-store change is recorded; `emit` delivers a live event.
+ */
+const fakeContext = (services: Record<string, ServiceDetail>, options: { me?: Me; stored?: Event[]; logsFail?: boolean } = {}) => {
+  const calls: string[] = [];
+  const toasts: string[] = [];
+  const listStore: string[] = [];
+  const listeners: EventListener[] = [];
+  const find = (id: string) => Object.values(services).find((d) => d.service.id === id || d.service.name === id);
+  const ctx = {
+    api: {
+      inspectService: async (id: string) => {
+        calls.push(`inspect ${id}`);
+        const d = find(id);
+        if (!d) throw new ApiError(404, 'not_found', 'no such service');
+        return structuredClone(d);
+      },
+      listEvents: async (query: { type?: string; actor?: string }) => {
+        calls.push(`events ${query.type ?? `actor=${query.actor}`}`);
+        return { events: (options.stored ?? []).filter((e) => (query.type ? e.type === query.type : e.actor.id === query.actor)) };
+      },
+      serviceLogs: async (id: string) => {
+        calls.push(`logs ${id}`);
+        if (options.logsFail) throw new ApiError(503, 'swarm_unavailable', 'no engine');
+        return { lines: [{ time: '2026-01-01T00:00:00Z', taskId: 't1', nodeId: 'n1', stream: 'stdout', text: 'hello' }] };
+      },
+      scaleService: async (id: string, n: number) => (calls.push(`scale ${id} ${n}`), { id, version: 6 }),
+      restartService: async (id: string) => {
+        calls.push(`restart ${id}`);
+        throw new ApiError(409, 'version_conflict', 'changed meanwhile');
+      },
+      updateService: async (id: string, version: number, change: object) => (calls.push(`update ${id} v${version} ${JSON.stringify(change)}`), { id, version: version + 1 }),
+      deleteService: async (id: string) => void calls.push(`delete ${id}`),
+    },
+    live: { subscribe: (l: EventListener) => (listeners.push(l), () => listeners.splice(listeners.indexOf(l), 1)) },
+    session: { me: () => options.me ?? { username: 'admin', permissions: ['services.read', 'services.write', 'events.read'] } },
+    toasts: { success: (m: string) => toasts.push(m), error: (m: string) => toasts.push(`error: ${m}`) },
+  } as unknown as AppContext;
+  const servicesStore = {
+    patch: (id: string, change: Partial<ServiceSummary>) => listStore.push(`patch ${id} ${JSON.stringify(change)}`),
+    remove: (id: string) => listStore.push(`remove ${id}`),
+  };
+  const emit = (e: Event) => [...listeners].forEach((l) => l(e, { replay: false }));
+  return { ctx, calls, toasts, listStore, servicesStore, emit, listeners };
+};
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const store = suite('service detail store');
+
+store("should load the selected service and its stored history, only the service's own events", async () => {
+  const f = fakeContext({ a: detailOf('a') }, {
+    stored: [
+      event({ id: 'mine', actor: { id: 'a', attributes: { name: 'name-a' } } }),
+      event({ id: 'task', type: 'container', action: 'start', actor: { id: 'c1', attributes: { 'com.docker.swarm.service.id': 'a' } } }),
+      event({ id: 'other', type: 'container', action: 'start', actor: { id: 'c2', attributes: { 'com.docker.swarm.service.id': 'b' } } }),
+    ],
+  });
+  const s = createServiceDetailStore(f.ctx, { services: f.servicesStore, pollMs: 60_000 });
+  s.select('a');
+  await wait(10);
+  assert.is(s.detail()!.service.name, 'name-a');
+  assert.is(s.replicas(), '2');
+  assert.is(s.loadError(), null);
+  assert.equal(s.history().map((e) => e.id).sort(), ['mine', 'task']);
+  assert.equal(f.calls, ['inspect a', 'events actor=a', 'events container', 'events audit']);
+  s.dispose();
+});
+
+store('should not ask for history without events.read, and show why a service cannot be loaded', async () => {
+  const f = fakeContext({ a: detailOf('a') }, { me: { username: 'bob', permissions: ['services.read'] } });
+  const s = createServiceDetailStore(f.ctx, { services: f.servicesStore, pollMs: 60_000 });
+  s.select('a');
+  await wait(10);
+  assert.equal(f.calls, ['inspect a']);
+  s.select('nope');
+  assert.is(s.detail(), null);
+  await wait(10);
+  assert.is((s.loadError() as ApiError).code, 'not_found');
+  s.dispose();
+});
+
+store('should reload once per burst of its live events, keep them in its history, and notice a removal', async () => {
+  const services = { a: detailOf('a') };
+  const f = fakeContext(services, { me: { username: 'bob', permissions: ['services.read'] } });
+  const s = createServiceDetailStore(f.ctx, { services: f.servicesStore, debounceMs: 20, pollMs: 60_000 });
+  s.select('a');
+  await wait(10);
+  services.a = detailOf('a', { replicas: { desired: 3, running: 2 }, version: 6 });
+  for (let i = 0; i < 3; i++) f.emit(event({ actor: { id: 'a', attributes: { name: 'name-a' } } }));
+  f.emit(event({ actor: { id: 'b', attributes: { name: 'name-b' } } }));
+  await wait(50);
+  assert.equal(f.calls, ['inspect a', 'inspect a']);
+  assert.is(s.detail()!.service.version, 6);
+  assert.is(s.history().length, 3);
+  f.emit(event({ action: 'remove', actor: { id: 'a', attributes: { name: 'name-a' } } }));
+  assert.is((s.loadError() as ApiError).message, 'This service was deleted.');
+  s.dispose();
+  assert.is(f.listeners.length, 0);
+});
+
+store('should re-read a converging service on its poll, and not a converged one', async () => {
+  const f = fakeContext({ a: detailOf('a', { replicas: { desired: 3, running: 1 } }), b: detailOf('b') }, { me: { username: 'bob', permissions: [] } });
+  const converging = createServiceDetailStore(f.ctx, { services: f.servicesStore, pollMs: 20 });
+  converging.select('a');
+  const converged = createServiceDetailStore(f.ctx, { services: f.servicesStore, pollMs: 20 });
+  converged.select('b');
+  await wait(70);
+  converging.dispose();
+  converged.dispose();
+  assert.ok(f.calls.filter((c) => c === 'inspect a').length >= 2);
+  assert.equal(f.calls.filter((c) => c === 'inspect b'), ['inspect b']);
+});
+
+store('should scale to a whole number only, and patch the services list at once', async () => {
+  const f = fakeContext({ a: detailOf('a') }, { me: { username: 'bob', permissions: [] } });
+  const s = createServiceDetailStore(f.ctx, { services: f.servicesStore, pollMs: 60_000 });
+  s.select('a');
+  await wait(10);
+  s.setReplicas('2.5');
+  await s.scale();
+  assert.match(String(s.actionError()), /whole number/);
+  s.setReplicas(' 4 ');
+  const scaling = s.scale();
+  assert.is(s.busy(), 'scale');
+  await scaling;
+  assert.is(s.busy(), null);
+  assert.is(s.actionError(), null);
+  assert.equal(f.calls, ['inspect a', 'scale a 4', 'inspect a']);
+  assert.equal(f.listStore, ['patch a {"replicas":{"desired":4,"running":2}}']);
+  assert.equal(f.toasts, ['Scaling name-a to 4.']);
+  s.dispose();
+});
+
+store('should keep the error of a failed action and reload on a version conflict; update and delete', async () => {
+  const f = fakeContext({ a: detailOf('a') }, { me: { username: 'bob', permissions: [] } });
+  const s = createServiceDetailStore(f.ctx, { services: f.servicesStore, pollMs: 60_000 });
+  s.select('a');
+  await wait(10);
+  await s.restart();
+  assert.is((s.actionError() as ApiError).code, 'version_conflict');
+  assert.equal(f.calls, ['inspect a', 'restart a', 'inspect a']);
+  await s.update({ name: 'name-a', mode: 'replicated', image: 'local/busybox:2' });
+  assert.is(f.calls.at(-1), 'update a v5 {"image":"local/busybox:2"}');
+  assert.ok(await s.remove());
+  assert.equal(f.listStore, ['remove a']);
+  assert.equal(f.toasts, ['Updating name-a.', 'Service name-a deleted.']);
+  s.dispose();
+});
+
+store('should load the log tail when shown, follow it only while shown, and toast a failure unless following', async () => {
+  const f = fakeContext({ a: detailOf('a') }, { me: { username: 'bob', permissions: [] } });
+  const s = createServiceDetailStore(f.ctx, { services: f.servicesStore, pollMs: 20 });
+  s.select('a');
+  s.showLogs(true);
+  await wait(5);
+  assert.equal(s.logs().map((l) => l.text), ['hello']);
+  s.setFollow(true);
+  await wait(50);
+  const followed = f.calls.filter((c) => c === 'logs a').length;
+  assert.ok(followed >= 2);
+  s.showLogs(false);
+  await wait(50);
+  assert.is(f.calls.filter((c) => c === 'logs a').length, followed);
+  s.dispose();
+
+  const failing = fakeContext({ a: detailOf('a') }, { logsFail: true, me: { username: 'bob', permissions: [] } });
+  const t = createServiceDetailStore(failing.ctx, { services: failing.servicesStore, pollMs: 60_000 });
+  t.select('a');
+  await t.loadLogs();
+  t.setFollow(true);
+  await t.loadLogs();
+  assert.equal(failing.toasts, ['error: no engine']);
+  t.dispose();
+});
+store.run();

@@ -1,0 +1,207 @@
+import { createEffect, createSignal, onCleanup } from 'solid-js';
+import { ApiError } from '../api.ts';
+import { storeOf, type AppContext } from '../context.ts';
+import { createEventLog, eventService, isServiceRemoval } from '../logic/events.ts';
+import { can } from '../logic/permissions.ts';
+import { progressOf } from '../logic/services.ts';
+import type { Event, LogLine, ServiceDetail, ServiceInput } from '../types.ts';
+import { createServicesStore, type ServicesStore } from './services.ts';
+
+export type ServiceDetailStore = ReturnType<typeof createServiceDetailStore>;
+
+/**
+ * One service (`select` it by id or name): its detail, reloaded on its live events (debounced) and every few
+ * seconds while it converges; its stored history; its log tail, polled while shown and followed; and the
+ * actions on it. Scale and delete also update the services list store at once.
+ */
+export const createServiceDetailStore = (
+  ctx: AppContext,
+  options: { services?: Pick<ServicesStore, 'patch' | 'remove'>; debounceMs?: number; pollMs?: number } = {},
+) => {
+  const services = options.services ?? storeOf(ctx, createServicesStore);
+  const debounceMs = options.debounceMs ?? 250;
+  const pollMs = options.pollMs ?? 3000;
+  const [id, setId] = createSignal('');
+  const [detail, setDetail] = createSignal<ServiceDetail | null>(null);
+  const [loadError, setLoadError] = createSignal<unknown>(null);
+  const [actionError, setActionError] = createSignal<unknown>(null);
+  const [busy, setBusy] = createSignal<string | null>(null);
+  const [replicas, setReplicas] = createSignal('');
+  const [logs, setLogs] = createSignal<LogLine[]>([]);
+  const [follow, setFollow] = createSignal(false);
+  const [logsShown, setLogsShown] = createSignal(false);
+  const [history, setHistory] = createSignal<readonly Event[]>([]);
+  const historyLog = createEventLog(5000);
+  let historyFor = '';
+
+  const loadHistory = async (d: ServiceDetail) => {
+    const since = d.service.createdAt;
+    // NOTE: settled together, so one failing query (e.g. no events.read) is not an unhandled rejection.
+    const queries = await Promise.allSettled([
+      ctx.api.listEvents({ actor: d.service.id, since, limit: 1000 }, { quiet: true }),
+      ctx.api.listEvents({ type: 'container', since, limit: 1000 }, { quiet: true }),
+      ctx.api.listEvents({ type: 'audit', since, limit: 1000 }, { quiet: true }),
+    ]);
+    const mine = (e: Event) => {
+      const s = eventService(e);
+      return e.actor.id === d.service.id || (!!s && (s.id === d.service.id || s.id === d.service.name || s.name === d.service.name));
+    };
+    for (const q of queries) if (q.status === 'fulfilled') historyLog.add(q.value.events.filter(mine));
+    setHistory(historyLog.items);
+  };
+
+  /** Loads the history once per service, as soon as there is a detail and the user holds events.read. */
+  const syncHistory = () => {
+    const d = detail();
+    if (d && historyFor !== d.service.id && can(ctx.session.me(), 'events.read')) {
+      historyFor = d.service.id;
+      void loadHistory(d);
+    }
+  };
+  // NOTE: the effect catches events.read granted while the page is open; load() calls syncHistory itself
+  // too, because Solid's server build (the unit tests') never runs effects. Whichever runs second is a no-op.
+  createEffect(syncHistory);
+
+  const load = async () => {
+    try {
+      const d = await ctx.api.inspectService(id(), { quiet: true });
+      setDetail(d);
+      setLoadError(null);
+      if (replicas() === '' || busy() === null) setReplicas(String(d.service.replicas.desired));
+      syncHistory();
+    } catch (e) {
+      setLoadError(e);
+    }
+  };
+
+  let refetch: ReturnType<typeof setTimeout> | null = null;
+  const unsubscribe = ctx.live.subscribe((event) => {
+    const d = detail();
+    const s = eventService(event);
+    if (!d || !s || (s.id !== d.service.id && s.name !== d.service.name && s.id !== d.service.name)) return;
+    if (historyLog.add([event]) > 0) setHistory(historyLog.items);
+    if (isServiceRemoval(event)) {
+      setLoadError(new ApiError(404, 'not_found', 'This service was deleted.'));
+      return;
+    }
+    refetch ??= setTimeout(() => {
+      refetch = null;
+      void load();
+    }, debounceMs);
+  });
+  // NOTE: the engine emits no task events, so a converging service is re-read on a timer.
+  const poll = setInterval(() => {
+    const d = detail();
+    if (d && progressOf(d.service).converging) void load();
+  }, pollMs);
+
+  const loadLogs = async () => {
+    try {
+      const { lines } = await ctx.api.serviceLogs(id(), { tail: 200 }, { quiet: true });
+      setLogs(lines);
+    } catch (e) {
+      if (!follow()) ctx.toasts.error((e as Error).message);
+    }
+  };
+  const logTimer = setInterval(() => {
+    if (follow() && logsShown()) void loadLogs();
+  }, pollMs);
+
+  const dispose = () => {
+    unsubscribe();
+    clearInterval(poll);
+    clearInterval(logTimer);
+    if (refetch) clearTimeout(refetch);
+  };
+  onCleanup(dispose);
+
+  const act = async (name: string, run: () => Promise<unknown>, done: string) => {
+    setActionError(null);
+    setBusy(name);
+    try {
+      await run();
+      ctx.toasts.success(done);
+      await load();
+    } catch (e) {
+      setActionError(e);
+      if (e instanceof ApiError && e.code === 'version_conflict') await load();
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return {
+    detail,
+    /** Why the service cannot be shown (not found, deleted meanwhile, no permission). */
+    loadError,
+    /** Why the last action failed. */
+    actionError,
+    /** The action under way ('scale', 'restart', 'rollback'), if any. */
+    busy,
+    /** The replicas field, kept at the desired count by each load unless the user is scaling. */
+    replicas,
+    setReplicas,
+    history,
+    logs,
+    follow,
+    setFollow,
+    load,
+    /** Shows another service: forgets the one shown, then loads. */
+    select(next: string) {
+      setId(next);
+      setDetail(null);
+      historyLog.clear();
+      setHistory([]);
+      historyFor = '';
+      void load();
+    },
+    loadLogs,
+    /** Whether the log tail is on screen: showing it loads it, and following polls only while shown. */
+    showLogs(shown: boolean) {
+      setLogsShown(shown);
+      if (shown) void loadLogs();
+    },
+    /** Scales to the replicas field, refusing anything but a whole number. */
+    scale() {
+      const d = detail();
+      const n = Number(replicas());
+      if (!d || !/^\d+$/.test(replicas().trim())) {
+        setActionError(new Error('Replicas must be a whole number, 0 or more.'));
+        return Promise.resolve();
+      }
+      return act('scale', async () => {
+        await ctx.api.scaleService(d.service.id, n, { quiet: true });
+        services.patch(d.service.id, { replicas: { ...d.service.replicas, desired: n } });
+      }, `Scaling ${d.service.name} to ${n}.`);
+    },
+    restart() {
+      const { service } = detail()!;
+      return act('restart', () => ctx.api.restartService(service.id, { quiet: true }), `Restarting ${service.name}.`);
+    },
+    rollback() {
+      const { service } = detail()!;
+      return act('rollback', () => ctx.api.rollbackService(service.id, { quiet: true }), `Rolling back ${service.name}.`);
+    },
+    /** Applies the edit form at the version shown; throws the API's error for the form to show. */
+    async update(input: ServiceInput) {
+      const { service } = detail()!;
+      const { name: _name, mode: _mode, ...change } = input;
+      await ctx.api.updateService(service.id, service.version, change, { quiet: true });
+      ctx.toasts.success(`Updating ${service.name}.`);
+    },
+    /** Deletes the service; answers whether it is gone (otherwise actionError says why). */
+    async remove() {
+      const { service } = detail()!;
+      try {
+        await ctx.api.deleteService(service.id, { quiet: true });
+        services.remove(service.id);
+        ctx.toasts.success(`Service ${service.name} deleted.`);
+        return true;
+      } catch (e) {
+        setActionError(e);
+        return false;
+      }
+    },
+    dispose,
+  };
+};
