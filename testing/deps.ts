@@ -17,7 +17,7 @@ import type { Event } from '../lib/events/event.ts';
 import { createEmbeddedEventHistory } from '../lib/events/event-history/embedded.ts';
 import { PERMISSIONS, type Permission } from '../lib/permissions.ts';
 import { createPolicyGate } from '../lib/swarm/policy-gate.ts';
-import type { Swarm } from '../lib/swarm/swarm.ts';
+import type { DockerServiceSpec, ServiceDetail, Swarm } from '../lib/swarm/swarm.ts';
 import { createEmbeddedUserStore } from '../lib/users/user-store/embedded.ts';
 
 export interface SwarmCall {
@@ -95,4 +95,28 @@ export const ALL_PERMISSIONS: readonly Permission[] = PERMISSIONS;
 /** A JSON POST for `app.request()`. */
 export function post(body: unknown, headers: Record<string, string> = {}): RequestInit {
   return { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) };
+}
+
+/**
+ * A ServiceDetail as `Swarm.inspectService` answers it, for `recordingSwarm` answers: service `svc1` named
+ * after the spec, at version 7, replicated with one replica, no tasks. `over` replaces summary fields.
+ */
+export function serviceDetail(spec: DockerServiceSpec, over: Partial<ServiceDetail['service']> = {}): ServiceDetail {
+  return {
+    service: {
+      id: 'svc1',
+      name: spec.Name ?? 'web',
+      image: 'local/busybox:1',
+      mode: 'replicated',
+      replicas: { desired: 1, running: 1 },
+      ports: [],
+      labels: {},
+      createdAt: '2024-01-01T00:00:00.000Z',
+      updatedAt: '2024-01-01T00:00:00.000Z',
+      version: 7,
+      spec,
+      ...over,
+    },
+    tasks: [],
+  };
 }

@@ -2,11 +2,10 @@ import { mountFunction } from '../../lib/http/mount.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createTestDeps, post, type TestDeps } from '../../testing/deps.ts';
-import { logout } from '../logout/function.ts';
 import { whoami } from '../whoami/function.ts';
 import { changePassword } from './function.ts';
 
-const test = suite<{ deps: TestDeps }>('change-password and logout', {} as { deps: TestDeps });
+const test = suite<{ deps: TestDeps }>('change-password', {} as { deps: TestDeps });
 test.before.each(async (ctx) => {
   ctx.deps = await createTestDeps();
 });
@@ -34,14 +33,6 @@ test('should refuse a wrong current password and a short new one', async ({ deps
   const short = await mountFunction(changePassword, deps).request('/', post({ currentPassword: 'old password 1', newPassword: 'short' }, { authorization: bob.authorization }));
   assert.is(short.status, 400);
   assert.is((await me(deps, bob.authorization)).status, 200);
-});
-
-test('should log out with 204, clear the cookie and end the session', async ({ deps }) => {
-  const bob = await deps.addUser('bob', []);
-  const res = await mountFunction(logout, deps).request('/', { method: 'POST', headers: { authorization: bob.authorization } });
-  assert.is(res.status, 204);
-  assert.match(res.headers.get('set-cookie') ?? '', /^session=; .*Max-Age=0/);
-  assert.is((await me(deps, bob.authorization)).status, 401);
 });
 
 test.run();

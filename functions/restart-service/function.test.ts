@@ -1,0 +1,146 @@
+import { mountFunction } from '../../lib/http/mount.ts';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { AppError } from '../../lib/errors.ts';
+import { ALL_PERMISSIONS, createTestDeps, post, recordingSwarm, serviceDetail, type TestDeps } from '../../testing/deps.ts';
+import type { Swarm } from '../../lib/swarm/swarm.ts';
+import { restartService } from './function.ts';
+
+type Answers = Partial<Record<keyof Swarm, (...args: any[]) => unknown>>;
+type Ctx = { deps: TestDeps; answers: Answers; swarm: Swarm & { calls: Array<{ method: string; args: unknown[] }> } };
+const test = suite<Ctx>('restart-service', {} as Ctx);
+
+const cleanSpec = { Name: 'web', TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1' } }, Mode: { Replicated: { Replicas: 2 } } };
+const bindSpec = { ...cleanSpec, TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1', Mounts: [{ Type: 'bind', Source: '/', Target: '/host' }] } } };
+
+test.before.each(async (ctx) => {
+  // Tests may replace an answer: the recording swarm looks it up at each call.
+  ctx.answers = {
+    hostNetworks: () => ['host', 'none'],
+    inspectService: () => serviceDetail(cleanSpec),
+    updateService: (id: string, version: number) => ({ id, version: version + 1 }),
+  };
+  ctx.swarm = recordingSwarm(ctx.answers);
+  ctx.deps = await createTestDeps({ swarm: ctx.swarm });
+});
+test.after.each(({ deps }) => deps.cleanup());
+
+const methods = (swarm: Ctx['swarm']) => swarm.calls.map((c) => c.method);
+const ask = (deps: TestDeps, body: unknown, headers: Record<string, string> = {}) => mountFunction(restartService, deps).request('/', post(body, headers));
+const sentSpec = (swarm: Ctx['swarm']) => swarm.calls.find((c) => c.method === 'updateService')!.args[2] as any;
+
+test('should force an update of the unchanged spec at the version just read', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await ask(deps, { id: 'web' }, { authorization });
+  assert.is(res.status, 200);
+  assert.is(res.headers.get('content-type'), 'application/json');
+  assert.equal(await res.json(), { id: 'svc1', version: 8 });
+  assert.equal(methods(swarm), ['inspectService', 'hostNetworks', 'updateService']);
+  assert.equal(swarm.calls[0]!.args, ['web']);
+  assert.equal(swarm.calls[2]!.args, ['svc1', 7, { ...cleanSpec, TaskTemplate: { ...cleanSpec.TaskTemplate, ForceUpdate: 1 } }]);
+});
+
+test('should count ForceUpdate up from its current value', async ({ deps, answers, swarm }) => {
+  answers.inspectService = () => serviceDetail({ ...cleanSpec, TaskTemplate: { ...cleanSpec.TaskTemplate, ForceUpdate: 4 } });
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  assert.is((await ask(deps, { id: 'web' }, { authorization })).status, 200);
+  assert.is(sentSpec(swarm).TaskTemplate.ForceUpdate, 5);
+});
+
+test('should audit the restart', async ({ deps }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  await ask(deps, { id: 'web' }, { authorization });
+  const audit = deps.published.find((e) => e.action === 'service.restart')!;
+  assert.is(audit.actor.id, 'dev');
+  // The target is the id or name as the caller gave it (restart adds no targetId of its own).
+  assert.is(audit.actor.attributes['target'], 'service:web');
+  assert.is(audit.actor.attributes['result'], 'success');
+});
+
+test('should go through the policy gate: a service beyond the policy needs services.privileged to restart', async ({ deps, answers, swarm }) => {
+  answers.inspectService = () => serviceDetail(bindSpec);
+  const dev = await deps.addUser('dev', ['services.write']);
+  const res = await ask(deps, { id: 'web' }, { authorization: dev.authorization });
+  assert.is(res.status, 403);
+  assert.is((await res.json()).error.code, 'policy_denied');
+  assert.not.ok(methods(swarm).includes('updateService'));
+  assert.is(deps.published.find((e) => e.action === 'service.restart')!.actor.attributes['error'], 'policy_denied');
+  const root = await deps.addUser('root', ALL_PERMISSIONS);
+  assert.is((await ask(deps, { id: 'web' }, { authorization: root.authorization })).status, 200);
+  assert.is(sentSpec(swarm).TaskTemplate.ForceUpdate, 1);
+});
+
+test('should re-read the service and retry on version_conflict', async ({ deps, answers, swarm }) => {
+  // The engine bumps the version by itself during a rollout: the first read is stale by the time it is used.
+  let version = 7;
+  answers.inspectService = () => serviceDetail(cleanSpec, { version: version++ });
+  answers.updateService = (id: string, at: number) => {
+    if (at < 9) throw new AppError('version_conflict', 'stale');
+    return { id, version: at + 1 };
+  };
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await ask(deps, { id: 'web' }, { authorization });
+  assert.is(res.status, 200);
+  assert.equal(await res.json(), { id: 'svc1', version: 10 });
+  assert.equal(swarm.calls.filter((c) => c.method === 'updateService').map((c) => c.args[1]), [7, 8, 9]);
+  // Each attempt forces one update of the spec it read, not one more per retry.
+  assert.equal(swarm.calls.filter((c) => c.method === 'updateService').map((c) => (c.args[2] as any).TaskTemplate.ForceUpdate), [1, 1, 1]);
+});
+
+test('should give up with version_conflict after five attempts', async ({ deps, answers, swarm }) => {
+  answers.updateService = () => {
+    throw new AppError('version_conflict', 'stale');
+  };
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await ask(deps, { id: 'web' }, { authorization });
+  assert.is(res.status, 409);
+  assert.is((await res.json()).error.code, 'version_conflict');
+  assert.is(methods(swarm).filter((m) => m === 'updateService').length, 5);
+});
+
+test('should answer not_found for an unknown service', async ({ deps, answers, swarm }) => {
+  answers.inspectService = () => {
+    throw new AppError('not_found', 'no such service');
+  };
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await ask(deps, { id: 'ghost' }, { authorization });
+  assert.is(res.status, 404);
+  assert.is((await res.json()).error.code, 'not_found');
+  assert.equal(methods(swarm), ['inspectService']);
+});
+
+test('should answer 401 without a token, without reaching the engine', async ({ deps, swarm }) => {
+  const res = await ask(deps, { id: 'web' });
+  assert.is(res.status, 401);
+  assert.is((await res.json()).error.code, 'unauthenticated');
+  assert.equal(swarm.calls, []);
+  assert.equal(deps.published, []);
+});
+
+test('should need services.write and not touch the engine without it', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('viewer', ['services.read']);
+  const res = await ask(deps, { id: 'web' }, { authorization });
+  assert.is(res.status, 403);
+  assert.is((await res.json()).error.code, 'forbidden');
+  assert.equal(swarm.calls, []);
+});
+
+test('should refuse bad input with validation_failed before the engine', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  for (const body of [{}, { id: '' }, { id: 'bad id' }, { id: ['web'] }, { id: 'web', force: true }, 'not json']) {
+    const res = await ask(deps, body, { authorization });
+    assert.is(res.status, 400, JSON.stringify(body));
+    assert.is((await res.json()).error.code, 'validation_failed');
+  }
+  assert.equal(swarm.calls, []);
+});
+
+test('should answer only POST: GET is 404', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await mountFunction(restartService, deps).request('/?id=web', { headers: { authorization } });
+  assert.is(res.status, 404);
+  assert.is((await res.json()).error.code, 'not_found');
+  assert.equal(swarm.calls, []);
+});
+
+test.run();

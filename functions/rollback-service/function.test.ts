@@ -1,0 +1,155 @@
+import { mountFunction } from '../../lib/http/mount.ts';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { AppError } from '../../lib/errors.ts';
+import { ALL_PERMISSIONS, createTestDeps, post, recordingSwarm, serviceDetail, type TestDeps } from '../../testing/deps.ts';
+import type { Swarm } from '../../lib/swarm/swarm.ts';
+import { rollbackService } from './function.ts';
+
+type Answers = Partial<Record<keyof Swarm, (...args: any[]) => unknown>>;
+type Ctx = { deps: TestDeps; answers: Answers; swarm: Swarm & { calls: Array<{ method: string; args: unknown[] }> } };
+const test = suite<Ctx>('rollback-service', {} as Ctx);
+
+const cleanSpec = { Name: 'web', TaskTemplate: { ContainerSpec: { Image: 'local/busybox:2' } }, Mode: { Replicated: { Replicas: 1 } } };
+const previousSpec = { Name: 'web', TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1' } }, Mode: { Replicated: { Replicas: 1 } } };
+const bindSpec = { ...previousSpec, TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1', Mounts: [{ Type: 'bind', Source: '/', Target: '/host' }] } } };
+
+test.before.each(async (ctx) => {
+  // Tests may replace an answer: the recording swarm looks it up at each call.
+  ctx.answers = {
+    hostNetworks: () => ['host', 'none'],
+    inspectService: () => serviceDetail(cleanSpec, { previousSpec }),
+    rollbackService: (id: string, version: number) => ({ id, version: version + 1 }),
+  };
+  ctx.swarm = recordingSwarm(ctx.answers);
+  ctx.deps = await createTestDeps({ swarm: ctx.swarm });
+});
+test.after.each(({ deps }) => deps.cleanup());
+
+const methods = (swarm: Ctx['swarm']) => swarm.calls.map((c) => c.method);
+const ask = (deps: TestDeps, body: unknown, headers: Record<string, string> = {}) => mountFunction(rollbackService, deps).request('/', post(body, headers));
+
+test('should roll back to the admitted previous spec at the version just read, and audit it', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await ask(deps, { id: 'web' }, { authorization });
+  assert.is(res.status, 200);
+  assert.is(res.headers.get('content-type'), 'application/json');
+  assert.equal(await res.json(), { id: 'svc1', version: 8 });
+  assert.equal(methods(swarm), ['inspectService', 'hostNetworks', 'rollbackService']);
+  assert.equal(swarm.calls[0]!.args, ['web']);
+  assert.equal(swarm.calls[2]!.args, ['svc1', 7, previousSpec]);
+  const audit = deps.published.find((e) => e.action === 'service.rollback')!;
+  assert.is(audit.actor.id, 'dev');
+  assert.is(audit.actor.attributes['target'], 'service:svc1');
+  assert.is(audit.actor.attributes['result'], 'success');
+  assert.match(audit.actor.attributes['before']!, /local\/busybox:2/);
+  assert.match(audit.actor.attributes['after']!, /local\/busybox:1/);
+});
+
+test('should deny a rollback to a previous spec that breaks the policy', async ({ deps, answers, swarm }) => {
+  answers.inspectService = () => serviceDetail(cleanSpec, { previousSpec: bindSpec });
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await ask(deps, { id: 'web' }, { authorization });
+  assert.is(res.status, 403);
+  const { error } = await res.json();
+  assert.is(error.code, 'policy_denied');
+  assert.ok(error.details.some((d: { rule: string }) => d.rule === 'bind_mount'), JSON.stringify(error.details));
+  assert.not.ok(methods(swarm).includes('rollbackService'));
+  const audit = deps.published.find((e) => e.action === 'service.rollback')!;
+  assert.is(audit.actor.attributes['result'], 'failure');
+  assert.is(audit.actor.attributes['error'], 'policy_denied');
+});
+
+test('should let services.privileged roll back to a spec beyond the policy', async ({ deps, answers, swarm }) => {
+  answers.inspectService = () => serviceDetail(cleanSpec, { previousSpec: bindSpec });
+  const { authorization } = await deps.addUser('root', ALL_PERMISSIONS);
+  const res = await ask(deps, { id: 'web' }, { authorization });
+  assert.is(res.status, 200);
+  assert.equal(swarm.calls.find((c) => c.method === 'rollbackService')!.args, ['svc1', 7, bindSpec]);
+});
+
+test('should answer no_previous_spec when there is nothing to roll back to', async ({ deps, answers, swarm }) => {
+  answers.inspectService = () => serviceDetail(cleanSpec);
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await ask(deps, { id: 'web' }, { authorization });
+  assert.is(res.status, 409);
+  assert.is((await res.json()).error.code, 'no_previous_spec');
+  assert.not.ok(methods(swarm).includes('rollbackService'));
+});
+
+test('should re-read the service and retry on version_conflict', async ({ deps, answers, swarm }) => {
+  // The engine bumps the version by itself during a rollout: the first read is stale by the time it is used.
+  let version = 7;
+  answers.inspectService = () => serviceDetail(cleanSpec, { previousSpec, version: version++ });
+  answers.rollbackService = (id: string, at: number) => {
+    if (at < 9) throw new AppError('version_conflict', 'stale');
+    return { id, version: at + 1 };
+  };
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await ask(deps, { id: 'web' }, { authorization });
+  assert.is(res.status, 200);
+  assert.equal(await res.json(), { id: 'svc1', version: 10 });
+  assert.equal(swarm.calls.filter((c) => c.method === 'rollbackService').map((c) => c.args[1]), [7, 8, 9]);
+  assert.is(methods(swarm).filter((m) => m === 'inspectService').length, 3);
+  const audits = deps.published.filter((e) => e.action === 'service.rollback');
+  assert.is(audits.length, 1);
+  assert.is(audits[0]!.actor.attributes['result'], 'success');
+});
+
+test('should give up with version_conflict after five attempts', async ({ deps, answers, swarm }) => {
+  answers.rollbackService = () => {
+    throw new AppError('version_conflict', 'stale');
+  };
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await ask(deps, { id: 'web' }, { authorization });
+  assert.is(res.status, 409);
+  assert.is((await res.json()).error.code, 'version_conflict');
+  assert.is(methods(swarm).filter((m) => m === 'rollbackService').length, 5);
+});
+
+test('should not retry other errors', async ({ deps, answers, swarm }) => {
+  answers.rollbackService = () => {
+    throw new AppError('swarm_unavailable', 'engine down');
+  };
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await ask(deps, { id: 'web' }, { authorization });
+  assert.is(res.status, 503);
+  assert.is((await res.json()).error.code, 'swarm_unavailable');
+  assert.is(methods(swarm).filter((m) => m === 'rollbackService').length, 1);
+});
+
+test('should answer 401 without a token, without reaching the engine', async ({ deps, swarm }) => {
+  const res = await ask(deps, { id: 'web' });
+  assert.is(res.status, 401);
+  assert.is((await res.json()).error.code, 'unauthenticated');
+  assert.equal(swarm.calls, []);
+  assert.equal(deps.published, []);
+});
+
+test('should need services.write and not touch the engine without it', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('viewer', ['services.read']);
+  const res = await ask(deps, { id: 'web' }, { authorization });
+  assert.is(res.status, 403);
+  assert.is((await res.json()).error.code, 'forbidden');
+  assert.equal(swarm.calls, []);
+});
+
+test('should refuse bad input with validation_failed before the engine', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  for (const body of [{}, { id: '' }, { id: 'bad id' }, { id: 7 }, { id: 'web', version: 7 }, '{"id":']) {
+    const res = await ask(deps, body, { authorization });
+    assert.is(res.status, 400, JSON.stringify(body));
+    assert.is((await res.json()).error.code, 'validation_failed');
+  }
+  assert.equal(swarm.calls, []);
+});
+
+test('should answer only POST: GET is 404', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await mountFunction(rollbackService, deps).request('/?id=web', { headers: { authorization } });
+  assert.is(res.status, 404);
+  assert.is((await res.json()).error.code, 'not_found');
+  assert.equal(swarm.calls, []);
+});
+
+test.run();

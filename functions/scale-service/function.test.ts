@@ -1,0 +1,167 @@
+import { mountFunction } from '../../lib/http/mount.ts';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { AppError } from '../../lib/errors.ts';
+import { ALL_PERMISSIONS, createTestDeps, post, recordingSwarm, serviceDetail, type TestDeps } from '../../testing/deps.ts';
+import type { Swarm } from '../../lib/swarm/swarm.ts';
+import { scaleService } from './function.ts';
+
+type Answers = Partial<Record<keyof Swarm, (...args: any[]) => unknown>>;
+type Ctx = { deps: TestDeps; answers: Answers; swarm: Swarm & { calls: Array<{ method: string; args: unknown[] }> } };
+const test = suite<Ctx>('scale-service', {} as Ctx);
+
+const cleanSpec = { Name: 'web', Labels: { tier: 'front' }, TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1' } }, Mode: { Replicated: { Replicas: 1 } } };
+const bindSpec = { ...cleanSpec, TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1', Mounts: [{ Type: 'bind', Source: '/', Target: '/host' }] } } };
+
+test.before.each(async (ctx) => {
+  // Tests may replace an answer: the recording swarm looks it up at each call.
+  ctx.answers = {
+    hostNetworks: () => ['host', 'none'],
+    inspectService: () => serviceDetail(cleanSpec),
+    updateService: (id: string, version: number) => ({ id, version: version + 1 }),
+  };
+  ctx.swarm = recordingSwarm(ctx.answers);
+  ctx.deps = await createTestDeps({ swarm: ctx.swarm });
+});
+test.after.each(({ deps }) => deps.cleanup());
+
+const methods = (swarm: Ctx['swarm']) => swarm.calls.map((c) => c.method);
+const ask = (deps: TestDeps, body: unknown, headers: Record<string, string> = {}) => mountFunction(scaleService, deps).request('/', post(body, headers));
+
+test('should set the replicas at the version just read, keeping the rest of the spec', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await ask(deps, { id: 'web', replicas: 3 }, { authorization });
+  assert.is(res.status, 200);
+  assert.is(res.headers.get('content-type'), 'application/json');
+  assert.equal(await res.json(), { id: 'svc1', version: 8 });
+  assert.equal(methods(swarm), ['inspectService', 'hostNetworks', 'updateService']);
+  assert.equal(swarm.calls[0]!.args, ['web']);
+  assert.equal(swarm.calls[2]!.args, ['svc1', 7, { ...cleanSpec, Mode: { Replicated: { Replicas: 3 } } }]);
+});
+
+test('should scale to zero', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await ask(deps, { id: 'web', replicas: 0 }, { authorization });
+  assert.is(res.status, 200);
+  assert.equal((swarm.calls.find((c) => c.method === 'updateService')!.args[2] as any).Mode, { Replicated: { Replicas: 0 } });
+});
+
+test('should audit the scale with the replicas before and after', async ({ deps }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  await ask(deps, { id: 'web', replicas: 3 }, { authorization });
+  const audit = deps.published.find((e) => e.action === 'service.scale')!;
+  assert.is(audit.actor.id, 'dev');
+  assert.is(audit.actor.attributes['target'], 'service:svc1');
+  assert.is(audit.actor.attributes['result'], 'success');
+  assert.equal(JSON.parse(audit.actor.attributes['before']!), { replicas: 1 });
+  assert.equal(JSON.parse(audit.actor.attributes['after']!), { replicas: 3 });
+});
+
+test('should go through the policy gate: a service beyond the policy needs services.privileged to scale', async ({ deps, answers, swarm }) => {
+  answers.inspectService = () => serviceDetail(bindSpec);
+  const dev = await deps.addUser('dev', ['services.write']);
+  const res = await ask(deps, { id: 'web', replicas: 2 }, { authorization: dev.authorization });
+  assert.is(res.status, 403);
+  assert.is((await res.json()).error.code, 'policy_denied');
+  assert.not.ok(methods(swarm).includes('updateService'));
+  assert.is(deps.published.find((e) => e.action === 'service.scale')!.actor.attributes['error'], 'policy_denied');
+  const root = await deps.addUser('root', ALL_PERMISSIONS);
+  assert.is((await ask(deps, { id: 'web', replicas: 2 }, { authorization: root.authorization })).status, 200);
+  assert.ok(methods(swarm).includes('updateService'));
+});
+
+test('should re-read the service and retry on version_conflict', async ({ deps, answers, swarm }) => {
+  // The engine bumps the version by itself during a rollout: the first read is stale by the time it is used.
+  let version = 7;
+  answers.inspectService = () => serviceDetail(cleanSpec, { version: version++ });
+  answers.updateService = (id: string, at: number) => {
+    if (at < 9) throw new AppError('version_conflict', 'stale');
+    return { id, version: at + 1 };
+  };
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await ask(deps, { id: 'web', replicas: 4 }, { authorization });
+  assert.is(res.status, 200);
+  assert.equal(await res.json(), { id: 'svc1', version: 10 });
+  assert.equal(swarm.calls.filter((c) => c.method === 'updateService').map((c) => c.args[1]), [7, 8, 9]);
+  assert.is(methods(swarm).filter((m) => m === 'inspectService').length, 3);
+});
+
+test('should give up with version_conflict after five attempts', async ({ deps, answers, swarm }) => {
+  answers.updateService = () => {
+    throw new AppError('version_conflict', 'stale');
+  };
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await ask(deps, { id: 'web', replicas: 4 }, { authorization });
+  assert.is(res.status, 409);
+  assert.is((await res.json()).error.code, 'version_conflict');
+  assert.is(methods(swarm).filter((m) => m === 'updateService').length, 5);
+});
+
+test('should refuse replicas on a global service with validation_failed', async ({ deps, answers, swarm }) => {
+  answers.inspectService = () => serviceDetail({ ...cleanSpec, Mode: { Global: {} } }, { mode: 'global' });
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await ask(deps, { id: 'web', replicas: 2 }, { authorization });
+  assert.is(res.status, 400);
+  assert.is((await res.json()).error.code, 'validation_failed');
+  assert.not.ok(methods(swarm).includes('updateService'));
+});
+
+test('should answer not_found for an unknown service', async ({ deps, answers, swarm }) => {
+  answers.inspectService = () => {
+    throw new AppError('not_found', 'no such service');
+  };
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await ask(deps, { id: 'ghost', replicas: 2 }, { authorization });
+  assert.is(res.status, 404);
+  assert.is((await res.json()).error.code, 'not_found');
+  assert.equal(methods(swarm), ['inspectService']);
+});
+
+test('should answer 401 without a token, without reaching the engine', async ({ deps, swarm }) => {
+  const res = await ask(deps, { id: 'web', replicas: 2 });
+  assert.is(res.status, 401);
+  assert.is((await res.json()).error.code, 'unauthenticated');
+  assert.equal(swarm.calls, []);
+  assert.equal(deps.published, []);
+});
+
+test('should need services.write and not touch the engine without it', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('viewer', ['services.read']);
+  const res = await ask(deps, { id: 'web', replicas: 2 }, { authorization });
+  assert.is(res.status, 403);
+  assert.is((await res.json()).error.code, 'forbidden');
+  assert.equal(swarm.calls, []);
+});
+
+test('should refuse bad input with validation_failed before the engine', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  for (const body of [{ id: 'web' }, { replicas: 2 }, { id: 'bad id', replicas: 2 }, { id: 'web', replicas: -1 }, { id: 'web', replicas: 1001 }, { id: 'web', replicas: 1.5 }, { id: 'web', replicas: 'many' }, { id: 'web', replicas: 2, force: true }]) {
+    const res = await ask(deps, body, { authorization });
+    assert.is(res.status, 400, JSON.stringify(body));
+    assert.is((await res.json()).error.code, 'validation_failed');
+  }
+  assert.equal(swarm.calls, []);
+});
+
+// BUG (reported, not fixed here): scale-service is POST-only, yet its schema coerces `replicas`
+// (z.coerce.number), so null, "", false and [] pass validation as 0 and scale the service to zero;
+// true becomes 1. Un-skip once the schema takes a plain number.
+test.skip('BUG: should refuse replicas that are not a number instead of coercing them to 0', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  for (const replicas of [null, '', false, [], true]) {
+    const res = await ask(deps, { id: 'web', replicas }, { authorization });
+    assert.is(res.status, 400, JSON.stringify(replicas));
+    assert.is((await res.json()).error.code, 'validation_failed');
+  }
+  assert.equal(swarm.calls, []);
+});
+
+test('should answer only POST: GET is 404', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await mountFunction(scaleService, deps).request('/?id=web&replicas=2', { headers: { authorization } });
+  assert.is(res.status, 404);
+  assert.is((await res.json()).error.code, 'not_found');
+  assert.equal(swarm.calls, []);
+});
+
+test.run();

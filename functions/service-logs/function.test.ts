@@ -1,0 +1,93 @@
+import { mountFunction } from '../../lib/http/mount.ts';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { AppError } from '../../lib/errors.ts';
+import { createTestDeps, post, recordingSwarm, type TestDeps } from '../../testing/deps.ts';
+import type { LogLine, Swarm } from '../../lib/swarm/swarm.ts';
+import { serviceLogs } from './function.ts';
+
+type Answers = Partial<Record<keyof Swarm, (...args: any[]) => unknown>>;
+type Ctx = { deps: TestDeps; answers: Answers; swarm: Swarm & { calls: Array<{ method: string; args: unknown[] }> } };
+const test = suite<Ctx>('service-logs', {} as Ctx);
+
+const lines: LogLine[] = [
+  { time: '2024-01-01T00:00:00.000000001Z', taskId: 't1', nodeId: 'n1', stream: 'stdout', text: 'hello' },
+  { time: '2024-01-01T00:00:01.000000000Z', taskId: 't2', nodeId: 'n2', stream: 'stderr', text: 'oops' },
+];
+
+test.before.each(async (ctx) => {
+  // Tests may replace an answer: the recording swarm looks it up at each call.
+  ctx.answers = { serviceLogs: () => lines };
+  ctx.swarm = recordingSwarm(ctx.answers);
+  ctx.deps = await createTestDeps({ swarm: ctx.swarm });
+});
+test.after.each(({ deps }) => deps.cleanup());
+
+const ask = (deps: TestDeps, body: unknown, headers: Record<string, string> = {}) => mountFunction(serviceLogs, deps).request('/', post(body, headers));
+
+test('should answer {lines} by POST, passing since and tail on', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('viewer', ['services.read']);
+  const res = await ask(deps, { id: 'web', since: 1700000000, tail: 50 }, { authorization });
+  assert.is(res.status, 200);
+  assert.is(res.headers.get('content-type'), 'application/json');
+  assert.equal(await res.json(), { lines });
+  assert.equal(swarm.calls, [{ method: 'serviceLogs', args: ['web', { since: 1700000000, tail: 50 }] }]);
+});
+
+test('should default tail to 200 and leave since out when not given', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('viewer', ['services.read']);
+  assert.is((await ask(deps, { id: 'web' }, { authorization })).status, 200);
+  assert.equal(swarm.calls[0]!.args, ['web', { tail: 200 }]);
+});
+
+test('should answer GET with the fields as query parameters, as numbers', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('viewer', ['services.read']);
+  const res = await mountFunction(serviceLogs, deps).request('/?id=svc1&since=1700000000&tail=5', { headers: { authorization } });
+  assert.is(res.status, 200);
+  assert.equal(await res.json(), { lines });
+  assert.equal(swarm.calls[0]!.args, ['svc1', { since: 1700000000, tail: 5 }]);
+});
+
+test('should answer not_found for an unknown service', async ({ deps, answers }) => {
+  answers.serviceLogs = () => {
+    throw new AppError('not_found', 'no such service');
+  };
+  const { authorization } = await deps.addUser('viewer', ['services.read']);
+  const res = await ask(deps, { id: 'ghost' }, { authorization });
+  assert.is(res.status, 404);
+  assert.is((await res.json()).error.code, 'not_found');
+});
+
+test('should answer 401 without a token, without reaching the engine', async ({ deps, swarm }) => {
+  for (const [path, init] of [['/', post({ id: 'web' })], ['/?id=web', { method: 'GET' }]] as const) {
+    const res = await mountFunction(serviceLogs, deps).request(path, init);
+    assert.is(res.status, 401);
+    assert.is((await res.json()).error.code, 'unauthenticated');
+  }
+  assert.equal(swarm.calls, []);
+});
+
+test('should need services.read and not touch the engine without it', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('ops', ['nodes.read', 'events.read']);
+  const res = await ask(deps, { id: 'web' }, { authorization });
+  assert.is(res.status, 403);
+  assert.is((await res.json()).error.code, 'forbidden');
+  assert.equal(swarm.calls, []);
+});
+
+test('should refuse bad input with validation_failed before the engine, by POST and by GET', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('viewer', ['services.read']);
+  for (const body of [{}, { id: 'bad id' }, { id: 'web', tail: 0 }, { id: 'web', tail: 10_001 }, { id: 'web', tail: 1.5 }, { id: 'web', since: -1 }, { id: 'web', since: 'yesterday' }, { id: 'web', follow: true }]) {
+    const res = await ask(deps, body, { authorization });
+    assert.is(res.status, 400, JSON.stringify(body));
+    assert.is((await res.json()).error.code, 'validation_failed');
+  }
+  for (const query of ['?tail=5', '?id=web&tail=abc', '?id=web&since=-5', '?id=web&grep=x']) {
+    const res = await mountFunction(serviceLogs, deps).request(`/${query}`, { headers: { authorization } });
+    assert.is(res.status, 400, query);
+    assert.is((await res.json()).error.code, 'validation_failed');
+  }
+  assert.equal(swarm.calls, []);
+});
+
+test.run();

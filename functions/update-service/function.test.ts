@@ -1,0 +1,139 @@
+import { mountFunction } from '../../lib/http/mount.ts';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { AppError } from '../../lib/errors.ts';
+import { ALL_PERMISSIONS, createTestDeps, post, recordingSwarm, serviceDetail, type TestDeps } from '../../testing/deps.ts';
+import type { Swarm } from '../../lib/swarm/swarm.ts';
+import { updateService } from './function.ts';
+
+type Answers = Partial<Record<keyof Swarm, (...args: any[]) => unknown>>;
+type Ctx = { deps: TestDeps; answers: Answers; swarm: Swarm & { calls: Array<{ method: string; args: unknown[] }> } };
+const test = suite<Ctx>('update-service', {} as Ctx);
+
+const cleanSpec = { Name: 'web', TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1' } }, Mode: { Replicated: { Replicas: 1 } } };
+
+test.before.each(async (ctx) => {
+  // Tests may replace an answer: the recording swarm looks it up at each call.
+  ctx.answers = {
+    hostNetworks: () => ['host', 'hostid123'],
+    inspectService: () => serviceDetail(cleanSpec),
+    updateService: (id: string, version: number) => ({ id, version: version + 1 }),
+  };
+  ctx.swarm = recordingSwarm(ctx.answers);
+  ctx.deps = await createTestDeps({ swarm: ctx.swarm });
+});
+test.after.each(({ deps }) => deps.cleanup());
+
+const methods = (swarm: Ctx['swarm']) => swarm.calls.map((c) => c.method);
+const ask = (deps: TestDeps, body: unknown, headers: Record<string, string> = {}) => mountFunction(updateService, deps).request('/', post(body, headers));
+
+test('should update with the given version, keeping fields left out, and audit before and after', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await ask(deps, { id: 'web', version: 7, image: 'local/busybox:2' }, { authorization });
+  assert.is(res.status, 200);
+  assert.is(res.headers.get('content-type'), 'application/json');
+  assert.equal(await res.json(), { id: 'svc1', version: 8 });
+  assert.equal(swarm.calls.find((c) => c.method === 'inspectService')!.args, ['web']);
+  const [id, version, spec] = swarm.calls.find((c) => c.method === 'updateService')!.args as [string, number, any];
+  assert.is(id, 'svc1');
+  assert.is(version, 7);
+  assert.is(spec.TaskTemplate.ContainerSpec.Image, 'local/busybox:2');
+  assert.equal(spec.Mode, cleanSpec.Mode);
+  const audit = deps.published.find((e) => e.action === 'service.update')!;
+  assert.is(audit.actor.id, 'dev');
+  assert.is(audit.actor.attributes['target'], 'service:svc1');
+  assert.is(audit.actor.attributes['result'], 'success');
+  assert.match(audit.actor.attributes['before']!, /local\/busybox:1/);
+  assert.match(audit.actor.attributes['after']!, /local\/busybox:2/);
+});
+
+test('should deny an update that adds a mount, judging the whole resulting spec', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await ask(deps, { id: 'web', version: 7, mounts: [{ type: 'bind', source: '/var/run/docker.sock', target: '/s' }] }, { authorization });
+  assert.is(res.status, 403);
+  assert.is((await res.json()).error.code, 'policy_denied');
+  assert.not.ok(methods(swarm).includes('updateService'));
+  const audit = deps.published.find((e) => e.action === 'service.update')!;
+  assert.is(audit.actor.attributes['result'], 'failure');
+  assert.is(audit.actor.attributes['error'], 'policy_denied');
+});
+
+test('should let services.privileged add a bind mount', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('root', ALL_PERMISSIONS);
+  const res = await ask(deps, { id: 'web', version: 7, mounts: [{ type: 'bind', source: '/', target: '/host' }] }, { authorization });
+  assert.is(res.status, 200);
+  const spec = swarm.calls.find((c) => c.method === 'updateService')!.args[2] as any;
+  assert.equal(spec.TaskTemplate.ContainerSpec.Mounts, [{ Type: 'bind', Source: '/', Target: '/host' }]);
+});
+
+test('should answer version_conflict for a stale version, without retrying', async ({ deps, answers, swarm }) => {
+  answers.inspectService = () => serviceDetail(cleanSpec, { version: 9 });
+  answers.updateService = () => {
+    throw new AppError('version_conflict', 'stale');
+  };
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await ask(deps, { id: 'web', version: 7, image: 'local/busybox:2' }, { authorization });
+  assert.is(res.status, 409);
+  assert.is((await res.json()).error.code, 'version_conflict');
+  assert.equal(methods(swarm), ['inspectService', 'hostNetworks', 'updateService']);
+  assert.is(swarm.calls.find((c) => c.method === 'updateService')!.args[1], 7);
+  const audit = deps.published.find((e) => e.action === 'service.update')!;
+  assert.is(audit.actor.attributes['result'], 'failure');
+  assert.is(audit.actor.attributes['error'], 'version_conflict');
+});
+
+test('should answer not_found for an unknown service', async ({ deps, answers, swarm }) => {
+  answers.inspectService = () => {
+    throw new AppError('not_found', 'no such service');
+  };
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await ask(deps, { id: 'ghost', version: 1, image: 'x' }, { authorization });
+  assert.is(res.status, 404);
+  assert.is((await res.json()).error.code, 'not_found');
+  assert.equal(methods(swarm), ['inspectService']);
+});
+
+test('should answer 401 without a token, without reaching the engine', async ({ deps, swarm }) => {
+  const res = await ask(deps, { id: 'web', version: 7, image: 'x' });
+  assert.is(res.status, 401);
+  assert.is((await res.json()).error.code, 'unauthenticated');
+  assert.equal(swarm.calls, []);
+  assert.equal(deps.published, []);
+});
+
+test('should need services.write and not touch the engine without it', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('viewer', ['services.read']);
+  const res = await ask(deps, { id: 'web', version: 7, image: 'x' }, { authorization });
+  assert.is(res.status, 403);
+  assert.is((await res.json()).error.code, 'forbidden');
+  assert.equal(swarm.calls, []);
+});
+
+test('should refuse bad input with validation_failed before the engine', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  for (const body of [
+    { version: 7 },
+    { id: 'web' },
+    { id: 'bad id', version: 7 },
+    { id: 'web', version: -1 },
+    { id: 'web', version: 7, replicas: -1 },
+    { id: 'web', version: 7, mode: 'global', replicas: 2 },
+    { id: 'web', version: 7, privileged: true },
+    { id: 'web', version: 7, mounts: [{ type: 'bind', target: '/x' }] },
+  ]) {
+    const res = await ask(deps, body, { authorization });
+    assert.is(res.status, 400, JSON.stringify(body));
+    assert.is((await res.json()).error.code, 'validation_failed');
+  }
+  assert.equal(swarm.calls, []);
+});
+
+test('should answer only POST: GET is 404', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const res = await mountFunction(updateService, deps).request('/?id=web&version=7', { headers: { authorization } });
+  assert.is(res.status, 404);
+  assert.is((await res.json()).error.code, 'not_found');
+  assert.equal(swarm.calls, []);
+});
+
+test.run();
