@@ -13,7 +13,8 @@ export const changePassword = defineFunction({
   input: changePasswordInput,
   output: issuedTokenSchema,
   audit: { action: 'user.change-password', target: 'user' },
-  async handler({ input: { currentPassword, newPassword }, principal: { username }, c }, deps) {
+  async handler({ input: { currentPassword, newPassword }, principal: { username }, audit, c }, deps) {
+    audit({ targetId: username });
     const user = await deps.users.get(username);
     if (!user || !(await deps.passwords.verify(user.passwordHash, currentPassword))) {
       throw new AppError('invalid_credentials', 'The current password is wrong');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryInteger } from '../../lib/http/input.ts';
 
 const timeBound = z.string().min(1).max(64).describe('RFC 3339 or a decimal nanosecond count');
 
@@ -8,7 +9,7 @@ export const listEventsInput = z.object({
   type: z.string().min(1).max(64).optional(),
   action: z.string().min(1).max(128).optional(),
   actor: z.string().min(1).max(256).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  limit: queryInteger(1, 1000).optional(),
   /** The `next` of the previous page. */
   cursor: z.string().min(1).max(1024).optional(),
 }).strict();

@@ -58,10 +58,7 @@ test('should audit the logout as user.logout by the user', async ({ deps }) => {
   assert.is(audits[0]!.actor.attributes['result'], 'success');
 });
 
-// BUG (reported, not fixed here): logout's audit event names no target. The handler never calls
-// `audit({ targetId })` and logout has no input, so publishAudit falls back to '' and the event says
-// `target: "user:"`, where docs/api.md promises `target` = `<type>:<id>`. Un-skip once logout sets the target.
-test.skip('BUG: should name the user who logged out as the audit target', async ({ deps }) => {
+test('should name the user who logged out as the audit target', async ({ deps }) => {
   const bob = await deps.addUser('bob', []);
   await ask(deps, { authorization: bob.authorization });
   const audit = deps.published.find((e) => e.action === 'user.logout')!;

@@ -13,7 +13,8 @@ export const logout = defineFunction({
   input: null,
   output: null,
   audit: { action: 'user.logout', target: 'user' },
-  async handler({ principal, c }, deps) {
+  async handler({ principal, audit, c }, deps) {
+    audit({ targetId: principal.username });
     await deps.users.endSessions(principal.username);
     clearSessionCookie(c, deps.http);
   },

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { integer } from '../../lib/http/input.ts';
 import { objectIdSchema } from '../../lib/swarm/schemas.ts';
 import { MAX_REPLICAS } from '../../lib/swarm/service-input.ts';
 
 export const scaleServiceInput = z.object({
   id: objectIdSchema,
-  replicas: z.coerce.number().int().min(0).max(MAX_REPLICAS),
+  replicas: integer(0, MAX_REPLICAS),
 }).strict();

@@ -69,3 +69,13 @@ export async function readInput<S extends z.ZodType>(request: Request, schema: S
   if (!result.success) throw new AppError('validation_failed', 'Invalid input', { details: fieldProblems(result.error) });
   return result.data as z.output<S>;
 }
+
+/** A JSON integer in [min, max]; nothing is coerced (null, "", "6", [6] and true are refused). */
+export const integer = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/**
+ * For read-only functions, whose input may come as GET query parameters (always text): a JSON integer, or
+ * a string of decimal digits and nothing else, in [min, max].
+ */
+export const queryInteger = (min: number, max: number) =>
+  z.union([z.number(), z.string().regex(/^-?\d{1,16}$/, 'an integer').transform(Number)]).pipe(integer(min, max));

@@ -1,11 +1,12 @@
 /** Input pieces shared by the service and node functions. */
 import { z } from 'zod';
+import { integer } from '../http/input.ts';
 
 /** A service or node id, or a service name. */
 export const objectIdSchema = z.string().min(1).max(128).regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'an id or a name');
 
 /** Engine version index, from inspect. */
-export const versionSchema = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+export const versionSchema = integer(0, Number.MAX_SAFE_INTEGER);
 
 // The answers' shapes, for the OpenAPI document (the Swarm port's types say the same to the compiler).
 const labels = z.record(z.string(), z.string());
