@@ -15,6 +15,7 @@ import type { EventBusClient } from './events/event-bus.ts';
 import { createKafkaEventBus } from './events/event-bus/kafka.ts';
 import type { EventHistory } from './events/event-history.ts';
 import { createDockerClient, createDockerSwarm } from './swarm/docker.ts';
+import { createLiveServices, directServices, type LiveServices } from './swarm/live-services.ts';
 import { createPolicyGate } from './swarm/policy-gate.ts';
 import { withSharedReads } from './swarm/shared-reads.ts';
 import { createUserStore } from './users/compose.ts';
@@ -46,9 +47,18 @@ export async function createDeps(config: Config): Promise<Composition> {
   const { users } = userStore;
   const swarm = withSharedReads(createDockerSwarm(engine));
   const tokens = createTokenService({ secret: config.jwtSecret, ttlSeconds: config.tokenTtlSeconds });
+  // Live state needs the engine's events on the bus: local mode's own producer, or Kafka. Started on first use,
+  // so only the processes that list services (local mode, list-services replicas) subscribe.
+  const liveState = config.role === 'local' || events.mode === 'cluster';
+  let services: LiveServices | undefined;
+  const serviceList = () =>
+    (services ??= liveState
+      ? createLiveServices({ swarm, events: events.bus, onError: (e) => console.error(JSON.stringify({ level: 'warn', msg: 'live service list', error: String(e) })) })
+      : directServices(swarm));
   const deps: Deps = {
     users,
     swarm,
+    services: { read: () => serviceList().read() },
     gate: createPolicyGate(swarm),
     events: events.bus,
     history: events.history,
@@ -66,6 +76,7 @@ export async function createDeps(config: Config): Promise<Composition> {
     modes: { users: config.mongoUrl ? 'cluster' : 'embedded', events: events.mode },
     engineEvents: () => createDockerClient(engine, 0),
     async close() {
+      await services?.close();
       await events.close();
       await userStore.close();
     },

@@ -8,6 +8,7 @@ import type { PasswordHasher } from './auth/passwords.ts';
 import type { TokenService } from './auth/tokens.ts';
 import type { EventBus } from './events/event-bus.ts';
 import type { EventHistory } from './events/event-history.ts';
+import type { LiveServices } from './swarm/live-services.ts';
 import type { PolicyGate } from './swarm/policy-gate.ts';
 import type { Swarm } from './swarm/swarm.ts';
 import type { UserStore } from './users/user-store.ts';
@@ -22,6 +23,8 @@ export interface HttpSettings {
 export interface Deps {
   users: UserStore;
   swarm: Swarm;
+  /** The service list, from live state where the bus carries the engine's events. */
+  services: Pick<LiveServices, 'read'>;
   /** The only way to a spec the Swarm port accepts: the security policy, judged for the caller. */
   gate: PolicyGate;
   events: EventBus;

@@ -16,6 +16,7 @@ import { createMemoryEventBus } from '../lib/events/event-bus/memory.ts';
 import type { Event } from '../lib/events/event.ts';
 import { createEmbeddedEventHistory } from '../lib/events/event-history/embedded.ts';
 import { PERMISSIONS, type Permission } from '../lib/permissions.ts';
+import { directServices } from '../lib/swarm/live-services.ts';
 import { createPolicyGate } from '../lib/swarm/policy-gate.ts';
 import type { DockerServiceSpec, ServiceDetail, Swarm } from '../lib/swarm/swarm.ts';
 import { createEmbeddedUserStore } from '../lib/users/user-store/embedded.ts';
@@ -64,6 +65,7 @@ export async function createTestDeps(options: { swarm?: Swarm; throttle?: Partia
   const deps: TestDeps = {
     users,
     swarm,
+    services: directServices(swarm),
     gate: createPolicyGate(swarm),
     events: bus,
     history,

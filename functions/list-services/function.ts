@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { defineFunction } from '../../lib/http/function-definition.ts';
 import { serviceSummarySchema } from '../../lib/swarm/schemas.ts';
 
-/** list-services: one `GET /services?status=true` to the engine, however many services. */
+/**
+ * list-services: from live state kept current by the event stream (lib/swarm/live-services.ts), else one
+ * `GET /services?status=true`; an unchanged list answers 304 to If-None-Match.
+ */
 export const listServices = defineFunction({
   name: 'list-services',
   summary: 'List services with running/desired replicas',
@@ -10,5 +13,10 @@ export const listServices = defineFunction({
   readOnly: true,
   input: null,
   output: z.object({ services: z.array(serviceSummarySchema) }),
-  handler: async (_call, deps) => ({ services: await deps.swarm.listServices() }),
+  async handler({ c }, deps) {
+    const { services, etag } = await deps.services.read();
+    c.header('ETag', etag);
+    if (c.req.header('if-none-match') === etag) return c.body(null, 304);
+    return { services };
+  },
 });

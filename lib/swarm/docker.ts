@@ -338,8 +338,10 @@ export function createDockerSwarm(options: DockerSwarmOptions = {}): Swarm {
   }
 
   return {
-    async listServices() {
-      const services = await json({ method: 'GET', path: '/services', query: { status: true } });
+    async listServices(filter = {}) {
+      if (filter.ids?.length === 0) return [];
+      const filters = filter.ids ? JSON.stringify({ id: filter.ids.map((id) => checkRef(id, 'id')) }) : undefined;
+      const services = await json({ method: 'GET', path: '/services', query: { status: true, filters } });
       return list(services)
         .filter(isRecord)
         .map((s) => {

@@ -31,7 +31,9 @@ export function shared<T>(read: () => Promise<T>): () => Promise<T> {
 }
 
 export function withSharedReads(swarm: Swarm): Swarm {
-  const listServices = shared(() => swarm.listServices());
+  const listAll = shared(() => swarm.listServices());
+  // Only the whole list is shared; a narrowed read goes straight to the engine.
+  const listServices: Swarm['listServices'] = (filter) => (filter?.ids ? swarm.listServices(filter) : listAll());
   const listNodes = shared(() => swarm.listNodes());
   const hostNetworks = shared(() => swarm.hostNetworks());
   return Object.assign(Object.create(swarm) as Swarm, {

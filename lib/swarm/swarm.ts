@@ -77,7 +77,8 @@ export interface NodeUpdate {
 }
 
 export interface Swarm {
-  listServices(): Promise<ServiceSummary[]>;
+  /** Sorted by name; `ids` narrows the list to those services (an id the engine does not know is left out). */
+  listServices(filter?: { ids?: string[] }): Promise<ServiceSummary[]>;
   /** By id or name. */
   inspectService(idOrName: string): Promise<ServiceDetail>;
   /** Only a spec the policy gate admitted (./policy-gate.ts) can be created. */
