@@ -33,11 +33,12 @@ export function shared<T>(read: () => Promise<T>): () => Promise<T> {
 export function withSharedReads(swarm: Swarm): Swarm {
   const listServices = shared(() => swarm.listServices());
   const listNodes = shared(() => swarm.listNodes());
-  const hostNetworks = shared(() => swarm.hostNetworks());
+  const listNetworks = shared(() => swarm.listNetworks());
   return Object.assign(Object.create(swarm) as Swarm, {
     listServices,
     listNodes,
-    hostNetworks,
+    listNetworks,
+    inspectVolume: swarm.inspectVolume.bind(swarm),
     inspectService: swarm.inspectService.bind(swarm),
     createService: swarm.createService.bind(swarm),
     updateService: swarm.updateService.bind(swarm),
