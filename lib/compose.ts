@@ -59,7 +59,9 @@ export async function createDeps(config: Config): Promise<Composition> {
     users,
     swarm,
     services: { read: () => serviceList().read() },
-    gate: createPolicyGate(swarm),
+    // NOTE: the dashboard's own port stays reserved: a service publishing it on the routing mesh would take
+    // its traffic on every node.
+    gate: createPolicyGate(swarm, { reservedPorts: [config.port], allowedPorts: config.policyAllowedPorts }),
     events: events.bus,
     history: events.history,
     passwords: createPasswordHasher(),

@@ -75,6 +75,10 @@ test('should name the variable and the expected form in every error', ({ dir }) 
     [{ NATS_URL: 'http://x' }, /NATS_URL must be a URL/],
     [{ ALLOWED_ORIGINS: 'dash.example.com' }, /ALLOWED_ORIGINS must be a comma-separated list of origins/],
     [{ PORT: '70000' }, /PORT must be an integer from 0 to 65535/],
+    [{ POLICY_ALLOWED_PORTS: '80,http' }, /POLICY_ALLOWED_PORTS must be a comma-separated list of ports or ranges/],
+    [{ POLICY_ALLOWED_PORTS: '9000-8000' }, /POLICY_ALLOWED_PORTS/],
+    [{ POLICY_ALLOWED_PORTS: '0' }, /POLICY_ALLOWED_PORTS/],
+    [{ POLICY_ALLOWED_PORTS: '65536' }, /POLICY_ALLOWED_PORTS/],
   ];
   for (const [env, message] of cases) {
     try {
@@ -85,6 +89,11 @@ test('should name the variable and the expected form in every error', ({ dir }) 
       assert.match((e as Error).message, message);
     }
   }
+});
+
+test('should read POLICY_ALLOWED_PORTS as inclusive ranges, none by default', ({ dir }) => {
+  assert.equal(loadConfig({ DATA_DIR: dir }).policyAllowedPorts, []);
+  assert.equal(loadConfig({ DATA_DIR: dir, POLICY_ALLOWED_PORTS: '80, 443,8000-8100' }).policyAllowedPorts, [[80, 80], [443, 443], [8000, 8100]]);
 });
 
 test('should require what each worker needs', ({ dir }) => {

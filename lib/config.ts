@@ -47,6 +47,8 @@ export interface Config extends BaseConfig {
   kafkaBrokers: string[] | undefined;
   cassandraContactPoints: string[] | undefined;
   relay: RelaySettings;
+  /** POLICY_ALLOWED_PORTS: published ports (inclusive ranges) that users without services.privileged may use anyway. */
+  policyAllowedPorts: Array<[number, number]>;
 }
 
 /** Settings of the event workers. */
@@ -158,6 +160,17 @@ function loadJwtSecret(env: Env, dataDir: string): Uint8Array {
   return new Uint8Array(secret);
 }
 
+const PORT_RANGE = /^(\d{1,5})(?:-(\d{1,5}))?$/;
+
+/** `80`, `8000-8100`: a port or an inclusive range, both within 1–65535 and in order. */
+function portRange(entry: string): [number, number] | undefined {
+  const m = PORT_RANGE.exec(entry);
+  if (!m) return undefined;
+  const from = Number(m[1]);
+  const to = m[2] === undefined ? from : Number(m[2]);
+  return from >= 1 && to <= 65535 && from <= to ? [from, to] : undefined;
+}
+
 const HOST_PORT = /^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/;
 const HOST = /^[A-Za-z0-9.\-_[\]:]+$/;
 
@@ -204,6 +217,9 @@ export function loadConfig(env: Env = process.env, role: 'local' | 'function' | 
     natsUrl: s.url('NATS_URL', ['nats', 'tls']),
     kafkaBrokers: common.events.kafkaBrokers,
     cassandraContactPoints: common.events.cassandraContactPoints,
+    policyAllowedPorts: (s.list('POLICY_ALLOWED_PORTS', 'ports or ranges (80,443,8000-8100)', (e) => portRange(e) !== undefined) ?? []).map(
+      (e) => portRange(e)!,
+    ),
     relay: {
       ...opt('pingIntervalMs', s.int('RELAY_PING_INTERVAL_MS', { min: 1 })),
       ...opt('maxBufferedBytes', s.int('RELAY_MAX_BUFFERED_BYTES', { min: 1 })),

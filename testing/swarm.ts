@@ -56,7 +56,7 @@ export function testServiceSpec(input: Partial<ServiceInput> & { name: string })
 // Tests that drive the adapter directly act as an operator holding services.privileged: the gate admits
 // their specs unjudged, exactly as it does for such a user.
 const operator: Principal = { username: 'test-operator', permissions: ['services.privileged'] };
-const operatorGate = createPolicyGate({ hostNetworks: async () => [] });
+const operatorGate = createPolicyGate({ listNetworks: async () => [], inspectVolume: async () => null });
 
 /** `spec`, admitted for an operator with services.privileged. */
 export const admitted = (spec: DockerServiceSpec): Promise<AdmittedSpec> => operatorGate.admitSpec(operator, spec);

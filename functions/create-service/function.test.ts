@@ -10,7 +10,7 @@ const test = suite<Ctx>('create-service: permissions and the security policy', {
 
 test.before.each(async (ctx) => {
   ctx.swarm = recordingSwarm({
-    hostNetworks: () => ['host', 'hostid123'],
+    listNetworks: () => [{ id: 'hostid123', name: 'host', driver: 'host', scope: 'local', labels: {} }],
     createService: (spec: { Name: string }) => ({ id: 'new1', name: spec.Name }),
   });
   ctx.deps = await createTestDeps({ swarm: ctx.swarm });

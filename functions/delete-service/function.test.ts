@@ -15,7 +15,7 @@ const cleanSpec = { Name: 'web', TaskTemplate: { ContainerSpec: { Image: 'local/
 test.before.each(async (ctx) => {
   // Tests may replace an answer: the recording swarm looks it up at each call.
   ctx.answers = {
-    hostNetworks: () => ['host', 'none'],
+    listNetworks: () => [{ id: 'hostid123', name: 'host', driver: 'host', scope: 'local', labels: {} }, { id: 'noneid', name: 'none', driver: 'null', scope: 'local', labels: {} }],
     inspectService: () => serviceDetail(cleanSpec, { id: 'svc1', version: 12 }),
     removeService: () => undefined,
   };

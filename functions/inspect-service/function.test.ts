@@ -52,6 +52,23 @@ test('should publish no audit event for a read', async ({ deps }) => {
   assert.equal(deps.published, []);
 });
 
+test('should show environment values only to users who hold services.write, names with "(hidden)" to others', async ({ deps, answers }) => {
+  const withEnv = { ...spec, TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1', Env: ['DB_PASSWORD=s3cr3t', 'MODE=a=b', 'PASSTHROUGH'] } } };
+  const previous = { ...spec, TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1', Env: ['DB_PASSWORD=older-s3cr3t'] } } };
+  answers.inspectService = () => serviceDetail(withEnv, { previousSpec: previous });
+  const viewer = await deps.addUser('viewer', ['services.read']);
+  const seen = await (await mountFunction(inspectService, deps).request('/', post({ id: 'web' }, viewer))).json();
+  assert.equal(seen.service.spec.TaskTemplate.ContainerSpec.Env, ['DB_PASSWORD=(hidden)', 'MODE=(hidden)', 'PASSTHROUGH']);
+  assert.equal(seen.service.previousSpec.TaskTemplate.ContainerSpec.Env, ['DB_PASSWORD=(hidden)']);
+  assert.not.match(JSON.stringify(seen), /s3cr3t/);
+  assert.ok(serviceDetailSchema.safeParse(seen).success);
+
+  const writer = await deps.addUser('writer', ['services.read', 'services.write']);
+  const full = await (await mountFunction(inspectService, deps).request('/', post({ id: 'web' }, writer))).json();
+  assert.equal(full.service.spec.TaskTemplate.ContainerSpec.Env, ['DB_PASSWORD=s3cr3t', 'MODE=a=b', 'PASSTHROUGH']);
+  assert.equal(full.service.previousSpec.TaskTemplate.ContainerSpec.Env, ['DB_PASSWORD=older-s3cr3t']);
+});
+
 test('should answer not_found for an unknown service', async ({ deps, answers }) => {
   answers.inspectService = () => {
     throw new AppError('not_found', 'no such service');

@@ -17,7 +17,7 @@ const bindSpec = { ...previousSpec, TaskTemplate: { ContainerSpec: { Image: 'loc
 test.before.each(async (ctx) => {
   // Tests may replace an answer: the recording swarm looks it up at each call.
   ctx.answers = {
-    hostNetworks: () => ['host', 'none'],
+    listNetworks: () => [{ id: 'hostid123', name: 'host', driver: 'host', scope: 'local', labels: {} }, { id: 'noneid', name: 'none', driver: 'null', scope: 'local', labels: {} }],
     inspectService: () => serviceDetail(cleanSpec, { previousSpec }),
     rollbackService: (id: string, version: number) => ({ id, version: version + 1 }),
   };
@@ -35,7 +35,7 @@ test('should roll back to the admitted previous spec at the version just read, a
   assert.is(res.status, 200);
   assert.is(res.headers.get('content-type'), 'application/json');
   assert.equal(await res.json(), { id: 'svc1', version: 8 });
-  assert.equal(methods(swarm), ['inspectService', 'hostNetworks', 'rollbackService']);
+  assert.equal(methods(swarm), ['inspectService', 'listNetworks', 'rollbackService']);
   assert.equal(swarm.calls[0]!.args, ['web']);
   assert.equal(swarm.calls[2]!.args, ['svc1', 7, previousSpec]);
   const audit = deps.published.find((e) => e.action === 'service.rollback')!;

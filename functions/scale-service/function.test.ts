@@ -16,7 +16,7 @@ const bindSpec = { ...cleanSpec, TaskTemplate: { ContainerSpec: { Image: 'local/
 test.before.each(async (ctx) => {
   // Tests may replace an answer: the recording swarm looks it up at each call.
   ctx.answers = {
-    hostNetworks: () => ['host', 'none'],
+    listNetworks: () => [{ id: 'hostid123', name: 'host', driver: 'host', scope: 'local', labels: {} }, { id: 'noneid', name: 'none', driver: 'null', scope: 'local', labels: {} }],
     inspectService: () => serviceDetail(cleanSpec),
     updateService: (id: string, version: number) => ({ id, version: version + 1 }),
   };
@@ -34,7 +34,7 @@ test('should set the replicas at the version just read, keeping the rest of the 
   assert.is(res.status, 200);
   assert.is(res.headers.get('content-type'), 'application/json');
   assert.equal(await res.json(), { id: 'svc1', version: 8 });
-  assert.equal(methods(swarm), ['inspectService', 'hostNetworks', 'updateService']);
+  assert.equal(methods(swarm), ['inspectService', 'listNetworks', 'updateService']);
   assert.equal(swarm.calls[0]!.args, ['web']);
   assert.equal(swarm.calls[2]!.args, ['svc1', 7, { ...cleanSpec, Mode: { Replicated: { Replicas: 3 } } }]);
 });

@@ -15,7 +15,7 @@ const cleanSpec = { Name: 'web', TaskTemplate: { ContainerSpec: { Image: 'local/
 test.before.each(async (ctx) => {
   // Tests may replace an answer: the recording swarm looks it up at each call.
   ctx.answers = {
-    hostNetworks: () => ['host', 'hostid123'],
+    listNetworks: () => [{ id: 'hostid123', name: 'host', driver: 'host', scope: 'local', labels: {} }],
     inspectService: () => serviceDetail(cleanSpec),
     updateService: (id: string, version: number) => ({ id, version: version + 1 }),
   };
@@ -75,7 +75,7 @@ test('should answer version_conflict for a stale version, without retrying', asy
   const res = await ask(deps, { id: 'web', version: 7, image: 'local/busybox:2' }, { authorization });
   assert.is(res.status, 409);
   assert.is((await res.json()).error.code, 'version_conflict');
-  assert.equal(methods(swarm), ['inspectService', 'hostNetworks', 'updateService']);
+  assert.equal(methods(swarm), ['inspectService', 'listNetworks', 'updateService']);
   assert.is(swarm.calls.find((c) => c.method === 'updateService')!.args[1], 7);
   const audit = deps.published.find((e) => e.action === 'service.update')!;
   assert.is(audit.actor.attributes['result'], 'failure');

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { auditEvent } from './audit.ts';
+import { auditEvent, redactChange } from './audit.ts';
 
 const audit = suite('auditEvent');
 
@@ -47,6 +47,33 @@ audit('should record failures with their error and default the time to now', () 
   assert.is(e.actor.attributes.error, 'forbidden');
   assert.not.ok('before' in e.actor.attributes);
   assert.ok(BigInt(e.timeNano) >= before);
+});
+
+audit('should store whole specs without environment values, keeping names and whether each changed', () => {
+  const spec = (env: string[]) => ({ Name: 'web', TaskTemplate: { ContainerSpec: { Image: 'i', Env: env, Mounts: [{ Type: 'tmpfs', Target: '/t' }] } } });
+  const e = auditEvent({
+    ...input,
+    before: spec(['DB_PASSWORD=old-s3cr3t', 'KEPT=same-s3cr3t', 'GONE=gone-s3cr3t']),
+    after: spec(['DB_PASSWORD=new-s3cr3t', 'KEPT=same-s3cr3t', 'ADDED=added-s3cr3t', 'PASSTHROUGH']),
+  });
+  const before = JSON.parse(e.actor.attributes.before!);
+  const after = JSON.parse(e.actor.attributes.after!);
+  assert.not.match(JSON.stringify(e), /s3cr3t/);
+  assert.equal(before.TaskTemplate.ContainerSpec.Env, ['DB_PASSWORD=(hidden)', 'KEPT=(hidden)', 'GONE=(hidden)']);
+  assert.equal(after.TaskTemplate.ContainerSpec.Env, ['DB_PASSWORD=(changed)', 'KEPT=(unchanged)', 'ADDED=(changed)', 'PASSTHROUGH']);
+  // Everything else of the spec is kept as it was.
+  assert.equal({ ...after, TaskTemplate: { ContainerSpec: { ...after.TaskTemplate.ContainerSpec, Env: [] } } }, spec([]));
+});
+
+audit('should redact a create (no before), ServiceInput env maps and secret or config data anywhere', () => {
+  const created = auditEvent({ ...input, before: undefined, after: { TaskTemplate: { ContainerSpec: { Env: ['A=s3cr3t'] } } } });
+  assert.equal(JSON.parse(created.actor.attributes.after!), { TaskTemplate: { ContainerSpec: { Env: ['A=(changed)'] } } });
+  assert.not.ok('before' in created.actor.attributes);
+  assert.equal(redactChange({ env: { A: 's3cr3t', B: 'x' } }, { env: { A: 's3cr3t', B: 'y' } }), [{ env: { A: '(hidden)', B: '(hidden)' } }, { env: { A: '(unchanged)', B: '(changed)' } }]);
+  assert.equal(redactChange(undefined, { name: 'db', data: 'czNjcjN0', nested: [{ Data: 'x' }] }), [undefined, { name: 'db', data: '(hidden)', nested: [{ Data: '(hidden)' }] }]);
+  assert.equal(redactChange({ replicas: 1 }, { replicas: 3 }), [{ replicas: 1 }, { replicas: 3 }]);
+  // A value of another shape, or an Env that is not a list, still hides what it holds.
+  assert.equal(redactChange({ Env: 's3cr3t' }, [{ Env: { A: 's3cr3t' } }]), [{ Env: '(hidden)' }, [{ Env: { A: '(changed)' } }]]);
 });
 
 audit.run();

@@ -14,7 +14,8 @@ import {
   uniquePrefix,
   waitFor,
 } from '../../testing/swarm.ts';
-import { createDockerSwarm } from './docker.ts';
+import { dockerTestOptions } from '../../testing/swarm.ts';
+import { createDockerClient, createDockerSwarm } from './docker.ts';
 import { applyServiceInput, withForceUpdate } from './service-input.ts';
 import type { Swarm } from './swarm.ts';
 
@@ -22,6 +23,8 @@ const prefix = uniquePrefix('it-swarm-');
 // NOTE: at top level, not in `before`: uvu 0.5 swallows an error thrown by a `before` hook (its runner returns
 // from `finally`), and the suite would then "pass" with 0 of N tests run.
 const swarm: Swarm = await connectTestSwarm();
+// For what the port does not do (creating networks and volumes), straight to the engine.
+const engine = createDockerClient(dockerTestOptions(), 10_000);
 // Leftovers of runs that were killed before their clean-up.
 await removeServicesByPrefix(swarm, 'it-swarm-', { olderThanMs: 10 * 60_000 });
 
@@ -199,13 +202,41 @@ Docker('should answer service_exists, not_found and validation_failed', async ()
   assert.is(await codeOf(swarm.createService(await admitted({ Name: `${prefix}Bad.Name`, TaskTemplate: { ContainerSpec: { Image: 'x' } } }))), 'validation_failed');
 });
 
-Docker('should name the host and none networks', async () => {
-  const names = await swarm.hostNetworks();
-  assert.ok(names.includes('host'), names.join());
-  assert.ok(names.includes('none'), names.join());
-  assert.ok(names.some((n) => /^[0-9a-f]{64}$/.test(n)), names.join());
-  // The swarm's own id for the host network: a service attached by it runs on the host's network.
-  assert.ok(names.some((n) => /^[0-9a-z]{25}$/.test(n)), names.join());
+Docker('should list networks with their drivers and labels, the host and none networks by name and id', async () => {
+  const name = `${prefix}net`;
+  const created = await engine.createNetwork({ Name: name, Driver: 'overlay', Labels: { 'dashboard.workloads': 'true' } });
+  try {
+    const networks = await swarm.listNetworks();
+    const names = networks.filter((n) => n.driver === 'host' || n.driver === 'null').flatMap((n) => [n.id, n.name]);
+    assert.ok(names.includes('host'), names.join());
+    assert.ok(names.includes('none'), names.join());
+    assert.ok(names.some((n) => /^[0-9a-f]{64}$/.test(n)), names.join());
+    // The swarm's own id for the host network: a service attached by it runs on the host's network.
+    assert.ok(names.some((n) => /^[0-9a-z]{25}$/.test(n)), names.join());
+    const mine = networks.find((n) => n.name === name);
+    assert.ok(mine, 'the labelled network is listed');
+    assert.is(mine.id, created.id);
+    assert.is(mine.driver, 'overlay');
+    assert.equal(mine.labels, { 'dashboard.workloads': 'true' });
+  } finally {
+    await created.remove();
+  }
+});
+
+Docker('should inspect a named volume with its driver and options, and answer null for none', async () => {
+  const bind = `${prefix}etc`;
+  const plain = `${prefix}plain`;
+  await engine.createVolume({ Name: bind, Driver: 'local', DriverOpts: { type: 'none', o: 'bind', device: '/etc' } });
+  await engine.createVolume({ Name: plain, Labels: { team: 'a' } });
+  try {
+    assert.equal(await swarm.inspectVolume(bind), { name: bind, driver: 'local', options: { type: 'none', o: 'bind', device: '/etc' }, labels: {}, scope: 'local' });
+    assert.equal(await swarm.inspectVolume(plain), { name: plain, driver: 'local', options: {}, labels: { team: 'a' }, scope: 'local' });
+    assert.is(await swarm.inspectVolume(`${prefix}never-created`), null);
+    assert.is(await swarm.inspectVolume('../containers/json'), null);
+  } finally {
+    await engine.getVolume(bind).remove();
+    await engine.getVolume(plain).remove();
+  }
 });
 
 Docker('should remove a service', async () => {

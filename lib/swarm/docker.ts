@@ -9,6 +9,7 @@ import { swarmUnavailable, toSwarmError } from './docker-errors.ts';
 import type {
   DockerServiceSpec,
   LogLine,
+  NetworkSummary,
   NodeSummary,
   NodeUpdate,
   PortSummary,
@@ -16,6 +17,7 @@ import type {
   ServiceSummary,
   Swarm,
   Task,
+  VolumeSummary,
 } from './swarm.ts';
 
 export interface DockerSwarmOptions {
@@ -437,16 +439,38 @@ export function createDockerSwarm(options: DockerSwarmOptions = {}): Swarm {
       return { id: nodeId, version: count(record(updated.Version).Index) ?? 0 };
     },
 
-    async hostNetworks() {
+    async listNetworks() {
       const networks = await json({ method: 'GET', path: '/networks' });
       // NOTE: the swarm keeps its own id for the predefined host network, which GET /networks does not list
       // but a service may name in TaskTemplate.Networks; the policy must know it too.
       const swarmHost = await json({ method: 'GET', path: '/networks/host', query: { scope: 'swarm' } }).catch(() => null);
-      return [...list(networks), swarmHost]
-        .filter(isRecord)
-        .filter((n) => n.Driver === 'host' || n.Driver === 'null')
-        .flatMap((n) => [text(n.Id), text(n.Name)])
-        .filter((s, i, all) => s !== '' && all.indexOf(s) === i);
+      const seen = new Set<string>();
+      return [...list(networks), swarmHost].filter(isRecord).flatMap((n): NetworkSummary[] => {
+        const id = text(n.Id);
+        const name = text(n.Name);
+        if ((id === '' && name === '') || seen.has(`${id}/${name}`)) return [];
+        seen.add(`${id}/${name}`);
+        return [{ id, name, driver: text(n.Driver), scope: text(n.Scope), labels: stringMap(n.Labels) }];
+      });
+    },
+
+    async inspectVolume(name) {
+      // NOTE: a name the engine could not hold never reaches a URL; no such volume exists.
+      if (typeof name !== 'string' || !OBJECT_REF.test(name)) return null;
+      let found: unknown;
+      try {
+        found = await json({ method: 'GET', path: `/volumes/${encodeURIComponent(name)}` });
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'not_found') return null;
+        throw error;
+      }
+      if (!isRecord(found) || typeof found.Name !== 'string') throw swarmUnavailable('the Docker engine gave an unusable volume');
+      // Options the engine gives as null mean none; anything else that is not a map of strings is kept
+      // visible to the policy (as a non-empty map) rather than dropped.
+      const rawOptions = found.Options;
+      const options = rawOptions == null ? {} : isRecord(rawOptions) ? Object.fromEntries(Object.entries(rawOptions).map(([k, v]) => [k, String(v)])) : { '': String(rawOptions) };
+      const volume: VolumeSummary = { name: found.Name, driver: text(found.Driver), options, labels: stringMap(found.Labels), scope: text(found.Scope) };
+      return volume;
     },
 
     async ping() {

@@ -35,11 +35,12 @@ export function withSharedReads(swarm: Swarm): Swarm {
   // Only the whole list is shared; a narrowed read goes straight to the engine.
   const listServices: Swarm['listServices'] = (filter) => (filter?.ids ? swarm.listServices(filter) : listAll());
   const listNodes = shared(() => swarm.listNodes());
-  const hostNetworks = shared(() => swarm.hostNetworks());
+  const listNetworks = shared(() => swarm.listNetworks());
   return Object.assign(Object.create(swarm) as Swarm, {
     listServices,
     listNodes,
-    hostNetworks,
+    listNetworks,
+    inspectVolume: swarm.inspectVolume.bind(swarm),
     inspectService: swarm.inspectService.bind(swarm),
     createService: swarm.createService.bind(swarm),
     updateService: swarm.updateService.bind(swarm),

@@ -9,7 +9,20 @@ import type { DockerServiceSpec } from './swarm.ts';
 const HOST_ID = 'c89da1676cdc6a7bfce0338d0fbaaeee0e601e0409a1f2cc3853a04258eefe06';
 const NONE_ID = '30688e8819564b6593342309c6be4753b8dadc93240497e399428c04f5aa07aa';
 const SWARM_HOST_ID = 'x2u1l3c3qz8b1y5v0t9r4k7p6';
-const context: PolicyContext = { hostNetworks: ['host', HOST_ID, 'none', NONE_ID, SWARM_HOST_ID] };
+const WORKLOADS_ID = '5a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9';
+const context: PolicyContext = {
+  hostNetworks: ['host', HOST_ID, 'none', NONE_ID, SWARM_HOST_ID],
+  workloadNetworks: ['workloads', WORKLOADS_ID],
+  volumes: {
+    'workload-data': null,
+    'workload-plain': { name: 'workload-plain', driver: 'local', options: {}, labels: {}, scope: 'local' },
+    'workload-etc': { name: 'workload-etc', driver: 'local', options: { type: 'none', o: 'bind', device: '/etc' }, labels: {}, scope: 'local' },
+    'workload-nfs': { name: 'workload-nfs', driver: 'rexray/nfs', options: {}, labels: {}, scope: 'global' },
+    etc: { name: 'etc', driver: 'local', options: { type: 'none', o: 'bind', device: '/etc' }, labels: {}, scope: 'local' },
+    'workload-../../etc': null,
+  },
+  ports: { reserved: [3000], allowed: [[2000, 2100]] },
+};
 
 type Json = Record<string, any>;
 
@@ -59,7 +72,7 @@ function task(patch: Json): Json {
 const mount = (m: Json): Json => container({ Mounts: [m] });
 const bind = (source: string, target = '/host'): Json => mount({ Type: 'bind', Source: source, Target: target });
 const volume = (options: Json, name = 'local'): Json =>
-  mount({ Type: 'volume', Source: 'data', Target: '/data', VolumeOptions: { DriverConfig: { Name: name, Options: options } } });
+  mount({ Type: 'volume', Source: 'workload-data', Target: '/data', VolumeOptions: { DriverConfig: { Name: name, Options: options } } });
 
 const rulesOf = (spec: unknown): string[] => checkServiceSpec(spec as DockerServiceSpec, context).map((v) => v.rule).sort();
 
@@ -91,7 +104,7 @@ const denied: Array<[title: string, spec: unknown, rules: string[]]> = [
   ['the containerd socket', bind('/run/containerd/containerd.sock', '/c.sock'), ['bind_mount', 'docker_socket']],
   ['a rootless socket', bind('/run/user/1000/docker.sock', '/sock'), ['bind_mount', 'docker_socket']],
   ['a bind whose target is the socket', bind('/tmp/x', '/var/run/docker.sock'), ['bind_mount', 'docker_socket']],
-  ['a volume mounted on the socket path', mount({ Type: 'volume', Source: 'data', Target: '/run/docker.sock' }), ['docker_socket']],
+  ['a volume mounted on the socket path', mount({ Type: 'volume', Source: 'workload-data', Target: '/run/docker.sock' }), ['docker_socket']],
 
   // Volumes that are binds in disguise, or other host mounts
   ['a volume with type=none,o=bind,device=/', volume({ type: 'none', o: 'bind', device: '/' }), ['docker_socket', 'volume_bind_options']],
@@ -109,7 +122,7 @@ const denied: Array<[title: string, spec: unknown, rules: string[]]> = [
     mount({ Type: 'tmpfs', Target: '/t', VolumeOptions: { DriverConfig: { Name: 'local', Options: { type: 'none', o: 'bind', device: '/etc' } } } }),
     ['volume_bind_options'],
   ],
-  ['a volume subpath that climbs out', mount({ Type: 'volume', Source: 'data', Target: '/d', VolumeOptions: { Subpath: '../../..' } }), ['volume_subpath']],
+  ['a volume subpath that climbs out', mount({ Type: 'volume', Source: 'workload-data', Target: '/d', VolumeOptions: { Subpath: '../../..' } }), ['volume_subpath']],
 
   // Privileges and the kernel
   ['seccomp unconfined', container({ Privileges: { Seccomp: { Mode: 'unconfined' } } }), ['privileges']],
@@ -128,7 +141,32 @@ const denied: Array<[title: string, spec: unknown, rules: string[]]> = [
   ['a negative OOM score', container({ OomScoreAdj: -1000 }), ['oom_score_adj']],
   ['secrets and configs', container({ Secrets: [{ SecretName: 'db-password', File: { Name: 'p' } }], Configs: [{ ConfigName: 'c', Runtime: {} }] }), ['configs', 'secrets']],
 
+  // Named volumes: what the engine holds, and names outside the workload namespace
+  ['a named volume outside the workload namespace', mount({ Type: 'volume', Source: 'etc', Target: '/x' }), ['volume_namespace', 'volume_on_engine']],
+  ['a named volume the manager holds as a bind (type=none,o=bind)', mount({ Type: 'volume', Source: 'workload-etc', Target: '/x' }), ['volume_on_engine']],
+  ['a named volume the manager holds with a plugin driver', mount({ Type: 'VOLUME', Source: 'workload-nfs', Target: '/x' }), ['volume_on_engine']],
+  ['a named volume the gate did not inspect', mount({ Type: 'volume', Source: 'workload-unread', Target: '/x' }), ['volume_on_engine']],
+  ['a named volume whose name climbs out', mount({ Type: 'volume', Source: 'workload-../../etc', Target: '/x' }), ['volume_namespace']],
+
+  // Reserved labels
+  ['a service label of the dashboard', { ...clean(), Labels: { 'dashboard.system': 'true' } }, ['reserved_label']],
+  ['a stack label on the service', { ...clean(), Labels: { 'com.docker.stack.namespace': 's' } }, ['reserved_label']],
+  ['an OpenFaaS function label on the container', container({ Labels: { function: 'true', 'com.openfaas.scale.min': '1' } }), ['reserved_label', 'reserved_label']],
+  ['a reserved label in upper case', container({ Labels: { 'Dashboard.System': 'x', ' COM.DOCKER.X ': 'y' } }), ['reserved_label', 'reserved_label']],
+  ['a reserved label on a volume the engine would create', mount({ Type: 'volume', Source: 'workload-data', Target: '/d', VolumeOptions: { Labels: { 'dashboard.owner': 'root' } } }), ['reserved_label']],
+
+  // Published ports
+  ['a published port below 1024', { ...clean(), EndpointSpec: { Ports: [{ TargetPort: 80, PublishedPort: 80 }] } }, ['host_port']],
+  ['the engine, swarm and dashboard ports', { ...clean(), EndpointSpec: { Ports: [2375, 2376, 2377, 4789, 7946, 3000].map((p) => ({ TargetPort: 1, PublishedPort: p, Protocol: 'udp' })) } }, Array(6).fill('host_port')],
+  ['port 1 in host mode', { ...clean(), EndpointSpec: { Ports: [{ TargetPort: 1, PublishedPort: 1, PublishMode: 'host' }] } }, ['host_port']],
+
   // Networks
+  ['an unlabelled network by name', task({ Networks: [{ Target: 'backend' }] }), ['unlabelled_network']],
+  ['an unlabelled network by id', task({ Networks: [{ Target: 'fbbel6gx4dgj3om4aqt5rsuxm' }] }), ['unlabelled_network']],
+  ['a workload network by id prefix (the engine might resolve another)', task({ Networks: [{ Target: WORKLOADS_ID.slice(0, 12) }] }), ['unlabelled_network']],
+  ['a workload network name in another case', task({ Networks: [{ Target: 'Workloads' }] }), ['unlabelled_network']],
+  ['an unlabelled network in the deprecated top-level Networks', { ...clean(), Networks: [{ Target: 'backend' }] }, ['unlabelled_network']],
+  ['a network attachment without a target', task({ Networks: [{ Aliases: ['x'] }] }), ['unlabelled_network']],
   ['the host network by name', task({ Networks: [{ Target: 'host' }] }), ['host_network']],
   ['the host network in upper case', task({ Networks: [{ Target: ' HOST ' }] }), ['host_network']],
   ['the host network by id', task({ Networks: [{ Target: HOST_ID }] }), ['host_network']],
@@ -136,7 +174,7 @@ const denied: Array<[title: string, spec: unknown, rules: string[]]> = [
   ['the swarm host network by id', task({ Networks: [{ Target: SWARM_HOST_ID }] }), ['host_network']],
   ['the none network by id', task({ Networks: [{ Target: NONE_ID }] }), ['host_network']],
   ['the deprecated top-level Networks', { ...clean(), Networks: [{ Target: 'host' }] }, ['host_network']],
-  ['network driver options', task({ Networks: [{ Target: 'backend', DriverOpts: { 'com.docker.network.endpoint.ifname': 'eth9' } }] }), ['network_driver_options']],
+  ['network driver options', task({ Networks: [{ Target: 'workloads', DriverOpts: { 'com.docker.network.endpoint.ifname': 'eth9' } }] }), ['network_driver_options']],
 
   // Task runtimes and logging
   ['a plugin runtime', task({ Runtime: 'plugin', PluginSpec: { Name: 'evil', Remote: 'evil/plugin', Privileges: [{ Name: 'host', Value: ['/'] }] } }), ['task_runtime', 'task_runtime']],
@@ -163,9 +201,9 @@ for (const [title, spec, rules] of denied) {
 }
 
 Escalations('should deny an update that adds a bind to a clean service, though the create passed', () => {
-  const created = toServiceSpec({ name: 'web', image: 'local/busybox:1', mounts: [{ type: 'volume', source: 'data', target: '/data' }] });
+  const created = toServiceSpec({ name: 'web', image: 'local/busybox:1', mounts: [{ type: 'volume', source: 'workload-data', target: '/data' }] });
   assert.equal(rulesOf(created), []);
-  const updated = applyServiceInput(created, { mounts: [{ type: 'volume', source: 'data', target: '/data' }, { type: 'bind', source: '/var/run/docker.sock', target: '/sock' }] });
+  const updated = applyServiceInput(created, { mounts: [{ type: 'volume', source: 'workload-data', target: '/data' }, { type: 'bind', source: '/var/run/docker.sock', target: '/sock' }] });
   const violations = checkServiceSpec(updated, context);
   assert.equal(
     violations.map((v) => `${v.rule} ${v.path}`),
@@ -174,7 +212,7 @@ Escalations('should deny an update that adds a bind to a clean service, though t
 });
 
 Escalations('should deny an update that attaches the host network to a clean service', () => {
-  const updated = applyServiceInput(clean() as DockerServiceSpec, { networks: ['backend', 'host'] });
+  const updated = applyServiceInput(clean() as DockerServiceSpec, { networks: ['workloads', 'host'] });
   assert.equal(rulesOf(updated), ['host_network']);
 });
 
@@ -199,7 +237,7 @@ Escalations('should report several broken rules together, each with its path', (
     Sysctls: { 'net.ipv4.ip_forward': '1' },
     Privileges: { Seccomp: { Mode: 'unconfined' }, AppArmor: { Mode: 'disabled' } },
   });
-  spec.TaskTemplate.Networks = [{ Target: 'backend' }, { Target: 'host' }];
+  spec.TaskTemplate.Networks = [{ Target: 'workloads' }, { Target: 'host' }];
   const violations = checkServiceSpec(spec as DockerServiceSpec, context);
   assert.equal(
     violations.map((v) => `${v.rule} ${v.path}`),
@@ -281,16 +319,25 @@ Hostile('should accept a spec without a prototype', () => {
   assert.equal(rulesOf(spec), []);
 });
 
-Hostile('should survive a context without hostNetworks and still deny "host"', () => {
+Hostile('should survive a context without hostNetworks and still deny "host", and every other network', () => {
   const spec = task({ Networks: [{ Target: 'host' }, { Target: HOST_ID }] });
   const rules = checkServiceSpec(spec as DockerServiceSpec, { hostNetworks: null } as unknown as PolicyContext).map((v) => v.rule);
-  assert.equal(rules, ['host_network']);
+  assert.equal(rules, ['host_network', 'unlabelled_network']);
+});
+
+Hostile('should fail closed on an empty context: no network, no named volume, the reserved ports', () => {
+  const spec = { ...container({ Mounts: [{ Type: 'volume', Source: 'workload-data', Target: '/d' }] }), EndpointSpec: { Ports: [{ TargetPort: 1, PublishedPort: 2377 }] } };
+  (spec as Json).TaskTemplate.Networks = [{ Target: 'workloads' }];
+  for (const ctx of [{}, null, { volumes: 'x', workloadNetworks: {}, ports: { allowed: 'all', reserved: null } }]) {
+    const rules = checkServiceSpec(spec as DockerServiceSpec, ctx as unknown as PolicyContext).map((v) => v.rule);
+    assert.equal(rules.sort(), ['host_port', 'unlabelled_network', 'volume_on_engine']);
+  }
 });
 
 Hostile('should survive a cyclic spec', () => {
   const spec = clean();
   spec.Labels = { self: spec };
-  spec.TaskTemplate.ContainerSpec.Mounts = [{ Type: 'volume', Source: 'd', Target: '/d', VolumeOptions: { Labels: spec } }];
+  spec.TaskTemplate.ContainerSpec.Mounts = [{ Type: 'volume', Source: 'workload-data', Target: '/d', VolumeOptions: { Labels: spec } }];
   assert.equal(rulesOf(spec), []);
 });
 
@@ -302,9 +349,9 @@ const allowed: Array<[title: string, spec: unknown]> = [
   ['a plain service as the engine returns it', clean()],
   ['a service with nothing but an image', { Name: 'x', TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1' } } }],
   ['a tmpfs mount, even on /run', mount({ Type: 'tmpfs', Target: '/run', TmpfsOptions: { SizeBytes: 1_048_576, Mode: 0o1777, Options: [['exec']] } })],
-  ['a named local volume without options', mount({ Type: 'volume', Source: 'data', Target: '/data', ReadOnly: true })],
+  ['a named local volume without options', mount({ Type: 'volume', Source: 'workload-data', Target: '/data', ReadOnly: true })],
   ['a volume with the local driver and empty options', volume({})],
-  ['a volume with NoCopy, labels and a clean subpath', mount({ Type: 'volume', Source: 'data', Target: '/d', VolumeOptions: { NoCopy: true, Labels: { a: 'b' }, Subpath: 'app/cache', DriverConfig: { Name: 'local' } } })],
+  ['a volume with NoCopy, labels and a clean subpath', mount({ Type: 'volume', Source: 'workload-data', Target: '/d', VolumeOptions: { NoCopy: true, Labels: { a: 'b' }, Subpath: 'app/cache', DriverConfig: { Name: 'local' } } })],
   ['ports published in host mode', { ...clean(), EndpointSpec: { Mode: 'vip', Ports: [{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 8080, PublishMode: 'host' }, { Protocol: 'udp', TargetPort: 53, PublishMode: 'ingress' }] } }],
   ['constraints, preferences and max replicas', task({ Placement: { Constraints: ['node.role==worker', 'node.labels.zone==a'], Preferences: [{ Spread: { SpreadDescriptor: 'node.labels.zone' } }], MaxReplicas: 2 } })],
   ['resources with generic resources', task({ Resources: { Limits: { NanoCPUs: 500_000_000, MemoryBytes: 67_108_864, Pids: 100 }, Reservations: { MemoryBytes: 1024, GenericResources: [{ DiscreteResourceSpec: { Kind: 'gpu', Value: 1 } }] } } })],
@@ -312,7 +359,10 @@ const allowed: Array<[title: string, spec: unknown]> = [
   ['a healthcheck in both spellings', container({ Healthcheck: { Test: ['CMD', 'true'], Interval: 1e9 }, HealthCheck: { Test: ['NONE'] } })],
   ['job modes', { ...clean(), Mode: { ReplicatedJob: { MaxConcurrent: 2, TotalCompletions: 4 } } }],
   ['global job mode', { ...clean(), Mode: { GlobalJob: {} } }],
-  ['overlay networks by name and id, with aliases', task({ Networks: [{ Target: 'backend', Aliases: ['api'] }, { Target: 'fbbel6gx4dgj3om4aqt5rsuxm' }, { Target: 'hostile-but-not-host' }] })],
+  ['workload networks by name and id, with aliases', task({ Networks: [{ Target: 'workloads', Aliases: ['api'] }, { Target: WORKLOADS_ID }] })],
+  ['a named volume the manager holds as a plain local volume', mount({ Type: 'volume', Source: 'workload-plain', Target: '/p' })],
+  ['published ports an operator allows, and ports the engine picks', { ...clean(), EndpointSpec: { Ports: [{ TargetPort: 80, PublishedPort: 2077 }, { TargetPort: 81, PublishedPort: 0 }, { TargetPort: 82 }] } }],
+  ['labels that only look reserved', { ...container({ Labels: { 'com.example.function': 'a', functions: 'b', 'dashboardx.y': 'c' } }), Labels: { 'io.docker.x': 'y' } }],
   ['default privileges, no-new-privileges either way, dropped capabilities', container({ Privileges: { Seccomp: { Mode: 'default' }, AppArmor: { Mode: 'default' }, NoNewPrivileges: true, SELinuxContext: { Disable: false }, CredentialSpec: null }, CapabilityDrop: ['ALL'] })],
   ['NoNewPrivileges false (the default)', container({ Privileges: { NoNewPrivileges: false } })],
   ['json-file logging with rotation', task({ LogDriver: { Name: 'json-file', Options: { 'max-size': '10m', 'max-file': '3' } } })],
@@ -322,11 +372,11 @@ const allowed: Array<[title: string, spec: unknown]> = [
     toServiceSpec({
       name: 'api', image: 'local/busybox:1', mode: 'replicated', replicas: 2, command: ['sh'], args: ['-c', 'httpd -f'],
       env: { A: '1' }, labels: { team: 'a' }, ports: [{ target: 80, published: 8080, mode: 'host' }],
-      mounts: [{ type: 'volume', source: 'data', target: '/data', readOnly: true }, { type: 'tmpfs', target: '/tmp' }],
-      constraints: ['node.role==worker'], resources: { limits: { cpus: 0.5, memoryBytes: 1 << 26 } }, networks: ['backend'],
+      mounts: [{ type: 'volume', source: 'workload-data', target: '/data', readOnly: true }, { type: 'tmpfs', target: '/tmp' }],
+      constraints: ['node.role==worker'], resources: { limits: { cpus: 0.5, memoryBytes: 1 << 26 } }, networks: ['workloads'],
     }),
   ],
-  ['labels on the service and the container', { ...container({ Labels: { 'com.example.team': 'a' } }), Labels: { 'com.docker.stack.namespace': 's' } }],
+  ['labels on the service and the container', { ...container({ Labels: { 'com.example.team': 'a' } }), Labels: { team: 's' } }],
 ];
 
 const Allowed = suite('checkServiceSpec: allowed specs');

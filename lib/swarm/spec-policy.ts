@@ -1,5 +1,6 @@
 /**
- * The security policy for service specs (api-contract.md, "Security policy for service specs").
+ * The security policy for service specs (api-contract.md, "Security policy for service specs" and 1.1's
+ * "Security policy, tightened"; docs/api.md, "The tightened security policy").
  *
  * A pure check of a whole Docker Engine API ServiceSpec (PascalCase, as sent to `POST /services/create`
  * and `/services/{id}/update`). Callers apply it, for users without `services.privileged`, to the spec
@@ -7,9 +8,28 @@
  *
  * Deny by default: every object the engine reads is checked against an allow-list of keys known to be
  * harmless; anything else is a violation. Values of odd types are `malformed` violations, never crashes.
+ * What only the engine knows (networks, volumes) comes in the PolicyContext, read by the gate; a context
+ * that lacks it fails closed.
  */
 import { AppError } from '../errors.ts';
-import type { DockerServiceSpec } from './swarm.ts';
+import type { DockerServiceSpec, VolumeSummary } from './swarm.ts';
+
+/**
+ * Without `services.privileged`, named volumes must carry this prefix: volumes live per node and the manager
+ * sees only its own, so a name is safe only when nobody creates such a volume with driver options on any
+ * node (docs/api.md, "Volumes on other nodes").
+ */
+export const WORKLOAD_VOLUME_PREFIX = 'workload-';
+/** The label an operator puts on the networks that workloads without `services.privileged` may join. */
+export const WORKLOAD_NETWORK_LABEL = 'dashboard.workloads';
+/** Published ports that stay the engine's, the swarm's (2377 management, 7946 gossip, 4789 VXLAN) and below 1024. */
+export const RESERVED_PORTS: readonly number[] = [2375, 2376, 2377, 4789, 7946];
+
+/** Whether a label key is reserved for the dashboard, OpenFaaS and Docker (contract 1.1). */
+export function isReservedLabel(key: string): boolean {
+  const k = key.trim().toLowerCase();
+  return k === 'function' || ['com.openfaas', 'com.docker', 'dashboard'].some((p) => k === p || k.startsWith(`${p}.`));
+}
 
 /** Every rule the policy can report, as a stable snake_case string. */
 export const POLICY_RULES = [
@@ -39,6 +59,12 @@ export const POLICY_RULES = [
   'configs',
   'task_runtime',
   'log_driver',
+  'volume_namespace',
+  'volume_on_engine',
+  'unlabelled_network',
+  'reserved_label',
+  'host_port',
+  'privileged_service',
 ] as const;
 
 export type PolicyRule = (typeof POLICY_RULES)[number];
@@ -51,13 +77,22 @@ export interface PolicyViolation {
 }
 
 export interface PolicyContext {
-  /** Names and ids of the networks that must never be attached (host, none), from `Swarm.hostNetworks()`. */
+  /** Names and ids of the networks that must never be attached (host, none), from `Swarm.listNetworks()`. */
   hostNetworks: string[];
+  /**
+   * Names and full ids of the networks labelled `dashboard.workloads=true`, the only ones a spec may join
+   * (a name that an unlabelled network also holds must be left out: the engine could pick either).
+   */
+  workloadNetworks: string[];
+  /** What `Swarm.inspectVolume` answered for each named volume the spec mounts; null: the manager has none. */
+  volumes: Readonly<Record<string, VolumeSummary | null>>;
+  /** Published ports: `reserved` adds to RESERVED_PORTS and those below 1024; `allowed` ranges lift both. */
+  ports: { reserved: readonly number[]; allowed: ReadonlyArray<readonly [number, number]> };
 }
 
 /** Every rule the spec breaks, in document order; an empty list when the spec is allowed. */
 export function checkServiceSpec(spec: DockerServiceSpec, context: PolicyContext): PolicyViolation[] {
-  const check = new Check(hostNetworkNames(context));
+  const check = new Check(readContext(context));
   try {
     check.serviceSpec(spec);
   } catch {
@@ -74,6 +109,20 @@ export function enforceServiceSpec(spec: DockerServiceSpec, context: PolicyConte
   const rules = [...new Set(violations.map((v) => v.rule))].join(', ');
   throw new AppError('policy_denied', `The service spec breaks the security policy (${rules}); this needs services.privileged`, {
     details: violations,
+  });
+}
+
+/**
+ * For update, scale, restart, rollback and delete of an existing service: its current spec must itself pass
+ * the policy, or operating it needs services.privileged. Throws policy_denied whose details start with a
+ * `privileged_service` entry, then the current spec's violations.
+ */
+export function enforceOperableService(name: string, current: DockerServiceSpec, context: PolicyContext): void {
+  const violations = checkServiceSpec(current, context);
+  if (violations.length === 0) return;
+  const rules = [...new Set(violations.map((v) => v.rule))].join(', ');
+  throw new AppError('policy_denied', `Service ${name}'s current spec needs services.privileged (${rules}), so operating it does too`, {
+    details: [{ rule: 'privileged_service', path: '', message: `the current spec of ${name} breaks the security policy` }, ...violations],
   });
 }
 
@@ -154,10 +203,18 @@ const LOG_OPTIONS = new Set(['max-size', 'max-file', 'compress', 'labels', 'labe
 // Where the Docker and containerd sockets live on a host, for "is this host path an ancestor of one".
 const SOCKET_HOME = ['/var/run/docker.sock', '/run/docker.sock', '/run/containerd/containerd.sock', '/var/run/containerd/containerd.sock'];
 
+interface Facts {
+  hostNetworks: string[];
+  workloadNetworks: Set<string>;
+  volumes: ReadonlyMap<string, VolumeSummary | null>;
+  reservedPorts: Set<number>;
+  allowedPorts: Array<readonly [number, number]>;
+}
+
 class Check {
   readonly violations: PolicyViolation[] = [];
 
-  constructor(private readonly hostNetworks: string[]) {}
+  constructor(private readonly facts: Facts) {}
 
   report(rule: PolicyRule, path: string, message: string): void {
     this.violations.push({ rule, path, message });
@@ -170,7 +227,7 @@ class Check {
       if (!SPEC_KEYS.has(key)) this.unknown(s, key, '');
     }
     this.expect(get(s, 'Name'), 'string', 'Name');
-    this.expect(get(s, 'Labels'), 'object', 'Labels');
+    this.labels(get(s, 'Labels'), 'Labels');
     this.expect(get(s, 'UpdateConfig'), 'object', 'UpdateConfig');
     this.expect(get(s, 'RollbackConfig'), 'object', 'RollbackConfig');
     this.mode(get(s, 'Mode'));
@@ -204,7 +261,24 @@ class Check {
         if (kind === undefined) this.unknown(port, key, path);
         else this.expect(port[key], kind, `${path}.${key}`);
       }
+      const published = get(port, 'PublishedPort');
+      if (typeof published === 'number' && Number.isFinite(published) && published !== 0 && this.isReservedPort(published)) {
+        this.report('host_port', `${path}.PublishedPort`, `publishing port ${published} is not allowed (below 1024, or the engine's, the swarm's or the dashboard's own)`);
+      }
     });
+  }
+
+  // NOTE: 0 lets the engine pick a port from its dynamic range; anything else outside 1–65535 is refused by it.
+  private isReservedPort(port: number): boolean {
+    if (this.facts.allowedPorts.some(([from, to]) => port >= from && port <= to)) return false;
+    return port < 1024 || this.facts.reservedPorts.has(port);
+  }
+
+  private labels(labels: unknown, path: string): void {
+    if (!this.expect(labels, 'object', path) || labels == null) return;
+    for (const key of Object.keys(labels as Json)) {
+      if (isReservedLabel(key)) this.report('reserved_label', `${path}.${key}`, `label ${show(key)} is reserved (function, com.openfaas.*, com.docker.*, dashboard.*)`);
+    }
   }
 
   private taskTemplate(task: unknown): void {
@@ -237,7 +311,8 @@ class Check {
       const value = c[key];
       const kind = CONTAINER_KEYS.get(key);
       if (kind !== undefined) {
-        this.expect(value, kind, path);
+        if (key === 'Labels') this.labels(value, path);
+        else this.expect(value, kind, path);
         continue;
       }
       switch (key) {
@@ -345,6 +420,10 @@ class Check {
       this.report('docker_socket', `${base}.Target`, `${show(target)} is where the Docker socket goes`);
     }
 
+    if (typeOk && typeof type === 'string' && type.trim().toLowerCase() === 'volume' && typeof source === 'string' && source !== '') {
+      this.namedVolume(source, `${base}.Source`);
+    }
+
     // Checked whatever the type says: options that do not belong to the type must not slip through.
     this.volumeOptions(get(m, 'VolumeOptions'), `${base}.VolumeOptions`);
     const tmpfs = get(m, 'TmpfsOptions');
@@ -357,12 +436,33 @@ class Check {
     this.expect(get(m, 'ImageOptions'), 'object', `${base}.ImageOptions`);
   }
 
+  // NOTE: a named volume that exists keeps its own driver and options; the mount's DriverConfig applies only
+  // when the engine creates it. So what the engine holds is judged, and names are confined to a namespace
+  // because the manager cannot see the volumes of other nodes (docs/api.md, "Volumes on other nodes").
+  private namedVolume(source: string, path: string): void {
+    if (!source.startsWith(WORKLOAD_VOLUME_PREFIX) || !VOLUME_NAME.test(source)) {
+      this.report('volume_namespace', path, `volume ${show(source)} is outside the workload namespace: named volumes must be "${WORKLOAD_VOLUME_PREFIX}<name>"`);
+    }
+    const found = this.facts.volumes.get(source);
+    if (found === undefined) {
+      this.report('volume_on_engine', path, `volume ${show(source)} was not inspected on the engine`);
+      return;
+    }
+    if (found === null) return;
+    const driver = typeof found.driver === 'string' ? found.driver : '';
+    const options = found.options;
+    if (driver !== 'local' || !isRecord(options) || Object.keys(options).length > 0) {
+      this.report('volume_on_engine', path, `volume ${show(source)} exists with driver ${show(driver)} and options ${show(options)}; only a plain local volume is allowed`);
+    }
+  }
+
   private volumeOptions(options: unknown, base: string): void {
     if (!this.expect(options, 'object', base) || options == null) return;
     const v = options as Json;
     for (const key of Object.keys(v)) {
       if (!VOLUME_OPTION_KEYS.has(key)) this.unknown(v, key, base);
     }
+    this.labels(get(v, 'Labels'), `${base}.Labels`);
     const subpath = get(v, 'Subpath');
     if (this.expect(subpath, 'string', `${base}.Subpath`) && typeof subpath === 'string' && subpath !== '') {
       const segments = subpath.replace(/\\/g, '/').split('/');
@@ -420,8 +520,13 @@ class Check {
         if (!NETWORK_KEYS.has(key)) this.unknown(n, key, path);
       }
       const target = get(n, 'Target');
-      if (this.expect(target, 'string', `${path}.Target`) && typeof target === 'string' && this.isHostNetwork(target)) {
-        this.report('host_network', `${path}.Target`, `network ${show(target)} is the host's (or none) network`);
+      if (this.expect(target, 'string', `${path}.Target`) && typeof target === 'string') {
+        if (this.isHostNetwork(target)) this.report('host_network', `${path}.Target`, `network ${show(target)} is the host's (or none) network`);
+        else if (!this.facts.workloadNetworks.has(target)) {
+          this.report('unlabelled_network', `${path}.Target`, `network ${show(target)} does not carry the label ${WORKLOAD_NETWORK_LABEL}=true`);
+        }
+      } else if (target == null) {
+        this.report('unlabelled_network', `${path}.Target`, 'a network attachment needs a target');
       }
       this.expect(get(n, 'Aliases'), 'string[]', `${path}.Aliases`);
       const opts = get(n, 'DriverOpts');
@@ -436,7 +541,7 @@ class Check {
   private isHostNetwork(target: string): boolean {
     const t = target.trim().toLowerCase();
     if (t === 'host') return true;
-    return this.hostNetworks.some((h) => h === t || (h.length >= 12 && t !== '' && /^[0-9a-z]+$/.test(t) && h.startsWith(t)));
+    return this.facts.hostNetworks.some((h) => h === t || (h.length >= 12 && t !== '' && /^[0-9a-z]+$/.test(t) && h.startsWith(t)));
   }
 
   private logDriver(logDriver: unknown, base: string): void {
@@ -491,11 +596,32 @@ function kinds(entries: Record<string, Kind>): Map<string, Kind> {
   return new Map(Object.entries(entries));
 }
 
-function hostNetworkNames(context: PolicyContext): string[] {
-  const list: unknown = context?.hostNetworks;
-  if (!Array.isArray(list)) return [];
-  return list.filter((n): n is string => typeof n === 'string').map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
+const VOLUME_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+const strings = (list: unknown): string[] => (Array.isArray(list) ? list.filter((n): n is string => typeof n === 'string') : []);
+
+// NOTE: a hostile or partial context fails closed: no workload networks, no inspected volumes, no allowed ports.
+function readContext(context: PolicyContext): Facts {
+  const c: Partial<PolicyContext> = isRecord(context) ? context : {};
+  const volumes = new Map<string, VolumeSummary | null>();
+  if (isRecord(c.volumes)) {
+    for (const [name, found] of Object.entries(c.volumes)) if (found === null || isRecord(found)) volumes.set(name, found as VolumeSummary | null);
+  }
+  const ports = isRecord(c.ports) ? c.ports : { reserved: [], allowed: [] };
+  const integers = (list: unknown) => (Array.isArray(list) ? list.filter((n): n is number => Number.isSafeInteger(n)) : []);
+  return {
+    hostNetworks: strings(c.hostNetworks).map((n) => n.trim().toLowerCase()).filter((n) => n !== ''),
+    // Exact, case-sensitive: the engine resolves full ids and names exactly, and an id prefix is not accepted.
+    workloadNetworks: new Set(strings(c.workloadNetworks).filter((n) => n !== '')),
+    volumes,
+    reservedPorts: new Set([...RESERVED_PORTS, ...integers(ports.reserved)]),
+    allowedPorts: (Array.isArray(ports.allowed) ? ports.allowed : []).filter(
+      (r): r is readonly [number, number] => Array.isArray(r) && r.length === 2 && Number.isSafeInteger(r[0]) && Number.isSafeInteger(r[1]),
+    ),
+  };
 }
+
+const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function get(obj: Json, key: string): unknown {
   return Object.hasOwn(obj, key) ? obj[key] : undefined;

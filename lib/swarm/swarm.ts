@@ -62,6 +62,23 @@ export interface LogLine {
   text: string;
 }
 
+export interface NetworkSummary {
+  id: string;
+  name: string;
+  driver: string;
+  scope: string;
+  labels: Record<string, string>;
+}
+
+/** A named volume as the engine that answered (the manager) holds it; other nodes may hold another of that name. */
+export interface VolumeSummary {
+  name: string;
+  driver: string;
+  options: Record<string, string>;
+  labels: Record<string, string>;
+  scope: string;
+}
+
 /** The Docker Engine API's ServiceSpec, as sent to and read from the engine (PascalCase keys). */
 export type DockerServiceSpec = Record<string, unknown> & { Name?: string };
 
@@ -100,8 +117,13 @@ export interface Swarm {
   listNodes(): Promise<NodeSummary[]>;
   /** Changes only the fields given (labels are replaced as a whole); a stale version throws `version_conflict`. */
   updateNode(id: string, version: number, update: NodeUpdate): Promise<{ id: string; version: number }>;
-  /** Names and full ids of networks that must never be attached without `services.privileged` (host, none). */
-  hostNetworks(): Promise<string[]>;
+  /**
+   * The manager's networks, including the swarm's own host network (which `GET /networks` leaves out but a
+   * service may name), for the policy gate: host and none, and which carry `dashboard.workloads=true`.
+   */
+  listNetworks(): Promise<NetworkSummary[]>;
+  /** The named volume on the manager, or null when it has none of that name (or the name is not one). */
+  inspectVolume(name: string): Promise<VolumeSummary | null>;
   ping(): Promise<void>;
 }
 
