@@ -116,7 +116,7 @@ retry('should never retry a call that changes state, on 502, 503, 504 or a netwo
     for (const [name, run] of writes) {
       const s = await serve([[status, { error: { code: 'swarm_unavailable', message: 'down' } }], [200, { id: 's1', version: 5 }]]);
       const { waits, sleep } = noSleep();
-      const e = await run(createApi({ baseUrl: s.url, sleep })).catch((x) => x);
+      const e = (await run(createApi({ baseUrl: s.url, sleep })).catch((x: unknown) => x)) as ApiError;
       assert.instance(e, ApiError, `${name} on ${status}`);
       assert.is(e.status, status);
       assert.is(s.seen.length, 1, `${name} sent once on ${status}`);
