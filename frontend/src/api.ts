@@ -154,7 +154,7 @@ export const createApi = (options: ApiOptions = {}) => {
     restartService: (id: string, o?: CallOptions) => call<{ id: string; version: number }>('restart-service', { id }, o),
     rollbackService: (id: string, o?: CallOptions) => call<{ id: string; version: number }>('rollback-service', { id }, o),
     deleteService: (id: string, o?: CallOptions) => call<void>('delete-service', { id }, o),
-    serviceLogs: (id: string, query: { since?: string; tail?: number } = {}, o?: CallOptions) =>
+    serviceLogs: (id: string, query: { since?: string; until?: string; tail?: number } = {}, o?: CallOptions) =>
       call<{ lines: LogLine[] }>('service-logs', { id, ...query }, o),
     listNodes: (o?: CallOptions) => call<{ nodes: NodeSummary[] }>('list-nodes', {}, o),
     updateNode: (id: string, version: number, update: NodeUpdate, o?: CallOptions) =>

@@ -15,6 +15,7 @@ import {
   waitFor,
 } from '../../testing/swarm.ts';
 import { createDockerSwarm } from './docker.ts';
+import { parseTimeBound } from '../events/docker-event.ts';
 import { applyServiceInput, withForceUpdate } from './service-input.ts';
 import type { Swarm } from './swarm.ts';
 
@@ -156,8 +157,16 @@ Docker('should return logs with stdout and stderr demultiplexed', async () => {
   }
   const tail = await swarm.serviceLogs(id, { tail: 1 });
   assert.is(tail.length, 1);
-  const future = await swarm.serviceLogs(id, { since: Math.floor(Date.now() / 1000) + 3600 });
+  const future = await swarm.serviceLogs(id, { since: BigInt(Date.now() + 3_600_000) * 1_000_000n });
   assert.is(future.length, 0);
+  // Nanosecond bounds reach the engine exactly: since the second line's time keeps it, until before it drops it.
+  const second = lines[lines.length - 1]!;
+  const at = parseTimeBound(second.time);
+  const fromSecond = await swarm.serviceLogs(id, { since: at });
+  assert.ok(fromSecond.some((l) => l.text === second.text), JSON.stringify(fromSecond));
+  assert.ok(fromSecond.every((l) => parseTimeBound(l.time) >= at), JSON.stringify(fromSecond));
+  const beforeFirst = await swarm.serviceLogs(id, { until: parseTimeBound(lines[0]!.time) - 1n });
+  assert.is(beforeFirst.length, 0);
 });
 
 Docker('should list nodes and update labels and availability with the version index', async () => {
