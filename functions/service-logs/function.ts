@@ -14,8 +14,8 @@ export const serviceLogs = defineFunction({
   input: serviceLogsInput,
   output: z.object({ lines: z.array(logLineSchema) }),
   async handler({ input: { id, since, until, tail } }, deps) {
-    const sinceNs = since === undefined ? undefined : parseTimeBound(since);
-    const untilNs = until === undefined ? undefined : parseTimeBound(until);
+    const sinceNs = since === undefined ? undefined : parseTimeBound(since, 'since');
+    const untilNs = until === undefined ? undefined : parseTimeBound(until, 'until');
     if (sinceNs !== undefined && untilNs !== undefined && sinceNs > untilNs) {
       throw new AppError('validation_failed', 'since is after until', { details: [{ field: 'since', message: 'after until' }] });
     }

@@ -208,6 +208,31 @@ Docker('should answer service_exists, not_found and validation_failed', async ()
   assert.is(await codeOf(swarm.createService(await admitted({ Name: `${prefix}Bad.Name`, TaskTemplate: { ContainerSpec: { Image: 'x' } } }))), 'validation_failed');
 });
 
+Docker('should answer validation_failed naming the network for an unknown or a local network, in one details shape', async () => {
+  for (const network of [`${prefix}no-such-net`, 'docker_gwbridge']) {
+    const error = await swarm
+      .createService(await admitted(testServiceSpec({ name: `${prefix}net`, replicas: 0, networks: [network] })))
+      .catch((e: unknown) => e);
+    assert.ok(isAppError(error), String(error));
+    assert.is(error.code, 'validation_failed', `${network}: ${error.message}`);
+    assert.is(error.status, 400);
+    assert.match(error.message, network);
+    assert.equal(error.details, [{ field: 'networks', message: error.message }]);
+  }
+  const problems = await Promise.all([
+    swarm.inspectService('../nodes').catch((e: unknown) => e),
+    swarm.updateNode("zzzzzzzzzzzzzzzzzzzzzzzzz", -1, {}).catch((e: unknown) => e),
+    swarm.createService(await admitted({ Name: `${prefix}Bad.Name`, TaskTemplate: { ContainerSpec: { Image: 'x' } } })).catch((e: unknown) => e),
+  ]);
+  for (const e of problems) {
+    assert.ok(isAppError(e) && e.code === 'validation_failed', String(e));
+    const details = e.details as Array<Record<string, unknown>>;
+    assert.ok(Array.isArray(details) && details.length > 0, JSON.stringify(details));
+    for (const d of details) assert.equal(Object.keys(d).sort(), ['field', 'message'], JSON.stringify(d));
+  }
+  assert.is(await codeOf(swarm.inspectService(`${prefix}net`)), 'not_found');
+});
+
 Docker('should name the host and none networks', async () => {
   const names = await swarm.hostNetworks();
   assert.ok(names.includes('host'), names.join());

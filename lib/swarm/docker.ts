@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import Dockerode from 'dockerode';
-import { AppError } from '../errors.ts';
+import { AppError, invalidField } from '../errors.ts';
 import { parseTimeBound } from '../events/docker-event.ts';
 import { swarmUnavailable, toSwarmError } from './docker-errors.ts';
 import type {
@@ -78,7 +78,7 @@ export function createDockerClient(options: Pick<DockerSwarmOptions, 'docker' | 
 function checkRef(ref: unknown, field: string): string {
   if (typeof ref !== 'string' || !OBJECT_REF.test(ref)) {
     const message = `${field} must be an id or a name`;
-    throw new AppError('validation_failed', message, { details: { issues: [{ path: [field], message }] } });
+    throw invalidField(field, message);
   }
   return ref;
 }
@@ -86,7 +86,7 @@ function checkRef(ref: unknown, field: string): string {
 function checkVersion(version: unknown): number {
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
     const message = 'version must be a non-negative integer';
-    throw new AppError('validation_failed', message, { details: { issues: [{ path: ['version'], message }] } });
+    throw invalidField('version', message);
   }
   return version;
 }
