@@ -8,6 +8,7 @@ import { isAppError } from '../errors.ts';
 import {
   connectTestSwarm,
   removeServicesByPrefix,
+  sweepTestServices,
   admitted,
   admittedService,
   testServiceSpec,
@@ -24,7 +25,7 @@ const prefix = uniquePrefix('it-swarm-');
 // from `finally`), and the suite would then "pass" with 0 of N tests run.
 const swarm: Swarm = await connectTestSwarm();
 // Leftovers of runs that were killed before their clean-up.
-await removeServicesByPrefix(swarm, 'it-swarm-', { olderThanMs: 10 * 60_000 });
+await sweepTestServices(swarm, 'it-swarm');
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -54,7 +55,7 @@ Docker('should create a service and list it with converged status counts in one 
   assert.is(listed.image, 'local/busybox:1');
   assert.is(listed.mode, 'replicated');
   assert.equal(listed.replicas, { desired: 1, running: 1 });
-  assert.equal(listed.labels, { 'it.swarm': 'yes' });
+  assert.equal(listed.labels, { 'it.swarm': 'yes', 'dashboard.test': 'it-swarm' });
   assert.ok(listed.version > 0);
   assert.ok(Date.parse(listed.createdAt) > 0 && Date.parse(listed.updatedAt) > 0);
 });
@@ -240,6 +241,16 @@ Docker('should name the host and none networks', async () => {
   assert.ok(names.some((n) => /^[0-9a-f]{64}$/.test(n)), names.join());
   // The swarm's own id for the host network: a service attached by it runs on the host's network.
   assert.ok(names.some((n) => /^[0-9a-z]{25}$/.test(n)), names.join());
+});
+
+Docker('should sweep only the services its own suite left behind, and only old ones', async () => {
+  const suiteName = `${prefix}sweep`;
+  const mine = await swarm.createService(await admitted(testServiceSpec({ name: `${prefix}sweep-a`, replicas: 0 }, suiteName)));
+  const other = await swarm.createService(await admitted(testServiceSpec({ name: `${prefix}sweep-b`, replicas: 0 }, `${suiteName}-other`)));
+  assert.equal(await sweepTestServices(swarm, suiteName), [], 'too young to be a leftover');
+  assert.equal(await sweepTestServices(swarm, suiteName, { olderThanMs: -60_000 }), [`${prefix}sweep-a`]);
+  assert.is(await codeOf(swarm.inspectService(mine.id)), 'not_found');
+  assert.is((await swarm.inspectService(other.id)).service.labels['dashboard.test'], `${suiteName}-other`);
 });
 
 Docker('should remove a service', async () => {

@@ -13,7 +13,7 @@ import { parseTimeBound } from '../../lib/events/docker-event.ts';
 import { createEventAdapters } from '../../lib/events/compose.ts';
 import type { Event } from '../../lib/events/event.ts';
 import type { EventHistory } from '../../lib/events/event-history.ts';
-import { mapConcurrent, TEST_IMAGE, uniquePrefix, waitFor } from '../../testing/swarm.ts';
+import { connectTestSwarm, mapConcurrent, sweepTestServices, TEST_IMAGE, testLabels, uniquePrefix, waitFor } from '../../testing/swarm.ts';
 import { startEventPipeline } from '../event-pipeline.ts';
 
 const SUITE_LABEL = 'producer-resync';
@@ -30,7 +30,7 @@ interface Listed {
 
 const spec = (name: string, n: number) => ({
   Name: name,
-  Labels: { 'dashboard.test': SUITE_LABEL, n: String(n) },
+  Labels: testLabels(SUITE_LABEL, { n: String(n) }),
   TaskTemplate: { ContainerSpec: { Image: TEST_IMAGE, Command: ['sleep', '600'] } },
   Mode: { Replicated: { Replicas: 0 } },
 });
@@ -52,11 +52,8 @@ const allStored = async (history: EventHistory, type: string): Promise<Event[]> 
 
 const resync = suite('producer resync (real engine, local mode composition)');
 
-// Leftovers of killed runs of this suite.
-resync.before(async () => {
-  const old = (await docker.listServices({ filters: { label: [`dashboard.test=${SUITE_LABEL}`] } })) as unknown as Listed[];
-  await mapConcurrent(old.filter((s) => Date.parse(s.CreatedAt) < Date.now() - 5 * 60_000), 8, (s) => docker.getService(s.ID).remove().catch(() => {}));
-});
+// Leftovers of killed runs of this suite. NOTE: at top level: uvu swallows errors thrown by hooks.
+await sweepTestServices(await connectTestSwarm(), SUITE_LABEL);
 
 resync.after(async () => {
   await mapConcurrent(await ours(), 8, (s) => docker.getService(s.ID).remove().catch(() => {}));
