@@ -58,3 +58,16 @@ export class AppError extends Error {
 }
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
+
+/** One bad field of a `validation_failed` answer: its dotted path (`(body)` for the body itself) and why. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** 400 `validation_failed`, whose `details` are always a list of `{field, message}` (docs/api.md). */
+export const validationFailed = (message: string, problems: FieldProblem[]): AppError =>
+  new AppError('validation_failed', message, { details: problems.map(({ field, message: m }) => ({ field, message: m })) });
+
+/** 400 `validation_failed` for one field, the message doubling as the answer's. */
+export const invalidField = (field: string, message: string): AppError => validationFailed(message, [{ field, message }]);

@@ -12,6 +12,8 @@ type Ctx = { server: LocalServer; admin: string };
 export function contractSuite(name: string, env: Record<string, string> = {}) {
 const test = suite<Ctx>(`end to end, ${name}`, {} as Ctx);
 const PREFIX = `e2e-${process.pid}`;
+// Every service this suite creates carries it; a run sweeps what a killed one left (see testing/swarm.ts).
+const SUITE_LABELS = { 'dashboard.test': 'contract' };
 
 async function call(server: LocalServer, name: string, body?: unknown, token?: string, method = 'POST') {
   const res = await fetch(`${server.url}/function/${name}`, {
@@ -38,6 +40,11 @@ test.before(async (ctx) => {
   const res = await call(ctx.server, 'login', { username: 'admin', password: ctx.server.adminPassword });
   assert.is(res.status, 200, JSON.stringify(res.body));
   ctx.admin = res.body.token;
+  const list = await call(ctx.server, 'list-services', undefined, ctx.admin);
+  const cutoff = Date.now() - 5 * 60_000;
+  for (const s of list.body?.services ?? []) {
+    if (s.labels?.['dashboard.test'] === 'contract' && Date.parse(s.createdAt) <= cutoff) await call(ctx.server, 'delete-service', { id: s.id }, ctx.admin);
+  }
 });
 test.after(async ({ server, admin }) => {
   const list = await call(server, 'list-services', undefined, admin).catch(() => null);
@@ -79,7 +86,7 @@ test('should manage users and permissions, effective on the next request', async
 
 test('should run a service through its life on the real swarm', async ({ server, admin }) => {
   const name = `${PREFIX}-web`;
-  const created = await call(server, 'create-service', { name, image: 'local/busybox:1', command: ['sh', '-c', 'echo hello-out; echo hello-err >&2; sleep 3600'], replicas: 1, env: { A: '1' } }, admin);
+  const created = await call(server, 'create-service', { name, image: 'local/busybox:1', command: ['sh', '-c', 'echo hello-out; echo hello-err >&2; sleep 3600'], replicas: 1, env: { A: '1' }, labels: SUITE_LABELS }, admin);
   assert.is(created.status, 201, JSON.stringify(created.body));
   assert.is(created.body.name, name);
   assert.is((await call(server, 'create-service', { name, image: 'local/busybox:1' }, admin)).body.error.code, 'service_exists');
@@ -157,11 +164,11 @@ test('should hold a user without services.privileged to the security policy on t
     [{ networks: [swarmHostId] }, 'host_network'],
   ];
   for (const [extra, rule] of attempts) {
-    const res = await call(server, 'create-service', { name: `${PREFIX}-esc`, image: 'local/busybox:1', ...extra }, dev);
+    const res = await call(server, 'create-service', { name: `${PREFIX}-esc`, image: 'local/busybox:1', labels: SUITE_LABELS, ...extra }, dev);
     assert.is(res.status, 403, JSON.stringify(res.body));
     assert.ok(res.body.error.details.some((d: { rule: string }) => d.rule === rule), `${rule} in ${JSON.stringify(res.body.error.details)}`);
   }
-  const clean = await call(server, 'create-service', { name: `${PREFIX}-esc`, image: 'local/busybox:1', replicas: 0 }, dev);
+  const clean = await call(server, 'create-service', { name: `${PREFIX}-esc`, image: 'local/busybox:1', replicas: 0, labels: SUITE_LABELS }, dev);
   assert.is(clean.status, 201);
   const current = (await call(server, 'inspect-service', { id: `${PREFIX}-esc` }, dev)).body.service;
   const added = await call(server, 'update-service', { id: `${PREFIX}-esc`, version: current.version, mounts: [{ type: 'volume', source: 'v', target: '/v' }, { type: 'bind', source: '/etc', target: '/e' }] }, dev);

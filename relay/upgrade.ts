@@ -75,7 +75,7 @@ export function readHandshake(req: IncomingMessage, o: HandshakeOptions): Refusa
   else if (sinceValues.length > 1) since = new Error('since: give it once');
   else {
     try {
-      since = parseTimeBound(sinceValues[0]!);
+      since = parseTimeBound(sinceValues[0]!, 'since');
     } catch {
       since = new Error('since: expected RFC 3339 or a decimal nanosecond count');
     }

@@ -42,11 +42,25 @@ export function uniquePrefix(base = 'it-swarm-'): string {
 }
 
 /**
+ * The label every test puts on the services it creates, valued with its suite (`it-swarm`, `contract`…), so a
+ * later run of that suite can sweep what a killed run left behind (sweepTestServices).
+ */
+export const TEST_LABEL = 'dashboard.test';
+
+/** The suite of a name made with uniquePrefix: `it-swarm-k3f9a1-web` → `it-swarm`. */
+export const suiteOfName = (name: string): string => /^(.+?)-[0-9a-f]{6}-/.exec(name)?.[1] ?? 'unnamed';
+
+/** `labels` with the test label for `suite` added. */
+export const testLabels = (suite: string, labels: Record<string, string> = {}): Record<string, string> => ({ ...labels, [TEST_LABEL]: suite });
+
+/**
  * The spec of a small test service: TEST_IMAGE running `sleep 3600` (or `input.command`), one replica, and a
  * 1 s stop grace period, because `sh`/`sleep` as PID 1 ignore SIGTERM and would otherwise take 10 s to stop.
+ * It carries TEST_LABEL with `suite` (by default the suite part of a uniquePrefix name).
  */
-export function testServiceSpec(input: Partial<ServiceInput> & { name: string }): DockerServiceSpec {
-  const spec = toServiceSpec({ image: TEST_IMAGE, command: ['sleep', '3600'], ...input }) as {
+export function testServiceSpec(input: Partial<ServiceInput> & { name: string }, suite = suiteOfName(input.name)): DockerServiceSpec {
+  const labels = testLabels(suite, input.labels);
+  const spec = toServiceSpec({ image: TEST_IMAGE, command: ['sleep', '3600'], ...input, labels }) as {
     TaskTemplate: { ContainerSpec: Record<string, unknown> };
   };
   spec.TaskTemplate.ContainerSpec.StopGracePeriod = 1_000_000_000;
@@ -99,6 +113,28 @@ export async function mapConcurrent<T, R>(items: readonly T[], concurrency: numb
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
   return results;
+}
+
+/**
+ * Removes the services a run of `suite` left behind: those carrying TEST_LABEL=`suite` created more than
+ * `olderThanMs` ago (default 5 minutes, so a run of the same suite going on beside this one keeps its own).
+ * Call it when a suite starts. Returns the names removed.
+ */
+export async function sweepTestServices(
+  swarm: Swarm,
+  suite: string,
+  { olderThanMs = 5 * 60_000, concurrency = 8 }: { olderThanMs?: number; concurrency?: number } = {},
+): Promise<string[]> {
+  const cutoff = Date.now() - olderThanMs;
+  const doomed = (await swarm.listServices()).filter((s) => s.labels[TEST_LABEL] === suite && Date.parse(s.createdAt) <= cutoff);
+  await mapConcurrent(doomed, concurrency, async (s) => {
+    try {
+      await swarm.removeService(await admittedService(s.id, s.version));
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'not_found') throw error;
+    }
+  });
+  return doomed.map((s) => s.name);
 }
 
 /**

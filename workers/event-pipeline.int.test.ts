@@ -8,9 +8,12 @@ import * as assert from 'uvu/assert';
 import { createEventAdapters } from '../lib/events/compose.ts';
 import type { Event } from '../lib/events/event.ts';
 import { waitFor } from '../lib/events/test-events.ts';
+import { connectTestSwarm, sweepTestServices, testLabels } from '../testing/swarm.ts';
 import { startEventPipeline } from './event-pipeline.ts';
 
 const pipeline = suite('startEventPipeline (local mode, real engine)');
+// Leftovers of killed runs: services this suite labelled, older than a few minutes.
+await sweepTestServices(await connectTestSwarm(), 'event-pipeline');
 
 pipeline('should stream and store the events of a service created and removed on the swarm', async () => {
   const docker = new Docker();
@@ -29,6 +32,7 @@ pipeline('should stream and store the events of a service created and removed on
     await new Promise((r) => setTimeout(r, 500));
     const service = await docker.createService({
       Name: name,
+      Labels: testLabels('event-pipeline'),
       TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1', Command: ['sleep', '600'] } },
       Mode: { Replicated: { Replicas: 0 } },
     });

@@ -5,6 +5,7 @@
 import type { EventBusClient } from '../lib/events/event-bus.ts';
 import type { EventHistory } from '../lib/events/event-history.ts';
 import { fileCursor } from './producer/cursor.ts';
+import { fileSnapshot } from './producer/resync.ts';
 import { runConsumer } from './consumer/run.ts';
 import { runProducer, type EngineEvents } from './producer/run.ts';
 
@@ -12,7 +13,7 @@ export interface EventPipelineOptions {
   docker: EngineEvents;
   bus: EventBusClient;
   history: EventHistory;
-  /** Holds the producer's resume cursor. */
+  /** Holds the producer's resume cursor and swarm snapshot. */
   dataDir: string;
   signal: AbortSignal;
   node?: string;
@@ -28,6 +29,7 @@ export const startEventPipeline = (options: EventPipelineOptions): { done: Promi
     docker: options.docker,
     bus: options.bus,
     cursor: (node) => fileCursor(options.dataDir, node),
+    snapshot: (node) => fileSnapshot(options.dataDir, node),
     signal: options.signal,
     onError,
     ...(options.node ? { node: options.node } : {}),

@@ -34,6 +34,7 @@ import type { Event } from '../lib/events/event.ts';
 import { createCassandraEventHistory } from '../lib/events/event-history/cassandra.ts';
 import type { EventHistory } from '../lib/events/event-history.ts';
 import { waitFor } from '../lib/events/test-events.ts';
+import { connectTestSwarm, sweepTestServices, testLabels } from '../testing/swarm.ts';
 
 const brokers = process.env.KAFKA_BROKERS;
 const contactPoints = process.env.CASSANDRA_CONTACT_POINTS;
@@ -51,6 +52,8 @@ const keyspace = `faults_${run}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'faults-'));
 const refFile = join(dataDir, 'reference.jsonl');
 const docker = new Docker();
+// Leftovers of killed runs: services this suite labelled, older than a few minutes.
+await sweepTestServices(await connectTestSwarm(), 'faults');
 const t0 = Date.now();
 const say = (m: string) => console.log(`[faults +${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -131,7 +134,7 @@ const burst = () => {
         op(async () => {
           const s = (await docker.createService({
             Name: name,
-            Labels: { 'faults.run': run },
+            Labels: testLabels('faults', { 'faults.run': run }),
             TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1', Command: ['sleep', '3600'] }, RestartPolicy: { Condition: 'none' } },
             Mode: { Replicated: { Replicas: 2 } },
           })) as unknown as { id: string };

@@ -13,6 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startLocalServer, type LocalServer } from '../../testing/local-server.ts';
+import { connectTestSwarm, sweepTestServices } from '../../testing/swarm.ts';
 import { launchChromium } from './browser.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -73,6 +74,8 @@ if (!existsSync(join(root, 'frontend', 'dist', 'index.html'))) {
 chromium = await launchChromium();
 browser = chromium.browser;
 server = await startLocalServer();
+// Leftovers of killed runs: services this suite labelled, older than a few minutes.
+await sweepTestServices(await connectTestSwarm(), 'e2e-ui');
 
 let admin: Page;
 let bobPage: Page;
@@ -161,7 +164,8 @@ e2e('should refuse a bad form on the client, then create a service and watch it 
   await admin.getByLabel('Name').fill(serviceName);
   await admin.getByLabel('Command').fill('sleep 3600');
   await admin.getByLabel('Replicas').fill('1');
-  await admin.getByLabel('Labels').fill('e2e=ui');
+  // NOTE: the test label lets the next run sweep this service if this one is killed (testing/swarm.ts).
+  await admin.getByLabel('Labels').fill('e2e=ui\ndashboard.test=e2e-ui');
   await admin.getByTestId('service-form-submit').click();
   await admin.waitForURL(/\/services\/(?!new)[^/]+$/, { timeout: T });
   serviceId = decodeURIComponent(admin.url().split('/').pop()!);

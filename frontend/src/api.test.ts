@@ -97,6 +97,60 @@ retry('should carry Retry-After on 429 without retrying', async () => {
   assert.is(s.seen.length, 1);
   await s.close();
 });
+
+retry('should never retry a call that changes state, on 502, 503, 504 or a network error', async () => {
+  const writes: Array<[string, (api: ReturnType<typeof createApi>) => Promise<unknown>]> = [
+    ['restart-service', (api) => api.restartService('s1', { quiet: true })],
+    ['rollback-service', (api) => api.rollbackService('s1', { quiet: true })],
+    ['scale-service', (api) => api.scaleService('s1', 3, { quiet: true })],
+    ['create-service', (api) => api.createService({ name: 'x', image: 'y' }, { quiet: true })],
+    ['update-service', (api) => api.updateService('s1', 4, { image: 'y' }, { quiet: true })],
+    ['delete-service', (api) => api.deleteService('s1', { quiet: true })],
+    ['update-node', (api) => api.updateNode('n1', 2, { availability: 'drain' }, { quiet: true })],
+    ['login', (api) => api.login('a', 'b', { quiet: true })],
+    ['logout', (api) => api.logout({ quiet: true })],
+    ['create-user', (api) => api.createUser({ username: 'u', password: 'p' }, { quiet: true })],
+    ['grant-permission', (api) => api.grantPermission('u', 'services.read', { quiet: true })],
+  ];
+  for (const status of [502, 503, 504]) {
+    for (const [name, run] of writes) {
+      const s = await serve([[status, { error: { code: 'swarm_unavailable', message: 'down' } }], [200, { id: 's1', version: 5 }]]);
+      const { waits, sleep } = noSleep();
+      const e = (await run(createApi({ baseUrl: s.url, sleep })).catch((x: unknown) => x)) as ApiError;
+      assert.instance(e, ApiError, `${name} on ${status}`);
+      assert.is(e.status, status);
+      assert.is(s.seen.length, 1, `${name} sent once on ${status}`);
+      assert.is(s.seen[0]!.url, `/function/${name}`);
+      assert.equal(waits, []);
+      await s.close();
+    }
+  }
+  const gone = await serve([[200, {}]]);
+  await gone.close();
+  const { waits, sleep } = noSleep();
+  const e = await createApi({ baseUrl: gone.url, sleep }).restartService('s1', { quiet: true }).catch((x) => x);
+  assert.is(e.code, 'network_error');
+  assert.equal(waits, []);
+});
+
+retry('should retry every read-only call on 503', async () => {
+  const reads: Array<[string, (api: ReturnType<typeof createApi>) => Promise<unknown>]> = [
+    ['whoami', (api) => api.whoami()],
+    ['list-users', (api) => api.listUsers()],
+    ['list-services', (api) => api.listServices()],
+    ['inspect-service', (api) => api.inspectService('s1')],
+    ['service-logs', (api) => api.serviceLogs('s1')],
+    ['list-nodes', (api) => api.listNodes()],
+    ['list-events', (api) => api.listEvents({})],
+  ];
+  for (const [name, run] of reads) {
+    const s = await serve([[503, { error: { code: 'swarm_unavailable', message: 'down' } }], [200, { ok: true }]]);
+    const answer = await run(createApi({ baseUrl: s.url, sleep: noSleep().sleep }));
+    assert.equal(answer, { ok: true }, name);
+    assert.is(s.seen.length, 2, name);
+    await s.close();
+  }
+});
 retry.run();
 
 const session = suite('api client: session');

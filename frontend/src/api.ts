@@ -1,7 +1,8 @@
 /**
  * The one API client. It owns the base URL (same origin), the session cookie (`credentials: 'same-origin'`,
- * never a token in storage), retries with backoff on 502/503/504 and network errors (never on 4xx), decoding of
- * the contract's `{error: {code, message, details}}`, error toasts and the 401 → login hand-off.
+ * never a token in storage), retries of read-only calls with backoff on 502/503/504 and network errors (never on
+ * 4xx, never a call that changes state), decoding of the contract's `{error: {code, message, details}}`, error
+ * toasts and the 401 → login hand-off.
  */
 import type {
   Event, LogLine, Me, NodeSummary, NodeUpdate, Permission, ServiceDetail, ServiceInput, ServiceSummary, UserSummary,
@@ -33,7 +34,7 @@ export interface ApiOptions {
   /** '' (same origin) in the SPA; a full origin in tests. */
   baseUrl?: string;
   fetch?: typeof fetch;
-  /** Retries after the first attempt, on 502/503/504 and network errors. */
+  /** Retries after the first attempt of a read-only call, on 502/503/504 and network errors. */
   retries?: number;
   /** First backoff delay; doubles each retry, with jitter. */
   backoffMs?: number;
@@ -46,6 +47,14 @@ export interface ApiOptions {
 }
 
 const RETRYABLE = new Set([502, 503, 504]);
+
+/**
+ * The functions that only read (their definitions say `readOnly: true`). Only these are retried: a 502/504 or a
+ * dropped connection does not say whether a write was applied, so retrying a restart could start two rollouts.
+ */
+export const READ_ONLY_FUNCTIONS: ReadonlySet<string> = new Set([
+  'whoami', 'list-users', 'list-services', 'inspect-service', 'service-logs', 'list-nodes', 'list-events',
+]);
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -81,6 +90,7 @@ export const createApi = (options: ApiOptions = {}) => {
   /** POSTs `body` to `/function/<name>` and returns the decoded JSON (undefined for 204). */
   const call = async <T>(name: string, body?: unknown, callOptions: CallOptions = {}): Promise<T> => {
     let attempt = 0;
+    const maxRetries = READ_ONLY_FUNCTIONS.has(name) ? retries : 0;
     for (;;) {
       let failure: ApiError;
       try {
@@ -97,12 +107,12 @@ export const createApi = (options: ApiOptions = {}) => {
           return (text === '' ? undefined : JSON.parse(text)) as T;
         }
         failure = await decode(response);
-        if (!RETRYABLE.has(response.status) || attempt >= retries) return fail(failure, name, callOptions);
+        if (!RETRYABLE.has(response.status) || attempt >= maxRetries) return fail(failure, name, callOptions);
       } catch (e) {
         if (e instanceof ApiError) throw e;
         if ((e as { name?: string }).name === 'AbortError') throw e;
         failure = new ApiError(0, 'network_error', 'The dashboard server cannot be reached. Check your connection.');
-        if (attempt >= retries) return fail(failure, name, callOptions);
+        if (attempt >= maxRetries) return fail(failure, name, callOptions);
       }
       await sleep(delay(attempt));
       attempt += 1;
@@ -144,7 +154,7 @@ export const createApi = (options: ApiOptions = {}) => {
     restartService: (id: string, o?: CallOptions) => call<{ id: string; version: number }>('restart-service', { id }, o),
     rollbackService: (id: string, o?: CallOptions) => call<{ id: string; version: number }>('rollback-service', { id }, o),
     deleteService: (id: string, o?: CallOptions) => call<void>('delete-service', { id }, o),
-    serviceLogs: (id: string, query: { since?: string; tail?: number } = {}, o?: CallOptions) =>
+    serviceLogs: (id: string, query: { since?: string; until?: string; tail?: number } = {}, o?: CallOptions) =>
       call<{ lines: LogLine[] }>('service-logs', { id, ...query }, o),
     listNodes: (o?: CallOptions) => call<{ nodes: NodeSummary[] }>('list-nodes', {}, o),
     updateNode: (id: string, version: number, update: NodeUpdate, o?: CallOptions) =>

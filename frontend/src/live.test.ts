@@ -158,4 +158,60 @@ live('should refuse a non-WebSocket URL and build the same-origin one', () => {
   assert.is(sameOriginEventsUrl({ protocol: 'https:', host: 'dash.example:8443' }), 'wss://dash.example:8443/events');
   assert.is(sameOriginEventsUrl({ protocol: 'http:', host: '127.0.0.1:8080' }), 'ws://127.0.0.1:8080/events');
 });
+live('should stop reconnecting after a 4401 close and say the session is gone', async () => {
+  const r = await relay();
+  const l = createLive({ url: r.url, createSocket, initialBackoffMs: 20, random: () => 0.5 });
+  const states: LiveState[] = [];
+  l.onStatus((s) => states.push(s));
+  const first = r.next();
+  l.start();
+  const s = await first;
+  s.close(4401, 'unauthenticated');
+  await until(() => l.state.status === 'closed');
+  await new Promise((res) => setTimeout(res, 200));
+  assert.is(r.urls.length, 1);
+  assert.is(l.state.closed, 'unauthenticated');
+  assert.not.ok(states.some((x) => x.status === 'offline'));
+  l.stop();
+  assert.is(l.state.status, 'idle');
+  assert.is(l.state.closed, undefined);
+  await r.close();
+});
+
+live('should stop reconnecting after a 4403 close, and stay closed on start() until stopped', async () => {
+  const r = await relay();
+  const l = createLive({ url: r.url, createSocket, initialBackoffMs: 20, random: () => 0.5 });
+  const first = r.next();
+  l.start();
+  const s = await first;
+  s.close(4403, 'forbidden');
+  await until(() => l.state.status === 'closed');
+  assert.is(l.state.closed, 'forbidden');
+  l.start();
+  l.retryNow();
+  await new Promise((res) => setTimeout(res, 200));
+  assert.is(r.urls.length, 1);
+  // Once the session drops events.read (stop) and regains it (start), the module connects again.
+  l.stop();
+  const again = r.next();
+  l.start();
+  await again;
+  assert.is(r.urls.length, 2);
+  l.stop();
+  await r.close();
+});
+
+live('should keep reconnecting after other close codes (1006, 4503)', async () => {
+  const r = await relay();
+  const l = createLive({ url: r.url, createSocket, initialBackoffMs: 20, random: () => 0.5 });
+  const first = r.next();
+  l.start();
+  const s1 = await first;
+  const second = r.next();
+  s1.close(4503, 'store unavailable');
+  await second;
+  assert.is(r.urls.length, 2);
+  l.stop();
+  await r.close();
+});
 live.run();

@@ -2,11 +2,18 @@
  * The one live module: the relay's WebSocket at `/events`, with reconnect (exponential backoff with jitter),
  * a resume cursor (`?since=` the last seen `timeNano`) and dedup by event id. Framework-free, so it runs in
  * Node tests against a real `ws` server; the UI reads `status` for its connection indicator.
+ * The relay's 4401 (the session is gone) and 4403 (no events.read) are final: reconnecting cannot help, so the
+ * module stops in status `closed` with the reason, for the session store (login) and the UI (access lost).
  */
 import type { Event } from './types.ts';
 import { compareNano } from './logic/events.ts';
 
-export type LiveStatus = 'idle' | 'connecting' | 'replaying' | 'live' | 'offline';
+export type LiveStatus = 'idle' | 'connecting' | 'replaying' | 'live' | 'offline' | 'closed';
+
+/** Why the relay ended the connection for good: 4401 → 'unauthenticated', 4403 → 'forbidden'. */
+export type LiveClosedReason = 'unauthenticated' | 'forbidden';
+
+const FINAL_CLOSES: Readonly<Record<number, LiveClosedReason>> = { 4401: 'unauthenticated', 4403: 'forbidden' };
 
 export interface LiveState {
   status: LiveStatus;
@@ -14,6 +21,8 @@ export interface LiveState {
   retryAt?: number;
   /** The resume cursor: the greatest `timeNano` seen. */
   cursor?: string;
+  /** Set while status is `closed`. */
+  closed?: LiveClosedReason;
 }
 
 /** The subset of the WebSocket API the module uses (the browser's, or `ws` in tests). */
@@ -116,7 +125,7 @@ export const createLive = (options: LiveOptions) => {
   const connect = () => {
     timer = null;
     if (!running) return;
-    setState({ status: 'connecting', retryAt: undefined });
+    setState({ status: 'connecting', retryAt: undefined, closed: undefined });
     let s: SocketLike;
     try {
       s = createSocket(url());
@@ -132,9 +141,15 @@ export const createLive = (options: LiveOptions) => {
       if (socket === s) onMessage(ev.data);
     };
     s.onerror = () => {};
-    s.onclose = () => {
+    s.onclose = (ev) => {
       if (socket !== s) return;
       socket = null;
+      const reason = typeof ev?.code === 'number' ? FINAL_CLOSES[ev.code] : undefined;
+      if (reason) {
+        running = false;
+        setState({ status: 'closed', closed: reason, retryAt: undefined });
+        return;
+      }
       scheduleReconnect();
     };
   };
@@ -149,9 +164,12 @@ export const createLive = (options: LiveOptions) => {
   };
 
   return {
-    /** Opens the socket (idempotent). */
+    /**
+     * Opens the socket (idempotent). After a 4403 it stays closed until `stop()` (e.g. when the session no
+     * longer lists events.read): the session's periodic re-read must not knock on the relay again and again.
+     */
     start() {
-      if (running) return;
+      if (running || state.closed === 'forbidden') return;
       running = true;
       attempt = 0;
       connect();
@@ -164,14 +182,14 @@ export const createLive = (options: LiveOptions) => {
       const s = socket;
       socket = null;
       s?.close(1000);
-      setState({ status: 'idle', retryAt: undefined });
+      setState({ status: 'idle', retryAt: undefined, closed: undefined });
     },
     /** Forgets the cursor and seen ids (on logout, so the next user starts fresh). */
     reset() {
       seen.clear();
       seenOrder.length = 0;
       seenHead = 0;
-      state = { status: state.status };
+      state = { status: state.status === 'closed' ? 'idle' : state.status };
     },
     /** Reconnects now, skipping the backoff wait. */
     retryNow() {

@@ -28,6 +28,16 @@ export const createAppContext = (): AppContext => {
     storeOf(ctx, createEventsStore);
   };
   ctx.session = createSession(ctx);
+  let forbidden = false;
+  ctx.live.onStatus((state) => {
+    const now = state.status === 'closed' && state.closed === 'forbidden';
+    if (now && !forbidden) {
+      toasts.error('Access to events was lost: live updates stopped. Ask an administrator for events.read.');
+      // NOTE: the permission was probably revoked; re-reading it hides what now needs it.
+      void ctx.session.refresh();
+    }
+    forbidden = now;
+  });
   // NOTE: created up front so events arriving on other pages are kept for the events page.
   storeOf(ctx, createEventsStore);
   void ctx.session.refresh();
@@ -85,6 +95,8 @@ const ConnectionIndicator = () => {
         const secs = s.retryAt ? Math.max(0, Math.ceil((s.retryAt - ctx.now()) / 1000)) : 0;
         return secs > 0 ? `Offline, retrying in ${secs} s` : 'Offline, retrying';
       }
+      case 'closed':
+        return s.closed === 'forbidden' ? 'No access to events' : 'Signed out';
       default:
         return 'Not connected';
     }

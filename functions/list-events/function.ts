@@ -15,8 +15,8 @@ export const listEvents = defineFunction({
   output: z.object({ events: z.array(eventSchema), next: z.string().optional() }),
   async handler({ input: { since, until, cursor, type, action, actor, limit } }, deps) {
     const query = {
-      ...(since === undefined ? {} : { since: parseTimeBound(since) }),
-      ...(until === undefined ? {} : { until: parseTimeBound(until) }),
+      ...(since === undefined ? {} : { since: parseTimeBound(since, 'since') }),
+      ...(until === undefined ? {} : { until: parseTimeBound(until, 'until') }),
       ...(type === undefined ? {} : { type }),
       ...(action === undefined ? {} : { action }),
       ...(actor === undefined ? {} : { actor }),

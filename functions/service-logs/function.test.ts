@@ -25,13 +25,30 @@ test.after.each(({ deps }) => deps.cleanup());
 
 const ask = (deps: TestDeps, body: unknown, headers: Record<string, string> = {}) => mountFunction(serviceLogs, deps).request('/', post(body, headers));
 
-test('should answer {lines} by POST, passing since and tail on', async ({ deps, swarm }) => {
+test('should answer {lines} by POST, passing since (RFC 3339) and tail on in nanoseconds', async ({ deps, swarm }) => {
   const { authorization } = await deps.addUser('viewer', ['services.read']);
-  const res = await ask(deps, { id: 'web', since: 1700000000, tail: 50 }, { authorization });
+  const res = await ask(deps, { id: 'web', since: '2023-11-14T22:13:20.000000005Z', tail: 50 }, { authorization });
   assert.is(res.status, 200);
   assert.is(res.headers.get('content-type'), 'application/json');
   assert.equal(await res.json(), { lines });
-  assert.equal(swarm.calls, [{ method: 'serviceLogs', args: ['web', { since: 1700000000, tail: 50 }] }]);
+  assert.equal(swarm.calls, [{ method: 'serviceLogs', args: ['web', { since: 1_700_000_000_000_000_005n, tail: 50 }] }]);
+});
+
+test('should take since and until as decimal nanoseconds or RFC 3339 with an offset', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('viewer', ['services.read']);
+  const res = await ask(deps, { id: 'web', since: '1700000000000000000', until: '2023-11-15T00:13:20+01:00' }, { authorization });
+  assert.is(res.status, 200);
+  assert.equal(swarm.calls[0]!.args, ['web', { since: 1_700_000_000_000_000_000n, until: 1_700_003_600_000_000_000n, tail: 200 }]);
+});
+
+test('should refuse since after until, and a bad time, before the engine', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('viewer', ['services.read']);
+  for (const body of [{ id: 'web', since: '2', until: '1' }, { id: 'web', until: 'tomorrow' }, { id: 'web', since: '2023-02-30T00:00:00Z' }, { id: 'web', since: 1700000000 }]) {
+    const res = await ask(deps, body, { authorization });
+    assert.is(res.status, 400, JSON.stringify(body));
+    assert.is((await res.json()).error.code, 'validation_failed');
+  }
+  assert.equal(swarm.calls, []);
 });
 
 test('should default tail to 200 and leave since out when not given', async ({ deps, swarm }) => {
@@ -40,12 +57,12 @@ test('should default tail to 200 and leave since out when not given', async ({ d
   assert.equal(swarm.calls[0]!.args, ['web', { tail: 200 }]);
 });
 
-test('should answer GET with the fields as query parameters, as numbers', async ({ deps, swarm }) => {
+test('should answer GET with the fields as query parameters', async ({ deps, swarm }) => {
   const { authorization } = await deps.addUser('viewer', ['services.read']);
-  const res = await mountFunction(serviceLogs, deps).request('/?id=svc1&since=1700000000&tail=5', { headers: { authorization } });
+  const res = await mountFunction(serviceLogs, deps).request('/?id=svc1&since=1700000000000000000&tail=5', { headers: { authorization } });
   assert.is(res.status, 200);
   assert.equal(await res.json(), { lines });
-  assert.equal(swarm.calls[0]!.args, ['svc1', { since: 1700000000, tail: 5 }]);
+  assert.equal(swarm.calls[0]!.args, ['svc1', { since: 1_700_000_000_000_000_000n, tail: 5 }]);
 });
 
 test('should answer not_found for an unknown service', async ({ deps, answers }) => {
@@ -82,7 +99,7 @@ test('should refuse bad input with validation_failed before the engine, by POST 
     assert.is(res.status, 400, JSON.stringify(body));
     assert.is((await res.json()).error.code, 'validation_failed');
   }
-  for (const query of ['?tail=5', '?id=web&tail=abc', '?id=web&since=-5', '?id=web&grep=x']) {
+  for (const query of ['?tail=5', '?id=web&tail=abc', '?id=web&since=-5', '?id=web&since=1700000000.5', '?id=web&grep=x']) {
     const res = await mountFunction(serviceLogs, deps).request(`/${query}`, { headers: { authorization } });
     assert.is(res.status, 400, query);
     assert.is((await res.json()).error.code, 'validation_failed');

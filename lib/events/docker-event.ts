@@ -3,7 +3,7 @@
  * Engine semantics that shape it: since is inclusive, timeNano is not unique, a swarm remove carries each manager's own clock.
  */
 import { createHash } from 'node:crypto';
-import { AppError } from '../errors.ts';
+import { invalidField } from '../errors.ts';
 import type { Event } from './event.ts';
 
 const SCOPES = new Set(['local', 'swarm']);
@@ -93,11 +93,10 @@ const RFC3339 =
 
 /**
  * Parses a `since`/`until` bound: RFC 3339 (fraction up to nanoseconds, any offset) or a decimal nanosecond
- * count. Returns nanoseconds since the epoch; throws AppError('validation_failed') otherwise.
+ * count. Returns nanoseconds since the epoch; throws AppError('validation_failed') naming `field` otherwise.
  */
-export const parseTimeBound = (value: string): bigint => {
-  const invalid = () =>
-    new AppError('validation_failed', 'expected RFC 3339 or a decimal nanosecond count', { details: { value } });
+export const parseTimeBound = (value: string, field = 'time'): bigint => {
+  const invalid = () => invalidField(field, 'expected RFC 3339 or a decimal nanosecond count');
   if (typeof value !== 'string') throw invalid();
   if (/^[0-9]+$/.test(value)) {
     if (value.length > 19 || BigInt(value) > MAX_INT64) throw invalid();

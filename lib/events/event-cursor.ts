@@ -2,7 +2,7 @@
  * The paging cursor shared by the EventHistory adapters: the (timeNano, id) of the last event of a page, so
  * the next page starts strictly after it, whatever was appended meanwhile.
  */
-import { AppError } from '../errors.ts';
+import { invalidField } from '../errors.ts';
 import type { Event } from './event.ts';
 import type { EventQuery } from './event-history.ts';
 
@@ -20,7 +20,7 @@ export const encodeCursor = (event: Pick<Event, 'timeNano' | 'id'>): string =>
 
 /** Decodes a cursor; throws AppError('validation_failed') for anything a cursor cannot be. */
 export const decodeCursor = (cursor: string): CursorPosition => {
-  const invalid = () => new AppError('validation_failed', 'invalid cursor', { details: { cursor: 'invalid' } });
+  const invalid = () => invalidField('cursor', 'invalid cursor');
   if (typeof cursor !== 'string' || cursor.length > 400) throw invalid();
   let value: unknown;
   try {

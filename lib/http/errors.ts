@@ -24,7 +24,9 @@ export function handleError(err: Error, c: Context): Response {
   if (err instanceof HTTPException && err.status < 500) {
     const code = err.status === 401 ? 'unauthenticated' : err.status === 403 ? 'forbidden' : err.status === 404 ? 'not_found' : 'validation_failed';
     const status = code === 'validation_failed' ? 400 : err.status;
-    return c.json({ error: { code, message: err.message || 'Bad request' } }, status as 400);
+    const message = err.message || 'Bad request';
+    const details = code === 'validation_failed' ? { details: [{ field: '(body)', message }] } : {};
+    return c.json({ error: { code, message, ...details } }, status as 400);
   }
   console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', path: c.req.path, error: String(err?.stack ?? err) }));
   return c.json({ error: { code: 'internal_error', message: 'Internal error' } }, 500);

@@ -4,14 +4,11 @@
  * without a length (chunked) cannot grow the process past the limit. Every failure is a 4xx.
  */
 import { z } from 'zod';
-import { AppError } from '../errors.ts';
+import { AppError, type FieldProblem } from '../errors.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
+export type { FieldProblem };
 
 export function fieldProblems(error: z.ZodError): FieldProblem[] {
   return error.issues.map((issue) => ({

@@ -49,8 +49,9 @@ export function swarmUnavailable(message: string, cause?: unknown): AppError {
 /**
  * Maps any error thrown while talking to the engine to an AppError:
  * 404 → `not_found`; "update out of sequence" (HTTP 409 or 500) → `version_conflict`; "does not have a previous
- * spec" → `no_previous_spec`; other 409 → `service_exists`; 400 → `validation_failed` with the engine's message;
- * everything else (connection refused, missing socket, timeouts, 5xx) → `swarm_unavailable`. Never a stack trace.
+ * spec" → `no_previous_spec`; a network the spec names that is missing or not swarm-scoped (the engine says 500 or
+ * 403) → `validation_failed` on `networks`; other 409 → `service_exists`; 400 → `validation_failed` with the
+ * engine's message; everything else (connection refused, missing socket, timeouts, 5xx) → `swarm_unavailable`. Never a stack trace.
  */
 export function toSwarmError(error: unknown, timeoutMs?: number): AppError {
   if (isAppError(error)) return error;
@@ -70,10 +71,16 @@ export function toSwarmError(error: unknown, timeoutMs?: number): AppError {
     if (/does not have a previous spec/i.test(message)) {
       return new AppError('no_previous_spec', 'the service has no previous spec to roll back to', { cause: error });
     }
+    // NOTE: the engine answers a missing network with 500 and a local one (docker_gwbridge, bridge) with 403
+    // (moby daemon/cluster/services.go, convert/service.go): both are the request's fault, not the engine's.
+    if (status !== 404 && (/^network \S+ not found$/i.test(message) || /^the network \S+ cannot be used with services/i.test(message))) {
+      return new AppError('validation_failed', message, { details: [{ field: 'networks', message }], cause: error });
+    }
     if (status === 404) return new AppError('not_found', message || 'not found', { cause: error });
     if (status === 409) return new AppError('service_exists', message || 'a service with this name already exists', { cause: error });
     if (status === 400) {
-      return new AppError('validation_failed', message || 'the engine refused the request', { details: { engine: message }, cause: error });
+      const text = message || 'the engine refused the request';
+      return new AppError('validation_failed', text, { details: [{ field: '(body)', message: text }], cause: error });
     }
     return swarmUnavailable(`the Docker engine failed (HTTP ${status})${message ? `: ${message}` : ''}`, error);
   }

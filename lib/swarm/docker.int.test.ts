@@ -8,6 +8,7 @@ import { isAppError } from '../errors.ts';
 import {
   connectTestSwarm,
   removeServicesByPrefix,
+  sweepTestServices,
   admitted,
   admittedService,
   testServiceSpec,
@@ -16,6 +17,7 @@ import {
 } from '../../testing/swarm.ts';
 import { dockerTestOptions } from '../../testing/swarm.ts';
 import { createDockerClient, createDockerSwarm } from './docker.ts';
+import { parseTimeBound } from '../events/docker-event.ts';
 import { applyServiceInput, withForceUpdate } from './service-input.ts';
 import type { Swarm } from './swarm.ts';
 
@@ -26,7 +28,7 @@ const swarm: Swarm = await connectTestSwarm();
 // For what the port does not do (creating networks and volumes), straight to the engine.
 const engine = createDockerClient(dockerTestOptions(), 10_000);
 // Leftovers of runs that were killed before their clean-up.
-await removeServicesByPrefix(swarm, 'it-swarm-', { olderThanMs: 10 * 60_000 });
+await sweepTestServices(swarm, 'it-swarm');
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -56,7 +58,7 @@ Docker('should create a service and list it with converged status counts in one 
   assert.is(listed.image, 'local/busybox:1');
   assert.is(listed.mode, 'replicated');
   assert.equal(listed.replicas, { desired: 1, running: 1 });
-  assert.equal(listed.labels, { 'it.swarm': 'yes' });
+  assert.equal(listed.labels, { 'it.swarm': 'yes', 'dashboard.test': 'it-swarm' });
   assert.ok(listed.version > 0);
   assert.ok(Date.parse(listed.createdAt) > 0 && Date.parse(listed.updatedAt) > 0);
 });
@@ -159,8 +161,16 @@ Docker('should return logs with stdout and stderr demultiplexed', async () => {
   }
   const tail = await swarm.serviceLogs(id, { tail: 1 });
   assert.is(tail.length, 1);
-  const future = await swarm.serviceLogs(id, { since: Math.floor(Date.now() / 1000) + 3600 });
+  const future = await swarm.serviceLogs(id, { since: BigInt(Date.now() + 3_600_000) * 1_000_000n });
   assert.is(future.length, 0);
+  // Nanosecond bounds reach the engine exactly: since the second line's time keeps it, until before it drops it.
+  const second = lines[lines.length - 1]!;
+  const at = parseTimeBound(second.time);
+  const fromSecond = await swarm.serviceLogs(id, { since: at });
+  assert.ok(fromSecond.some((l) => l.text === second.text), JSON.stringify(fromSecond));
+  assert.ok(fromSecond.every((l) => parseTimeBound(l.time) >= at), JSON.stringify(fromSecond));
+  const beforeFirst = await swarm.serviceLogs(id, { until: parseTimeBound(lines[0]!.time) - 1n });
+  assert.is(beforeFirst.length, 0);
 });
 
 Docker('should list nodes and update labels and availability with the version index', async () => {
@@ -237,6 +247,41 @@ Docker('should inspect a named volume with its driver and options, and answer nu
     await engine.getVolume(bind).remove();
     await engine.getVolume(plain).remove();
   }
+});
+
+Docker('should answer validation_failed naming the network for an unknown or a local network, in one details shape', async () => {
+  for (const network of [`${prefix}no-such-net`, 'docker_gwbridge']) {
+    const error = await swarm
+      .createService(await admitted(testServiceSpec({ name: `${prefix}net`, replicas: 0, networks: [network] })))
+      .catch((e: unknown) => e);
+    assert.ok(isAppError(error), String(error));
+    assert.is(error.code, 'validation_failed', `${network}: ${error.message}`);
+    assert.is(error.status, 400);
+    assert.match(error.message, network);
+    assert.equal(error.details, [{ field: 'networks', message: error.message }]);
+  }
+  const problems = await Promise.all([
+    swarm.inspectService('../nodes').catch((e: unknown) => e),
+    swarm.updateNode("zzzzzzzzzzzzzzzzzzzzzzzzz", -1, {}).catch((e: unknown) => e),
+    swarm.createService(await admitted({ Name: `${prefix}Bad.Name`, TaskTemplate: { ContainerSpec: { Image: 'x' } } })).catch((e: unknown) => e),
+  ]);
+  for (const e of problems) {
+    assert.ok(isAppError(e) && e.code === 'validation_failed', String(e));
+    const details = e.details as Array<Record<string, unknown>>;
+    assert.ok(Array.isArray(details) && details.length > 0, JSON.stringify(details));
+    for (const d of details) assert.equal(Object.keys(d).sort(), ['field', 'message'], JSON.stringify(d));
+  }
+  assert.is(await codeOf(swarm.inspectService(`${prefix}net`)), 'not_found');
+});
+
+Docker('should sweep only the services its own suite left behind, and only old ones', async () => {
+  const suiteName = `${prefix}sweep`;
+  const mine = await swarm.createService(await admitted(testServiceSpec({ name: `${prefix}sweep-a`, replicas: 0 }, suiteName)));
+  const other = await swarm.createService(await admitted(testServiceSpec({ name: `${prefix}sweep-b`, replicas: 0 }, `${suiteName}-other`)));
+  assert.equal(await sweepTestServices(swarm, suiteName), [], 'too young to be a leftover');
+  assert.equal(await sweepTestServices(swarm, suiteName, { olderThanMs: -60_000 }), [`${prefix}sweep-a`]);
+  assert.is(await codeOf(swarm.inspectService(mine.id)), 'not_found');
+  assert.is((await swarm.inspectService(other.id)).service.labels['dashboard.test'], `${suiteName}-other`);
 });
 
 Docker('should remove a service', async () => {

@@ -208,9 +208,9 @@ Hostile('should cut oversized logs instead of failing', async () => {
     const one = frame(1, `2026-11-27T21:00:01Z ${attrs} ${'x'.repeat(1000)}\n`);
     res.end(Buffer.concat(Array(100).fill(one)));
   });
-  const lines = await swarm().serviceLogs('s1', { tail: 5, since: 1700000000 });
+  const lines = await swarm().serviceLogs('s1', { tail: 5, since: 1_700_000_000_000_000_005n });
   assert.ok(lines.length > 10 && lines.length < 100, String(lines.length));
-  assert.ok(seen.includes('GET /services/s1/logs?stdout=true&stderr=true&timestamps=true&details=true&tail=5&since=1700000000'), seen.join());
+  assert.ok(seen.includes('GET /services/s1/logs?stdout=true&stderr=true&timestamps=true&details=true&tail=5&since=1700000000.000000005'), seen.join());
 });
 
 Hostile('should order log lines and tasks by time although the engine trims trailing zeros', async () => {

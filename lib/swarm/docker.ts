@@ -4,7 +4,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import Dockerode from 'dockerode';
-import { AppError } from '../errors.ts';
+import { AppError, invalidField } from '../errors.ts';
+import { parseTimeBound } from '../events/docker-event.ts';
 import { swarmUnavailable, toSwarmError } from './docker-errors.ts';
 import type {
   DockerServiceSpec,
@@ -79,7 +80,7 @@ export function createDockerClient(options: Pick<DockerSwarmOptions, 'docker' | 
 function checkRef(ref: unknown, field: string): string {
   if (typeof ref !== 'string' || !OBJECT_REF.test(ref)) {
     const message = `${field} must be an id or a name`;
-    throw new AppError('validation_failed', message, { details: { issues: [{ path: [field], message }] } });
+    throw invalidField(field, message);
   }
   return ref;
 }
@@ -87,7 +88,7 @@ function checkRef(ref: unknown, field: string): string {
 function checkVersion(version: unknown): number {
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
     const message = 'version must be a non-negative integer';
-    throw new AppError('validation_failed', message, { details: { issues: [{ path: ['version'], message }] } });
+    throw invalidField('version', message);
   }
   return version;
 }
@@ -178,6 +179,18 @@ const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
 const sortableTime = (time: string): string => {
   const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(.*)$/.exec(time);
   return m ? `${m[1]}.${(m[2] ?? '').padEnd(9, '0')}${m[3]}` : time;
+};
+
+/** A nanosecond count as the engine's `since` takes it: `<seconds>.<nanoseconds>`. */
+const engineTimestamp = (ns: bigint): string => `${ns / 1_000_000_000n}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}`;
+
+/** Whether a log line's RFC 3339 time is after `ns`; a line whose time cannot be read is kept. */
+const isAfter = (time: string, ns: bigint): boolean => {
+  try {
+    return parseTimeBound(time) > ns;
+  } catch {
+    return false;
+  }
 };
 
 const byNewest = (a: Task, b: Task): number => compareText(sortableTime(b.createdAt), sortableTime(a.createdAt));
@@ -408,11 +421,15 @@ export function createDockerSwarm(options: DockerSwarmOptions = {}): Swarm {
           timestamps: true,
           details: true,
           tail,
-          since: logOptions.since !== undefined && Number.isFinite(logOptions.since) ? logOptions.since : undefined,
+          since: logOptions.since !== undefined ? engineTimestamp(logOptions.since) : undefined,
         },
         truncate: true,
       });
+      const until = logOptions.until;
+      // NOTE: the engine takes `until` for container logs only (swarmkit's log subscription has no end), so
+      // the bound is applied here, to the lines' own timestamps.
       return parseServiceLogs(body, tty)
+        .filter((line) => until === undefined || !isAfter(line.time, until))
         .map((line, i) => ({ line, i, key: sortableTime(line.time) }))
         .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.i - b.i))
         .map(({ line }) => line);

@@ -4,7 +4,7 @@
  * conversion lives in a function below.
  */
 import { z } from 'zod';
-import { AppError } from '../errors.ts';
+import { AppError, invalidField } from '../errors.ts';
 import type { DockerServiceSpec } from './swarm.ts';
 
 // NOTE: swarmkit's own rule (manager/controlapi/common.go, validateAnnotations): at most 63 characters,
@@ -146,8 +146,7 @@ const specMode = (spec: Json): 'replicated' | 'global' => {
   return 'Global' in mode || 'GlobalJob' in mode ? 'global' : 'replicated';
 };
 
-const invalid = (path: string, message: string): AppError =>
-  new AppError('validation_failed', message, { details: { issues: [{ path: [path], message }] } });
+const invalid = (path: string, message: string): AppError => invalidField(path, message);
 
 /** The Engine API ServiceSpec for a new service (mode `replicated` with 1 replica unless told otherwise). */
 export function toServiceSpec(input: ServiceInput): DockerServiceSpec {

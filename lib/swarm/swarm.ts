@@ -111,8 +111,8 @@ export interface Swarm {
    */
   rollbackService(id: string, version: number, previous: AdmittedSpec): Promise<{ id: string; version: number }>;
   removeService(service: AdmittedService): Promise<void>;
-  /** `since` in Unix seconds (fractions allowed), `tail` lines per task (default 1000); oldest first. */
-  serviceLogs(id: string, options: { since?: number; tail?: number }): Promise<LogLine[]>;
+  /** `since`/`until` inclusive, in nanoseconds since the epoch; `tail` lines per task (default 1000); oldest first. */
+  serviceLogs(id: string, options: { since?: bigint; until?: bigint; tail?: number }): Promise<LogLine[]>;
   listTasks(filter?: { serviceId?: string; nodeId?: string }): Promise<Task[]>;
   listNodes(): Promise<NodeSummary[]>;
   /** Changes only the fields given (labels are replaced as a whole); a stale version throws `version_conflict`. */

@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import type { Event } from '../../lib/events/event.ts';
 import { waitFor } from '../../lib/events/test-events.ts';
 import { memoryCursor } from './cursor.ts';
+import { memorySnapshot } from './resync.ts';
 import { runProducer, type EngineEvents } from './run.ts';
 
 // As the engine writes it: timeNano is a bare JSON number too large for a JS number.
@@ -149,6 +150,39 @@ producer('should publish what it already read when stopped', async () => {
   release();
   await done;
   assert.is(published.length, 2);
+});
+
+producer('should resync with the swarm on start and on every reconnect', async () => {
+  const engine = fakeEngine();
+  let lists = 0;
+  let updatedAt = '2023-11-14T22:13:20.000000009Z';
+  const withState = Object.assign(engine, {
+    async listServices() {
+      lists++;
+      return [{ ID: 's1', Version: { Index: 10 + lists }, CreatedAt: '2023-11-14T22:13:20Z', UpdatedAt: updatedAt, Spec: { Name: 'web' } }];
+    },
+    async listNodes() {
+      return [];
+    },
+  });
+  const bus = recordingBus();
+  const snapshot = memorySnapshot();
+  const controller = new AbortController();
+  const done = runProducer({
+    docker: withState, bus, cursor: memoryCursor(), snapshot, signal: controller.signal, onError: () => {},
+    backoff: { initialMs: 5, maxMs: 20 }, resyncSettleMs: 5,
+  });
+  await waitFor('create and update', () => bus.published.flat().length === 2);
+  assert.equal(bus.published.flat().map((e) => e.action), ['create', 'update']);
+  await waitFor('the snapshot saved', () => snapshot.value?.service.s1?.[1] === '1700000000000000009');
+  updatedAt = '2023-11-14T22:13:21Z';
+  engine.streams[0]!.end();
+  await waitFor('a second resync', () => bus.published.flat().length === 3);
+  assert.is(lists, 2);
+  const last = bus.published.flat()[2]!;
+  assert.equal([last.action, last.timeNano, last.actor.attributes.version], ['update', '1700000001000000000', '12']);
+  controller.abort();
+  await done;
 });
 
 producer.run();

@@ -6,15 +6,21 @@
  *   one it has read (or, after a restart, published) minus `marginNs`: the engine's buffer is in arrival order
  *   and `since` is inclusive, so the overlap is re-published and dropped downstream by id.
  * - Events are tagged with this node's id.
+ * - On start and on every reconnect it lists the swarm (./resync.ts) and emits what changed beyond what the
+ *   engine's 256-event buffer could replay, so a producer that was away for long still leaves a history that
+ *   agrees with the engine. The snapshot it compares with is kept beside the cursor.
  */
 import type { EventBus } from '../../lib/events/event-bus.ts';
 import type { Event } from '../../lib/events/event.ts';
 import { fromDockerEvent, parseEventLine } from '../../lib/events/docker-event.ts';
 import type { ProducerCursor } from './cursor.ts';
+import {
+  emptySnapshot, listSwarmObjects, observe, resyncEvents, stillNeeded, type EngineState, type SnapshotStore, type SwarmSnapshot,
+} from './resync.ts';
 import { abortableSleep } from '../abortable-sleep.ts';
 
 /** The part of dockerode the producer uses. */
-export interface EngineEvents {
+export interface EngineEvents extends Partial<EngineState> {
   getEvents(options?: { since?: number }): Promise<NodeJS.ReadableStream>;
   info(): Promise<{ Name?: string; Swarm?: { NodeID?: string } }>;
 }
@@ -24,6 +30,13 @@ export interface ProducerOptions {
   bus: EventBus;
   /** Where to resume after a restart; e.g. fileCursor(DATA_DIR, node). Built from the node id when a function. */
   cursor: ProducerCursor | ((node: string) => ProducerCursor);
+  /**
+   * The swarm as last published, for the resync on each (re)connect; e.g. fileSnapshot(DATA_DIR, node). Without
+   * it (or without listServices/listNodes on `docker`), the producer only follows the stream.
+   */
+  snapshot?: SnapshotStore | ((node: string) => SnapshotStore);
+  /** How long the resync lets the stream's replay arrive before and after listing. Default 300 ms. */
+  resyncSettleMs?: number;
   signal: AbortSignal;
   /** This node's id; asked of the engine (Swarm.NodeID) when absent. */
   node?: string;
@@ -69,6 +82,23 @@ export const runProducer = async (options: ProducerOptions): Promise<void> => {
   if (!node) return;
   const nodeId = node;
   const cursor = typeof options.cursor === 'function' ? options.cursor(nodeId) : options.cursor;
+  const snapshotStore = typeof options.snapshot === 'function' ? options.snapshot(nodeId) : options.snapshot;
+  const engineState = docker.listServices && docker.listNodes ? (docker as EngineEvents & EngineState) : undefined;
+  const settleMs = options.resyncSettleMs ?? 300;
+  // `seen`: the swarm as the queue says (what was read, or emitted by a resync); `stored`: as the bus accepted it.
+  let seen: SwarmSnapshot = emptySnapshot();
+  let stored: SwarmSnapshot = emptySnapshot();
+  if (snapshotStore) {
+    const loaded = await snapshotStore.load().catch((e: unknown) => (onError(e), null));
+    if (loaded) {
+      seen = structuredClone(loaded);
+      stored = loaded;
+    }
+  }
+  const enqueue = (events: Event[]) => {
+    queue.push(...events);
+    observe(seen, events);
+  };
 
   const publisher = (async () => {
     let delay = initialMs;
@@ -91,6 +121,13 @@ export const runProducer = async (options: ProducerOptions): Promise<void> => {
       }
       delay = initialMs;
       queue.splice(0, batch.length);
+      if (snapshotStore && observe(stored, batch)) {
+        try {
+          await snapshotStore.save(stored);
+        } catch (e) {
+          onError(e);
+        }
+      }
       let newest = published ?? 0n;
       for (const e of batch) if (BigInt(e.timeNano) > newest) newest = BigInt(e.timeNano);
       if (published === null || newest > published) {
@@ -105,6 +142,44 @@ export const runProducer = async (options: ProducerOptions): Promise<void> => {
     }
   })();
 
+  let resyncing: Promise<void> | null = null;
+  let resyncAgain = false;
+  const resync = async (): Promise<void> => {
+    await abortableSleep(settleMs, signal);
+    if (signal.aborted || !engineState) return;
+    let objects;
+    try {
+      objects = await listSwarmObjects(engineState);
+    } catch (e) {
+      onError(e);
+      return;
+    }
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const candidates = resyncEvents(seen, objects, nodeId, now);
+    if (candidates.length === 0) return;
+    // NOTE: events the engine's replay delivers meanwhile say the same in the engine's own words: keep those.
+    await abortableSleep(settleMs, signal);
+    const needed = candidates.filter((e) => stillNeeded(seen, e));
+    if (needed.length === 0) return;
+    log(`resync: ${needed.length} event(s) the stream did not replay`);
+    enqueue(needed);
+    notify();
+  };
+  const startResync = () => {
+    if (!snapshotStore || !engineState) return;
+    if (resyncing) {
+      resyncAgain = true;
+      return;
+    }
+    resyncing = (async () => {
+      do {
+        resyncAgain = false;
+        await resync();
+      } while (resyncAgain && !signal.aborted);
+      resyncing = null;
+    })();
+  };
+
   let attempt = 0;
   while (!signal.aborted) {
     const saved = await cursor.load().catch(() => null);
@@ -114,6 +189,7 @@ export const runProducer = async (options: ProducerOptions): Promise<void> => {
       const stream = await docker.getEvents(since !== undefined ? { since } : {});
       log(`connected to the engine${since !== undefined ? ` since ${since}` : ''}`);
       attempt = 0;
+      startResync();
       await new Promise<void>((resolve) => {
         let rest = '';
         const finish = () => {
@@ -139,7 +215,7 @@ export const runProducer = async (options: ProducerOptions): Promise<void> => {
             }
             const event = fromDockerEvent(parsed, nodeId);
             if (!event) continue;
-            queue.push(event);
+            enqueue([event]);
             const t = BigInt(event.timeNano);
             if (newestRead === null || t > newestRead) newestRead = t;
           }
@@ -160,6 +236,7 @@ export const runProducer = async (options: ProducerOptions): Promise<void> => {
     const delay = Math.min(maxMs, initialMs * 2 ** attempt++);
     await abortableSleep(delay * (0.5 + Math.random()), signal);
   }
+  await resyncing;
   reading = false;
   notify();
   await publisher;

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ApiError, type Api } from '../api.ts';
-import type { Live } from '../live.ts';
+import type { Live, LiveState } from '../live.ts';
 import { createSession } from './session.ts';
 import { createToasts } from './toasts.ts';
 
@@ -21,12 +21,18 @@ const fakes = (whoami: () => Promise<unknown>) => {
       calls.push('logout');
     },
   } as unknown as Api;
+  const statusListeners: ((s: LiveState) => void)[] = [];
   const live = {
+    onStatus: (l: (s: LiveState) => void) => {
+      statusListeners.push(l);
+      return () => {};
+    },
     start: () => calls.push('live.start'),
     stop: () => calls.push('live.stop'),
     reset: () => calls.push('live.reset'),
   } as unknown as Live;
-  return { api, live, calls };
+  const emit = (s: LiveState) => statusListeners.forEach((l) => l(s));
+  return { api, live, calls, emit };
 };
 
 const session = suite('session store');
@@ -75,6 +81,18 @@ session('should log in, start live, then log out and forget the live cursor', as
   assert.is(s.status(), 'out');
   assert.is(s.me(), null);
   assert.equal(f.calls, ['login ann secret-pw', 'live.start', 'logout', 'live.stop', 'live.reset']);
+});
+session('should sign out when the relay closes with 4401, and not when it closes with 4403', async () => {
+  const f = fakes(async () => ({ username: 'bob', permissions: ['events.read'] }));
+  const s = createSession(f);
+  await s.refresh();
+  f.emit({ status: 'closed', closed: 'forbidden' });
+  assert.is(s.status(), 'in');
+  f.calls.length = 0;
+  f.emit({ status: 'closed', closed: 'unauthenticated' });
+  assert.is(s.status(), 'out');
+  assert.is(s.me(), null);
+  assert.equal(f.calls, ['live.stop', 'live.reset']);
 });
 session.run();
 

@@ -30,6 +30,11 @@ export const createSession = (ctx: Pick<AppContext, 'api' | 'live' | 'resetStore
     setStatus('out');
   };
 
+  // NOTE: the relay's 4401 means the cookie no longer opens a session: go to login instead of reconnecting.
+  ctx.live.onStatus((state) => {
+    if (state.status === 'closed' && state.closed === 'unauthenticated' && status() !== 'out') signedOut();
+  });
+
   let inflight: Promise<void> | null = null;
   const refresh = (): Promise<void> => {
     inflight ??= ctx.api
