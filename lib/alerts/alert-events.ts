@@ -81,7 +81,7 @@ export const createAlertDeriver = (options: AlertDeriverOptions = {}): AlertDeri
           time: event.time,
           ...(name ? { service: name } : {}),
           ...(stack ? { stack } : {}),
-          detail: { serviceId: event.actor.id, state, ...(a['updatestate.old'] ? { previousState: a['updatestate.old'] } : {}) },
+          detail: { serviceId: event.actor.id, state: state!, ...(a['updatestate.old'] ? { previousState: a['updatestate.old'] } : {}) },
         };
       }
       if (event.type === 'node' && event.action === 'update') {
@@ -95,7 +95,7 @@ export const createAlertDeriver = (options: AlertDeriverOptions = {}): AlertDeri
           time: event.time,
           node: event.actor.id,
           ...(a['name'] ? { nodeName: a['name'] } : {}),
-          detail: { state, ...(old ? { previousState: old } : {}) },
+          detail: { state: state!, ...(old ? { previousState: old } : {}) },
         };
       }
       return null;
