@@ -21,7 +21,8 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
-export const startWebhookReceiver = async (answers: number[] = []): Promise<WebhookReceiver> => {
+/** `delayMs`: how long each answer takes (keeps sends in flight). */
+export const startWebhookReceiver = async (answers: number[] = [], options: { delayMs?: number } = {}): Promise<WebhookReceiver> => {
   const received: ReceivedWebhook[] = [];
   const receiver = { answers } as WebhookReceiver;
   const server: Server = createServer((req, res) => {
@@ -30,7 +31,7 @@ export const startWebhookReceiver = async (answers: number[] = []): Promise<Webh
     req.on('end', () => {
       received.push({ at: Date.now(), headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       res.statusCode = receiver.answers.shift() ?? 204;
-      res.end();
+      setTimeout(() => res.end(), options.delayMs ?? 0);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
