@@ -5,12 +5,16 @@
  */
 import type { AnyFunctionDefinition } from '../lib/http/function-definition.ts';
 import { changePassword } from './change-password/function.ts';
+import { createAlertRule } from './create-alert-rule/function.ts';
 import { createService } from './create-service/function.ts';
 import { createUser } from './create-user/function.ts';
+import { deleteAlertRule } from './delete-alert-rule/function.ts';
 import { deleteService } from './delete-service/function.ts';
 import { deleteUser } from './delete-user/function.ts';
 import { grantPermission } from './grant-permission/function.ts';
 import { inspectService } from './inspect-service/function.ts';
+import { listAlertDeliveries } from './list-alert-deliveries/function.ts';
+import { listAlertRules } from './list-alert-rules/function.ts';
 import { listEvents } from './list-events/function.ts';
 import { listNodes } from './list-nodes/function.ts';
 import { listServices } from './list-services/function.ts';
@@ -22,6 +26,7 @@ import { revokePermission } from './revoke-permission/function.ts';
 import { rollbackService } from './rollback-service/function.ts';
 import { scaleService } from './scale-service/function.ts';
 import { serviceLogs } from './service-logs/function.ts';
+import { testAlertRule } from './test-alert-rule/function.ts';
 import { updateNode } from './update-node/function.ts';
 import { updateService } from './update-service/function.ts';
 import { whoami } from './whoami/function.ts';
@@ -48,4 +53,9 @@ export const FUNCTIONS: readonly AnyFunctionDefinition[] = [
   listNodes,
   updateNode,
   listEvents,
+  listAlertRules,
+  createAlertRule,
+  deleteAlertRule,
+  testAlertRule,
+  listAlertDeliveries,
 ];

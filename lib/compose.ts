@@ -1,9 +1,12 @@
 /**
- * The composition root: the only place that chooses adapters, for all five kinds of process. Embedded adapters
- * by default (local mode); MongoDB + NATS when their URLs are set, Kafka + Cassandra when brokers and contact
- * points are set (lib/config.ts reads them).
+ * The composition root: the only place that chooses adapters, for all six kinds of process. Embedded adapters
+ * by default (local mode); MongoDB + NATS when their URLs are set (users and alerts in MongoDB), Kafka + Cassandra
+ * when brokers and contact points are set (lib/config.ts reads them).
  */
 import type Dockerode from 'dockerode';
+import { createAlertStore } from './alerts/compose.ts';
+import type { AlertStore } from './alerts/alert-store.ts';
+import { createWebhookClient, type WebhookClient } from './alerts/webhook.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { createLoginThrottle } from './auth/login-throttle.ts';
 import { createPasswordHasher } from './auth/passwords.ts';
@@ -38,9 +41,17 @@ export async function createDeps(config: Config): Promise<Composition> {
   const engine = engineOf(config);
   const userStore = await createUserStore(config);
   let events;
+  let alerts: AlertStore;
+  try {
+    alerts = await createAlertStore(config);
+  } catch (e) {
+    await userStore.close();
+    throw e;
+  }
   try {
     events = await createEventAdapters(config.events);
   } catch (e) {
+    await alerts.close();
     await userStore.close();
     throw e;
   }
@@ -69,6 +80,8 @@ export async function createDeps(config: Config): Promise<Composition> {
     authenticator: createAuthenticator({ tokens, users }),
     loginThrottle: createLoginThrottle(),
     http: { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy },
+    alerts,
+    webhooks: createWebhookClient(config.alerts),
     now: () => new Date(),
   };
   return {
@@ -80,6 +93,7 @@ export async function createDeps(config: Config): Promise<Composition> {
     async close() {
       await services?.close();
       await events.close();
+      await alerts.close();
       await userStore.close();
     },
   };
@@ -89,19 +103,30 @@ export interface WorkerComposition {
   bus: EventBusClient;
   /** The consumer's history; the producer has none. */
   history: EventHistory | undefined;
+  /** The alerts worker's store and webhook client; the others have none. */
+  alerts?: { store: AlertStore; webhooks: WebhookClient };
   /** A client for the engine's event stream (no request timeout). */
   engineEvents(): Dockerode;
   close(): Promise<void>;
 }
 
-/** What the producer (the Kafka bus) and the consumer (Kafka and Cassandra) use. */
+/** What the producer (the Kafka bus), the consumer (Kafka and Cassandra) and the alerts worker (Kafka and MongoDB) use. */
 export async function createWorkerDeps(config: WorkerConfig, onError: (e: unknown) => void): Promise<WorkerComposition> {
   const engine = engineOf(config);
   const engineEvents = () => createDockerClient(engine, 0);
-  if (config.role === 'producer') {
+  if (config.role === 'producer' || config.role === 'alerts') {
     const { kafkaBrokers, kafkaTopic } = config.events;
     const bus = await createKafkaEventBus({ brokers: kafkaBrokers ?? [], ...(kafkaTopic ? { topic: kafkaTopic } : {}), onError });
-    return { bus, history: undefined, engineEvents, close: () => bus.close() };
+    if (config.role === 'producer') return { bus, history: undefined, engineEvents, close: () => bus.close() };
+    let store: AlertStore;
+    try {
+      store = await createAlertStore({ dataDir: config.dataDir, mongoUrl: config.mongoUrl });
+    } catch (e) {
+      await bus.close().catch(() => {});
+      throw e;
+    }
+    const close = async () => void (await Promise.allSettled([bus.close(), store.close()]));
+    return { bus, history: undefined, alerts: { store, webhooks: createWebhookClient(config.alerts) }, engineEvents, close };
   }
   const adapters = await createEventAdapters(config.events);
   return { bus: adapters.bus, history: adapters.history, engineEvents, close: adapters.close };

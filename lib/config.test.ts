@@ -101,6 +101,20 @@ test('should require what each worker needs', ({ dir }) => {
   assert.throws(() => loadWorkerConfig({ DATA_DIR: dir, KAFKA_BROKERS: 'k:9092' }, 'consumer'), /CASSANDRA_CONTACT_POINTS is required/);
 });
 
+test('should read the alert settings, refusing private webhook targets by default', ({ dir }) => {
+  assert.equal(loadConfig({ DATA_DIR: dir }).alerts, { allowPrivate: false, timeoutMs: 5000, attempts: 5, backoffMs: 1000 });
+  const env = { DATA_DIR: dir, ALERT_WEBHOOK_ALLOW_PRIVATE: 'true', ALERT_WEBHOOK_TIMEOUT_MS: '800', ALERT_RETRY_ATTEMPTS: '3', ALERT_RETRY_BACKOFF_MS: '50' };
+  assert.equal(loadConfig(env).alerts, { allowPrivate: true, timeoutMs: 800, attempts: 3, backoffMs: 50 });
+  assert.throws(() => loadConfig({ DATA_DIR: dir, ALERT_WEBHOOK_ALLOW_PRIVATE: 'yes' }), /ALERT_WEBHOOK_ALLOW_PRIVATE must be true or false/);
+  assert.throws(() => loadConfig({ DATA_DIR: dir, ALERT_RETRY_ATTEMPTS: '0' }), /ALERT_RETRY_ATTEMPTS must be an integer from 1 to 20/);
+});
+
+test('should require Kafka and MongoDB for the alerts worker', ({ dir }) => {
+  assert.throws(() => loadWorkerConfig({ DATA_DIR: dir, KAFKA_BROKERS: 'k:9092' }, 'alerts'), /MONGO_URL is required for the alerts worker/);
+  const config = loadWorkerConfig({ DATA_DIR: dir, KAFKA_BROKERS: 'k:9092', MONGO_URL: 'mongodb://db:27017/x', ALERT_RETRY_ATTEMPTS: '2' }, 'alerts');
+  assert.equal([config.role, config.mongoUrl, config.alerts?.attempts], ['alerts', 'mongodb://db:27017/x', 2]);
+});
+
 test('should read a secret setting from <NAME>_FILE', ({ dir }) => {
   writeFileSync(join(dir, 'mongo'), 'mongodb://u:p@db:27017/x\n');
   assert.is(loadConfig({ DATA_DIR: dir, MONGO_URL_FILE: join(dir, 'mongo') }).mongoUrl, 'mongodb://u:p@db:27017/x');

@@ -9,12 +9,13 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import type { WebhookSettings } from './alerts/webhook.ts';
 import type { EventConfig } from './events/compose.ts';
 
 export const OPENFAAS_SECRETS_DIR = '/var/openfaas/secrets';
 
-/** The five kinds of process; each reads the settings it needs. */
-export type ProcessRole = 'local' | 'function' | 'relay' | 'producer' | 'consumer';
+/** The six kinds of process; each reads the settings it needs. */
+export type ProcessRole = 'local' | 'function' | 'relay' | 'producer' | 'consumer' | 'alerts';
 
 export interface RelaySettings {
   pingIntervalMs?: number;
@@ -49,6 +50,8 @@ export interface Config extends BaseConfig {
   relay: RelaySettings;
   /** POLICY_ALLOWED_PORTS: published ports (inclusive ranges) that users without services.privileged may use anyway. */
   policyAllowedPorts: Array<[number, number]>;
+  /** ALERT_*: webhook targets, timeout and retries (create-alert-rule, test-alert-rule, local mode's alerts loop). */
+  alerts: WebhookSettings;
 }
 
 /** Settings of the event workers. */
@@ -57,6 +60,10 @@ export interface WorkerConfig extends BaseConfig {
   node: string | undefined;
   /** The consumer group. */
   group: string | undefined;
+  /** The alerts worker's store (MongoDB); unset for the producer and the consumer. */
+  mongoUrl?: string;
+  /** The alerts worker's webhook settings. */
+  alerts?: WebhookSettings;
 }
 
 export class ConfigError extends Error {
@@ -220,6 +227,7 @@ export function loadConfig(env: Env = process.env, role: 'local' | 'function' | 
     policyAllowedPorts: (s.list('POLICY_ALLOWED_PORTS', 'ports or ranges (80,443,8000-8100)', (e) => portRange(e) !== undefined) ?? []).map(
       (e) => portRange(e)!,
     ),
+    alerts: alertSettings(s),
     relay: {
       ...opt('pingIntervalMs', s.int('RELAY_PING_INTERVAL_MS', { min: 1 })),
       ...opt('maxBufferedBytes', s.int('RELAY_MAX_BUFFERED_BYTES', { min: 1 })),
@@ -228,15 +236,34 @@ export function loadConfig(env: Env = process.env, role: 'local' | 'function' | 
   };
 }
 
-/** Settings of the producer (Kafka required) or the consumer (Kafka and Cassandra required). Throws ConfigError. */
-export function loadWorkerConfig(env: Env, role: 'producer' | 'consumer'): WorkerConfig {
+/**
+ * Settings of the producer (Kafka required), the consumer (Kafka and Cassandra required) or the alerts worker
+ * (Kafka and MONGO_URL required: the rules and deliveries the functions and every replica share). Throws ConfigError.
+ */
+export function loadWorkerConfig(env: Env, role: 'producer' | 'consumer' | 'alerts'): WorkerConfig {
   const s = new Settings(env, undefined);
   const common = base(s, role, { dataDir: './data' });
   if (!common.events.kafkaBrokers) throw new ConfigError(`KAFKA_BROKERS is required for the ${role} (host:port,…)`);
   if (role === 'consumer' && !common.events.cassandraContactPoints) {
     throw new ConfigError('CASSANDRA_CONTACT_POINTS is required for the consumer (host names, comma-separated)');
   }
-  return { ...common, node: s.string('EVENTS_NODE'), group: s.string('EVENTS_GROUP') };
+  const config: WorkerConfig = { ...common, node: s.string('EVENTS_NODE'), group: s.string('EVENTS_GROUP') };
+  if (role === 'alerts') {
+    const mongoUrl = s.url('MONGO_URL', ['mongodb', 'mongodb+srv']);
+    if (!mongoUrl) throw new ConfigError('MONGO_URL is required for the alerts worker (mongodb://…), or MONGO_URL_FILE');
+    return { ...config, mongoUrl, alerts: alertSettings(s) };
+  }
+  return config;
+}
+
+/** ALERT_WEBHOOK_ALLOW_PRIVATE (contract 1.1), ALERT_WEBHOOK_TIMEOUT_MS, ALERT_RETRY_ATTEMPTS, ALERT_RETRY_BACKOFF_MS. */
+function alertSettings(s: Settings): WebhookSettings {
+  return {
+    allowPrivate: s.bool('ALERT_WEBHOOK_ALLOW_PRIVATE') ?? false,
+    timeoutMs: s.int('ALERT_WEBHOOK_TIMEOUT_MS', { min: 100, max: 60_000 }) ?? 5000,
+    attempts: s.int('ALERT_RETRY_ATTEMPTS', { min: 1, max: 20 }) ?? 5,
+    backoffMs: s.int('ALERT_RETRY_BACKOFF_MS', { min: 1, max: 300_000 }) ?? 1000,
+  };
 }
 
 const opt = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>

@@ -2,6 +2,8 @@
  * What a function may use. Built by `createDeps(config)` (lib/compose.ts), the only place that
  * imports adapters, and by tests with real embedded adapters.
  */
+import type { AlertStore } from './alerts/alert-store.ts';
+import type { WebhookClient } from './alerts/webhook.ts';
 import type { Authenticator } from './auth/authenticator.ts';
 import type { LoginThrottle } from './auth/login-throttle.ts';
 import type { PasswordHasher } from './auth/passwords.ts';
@@ -34,5 +36,8 @@ export interface Deps {
   authenticator: Authenticator;
   loginThrottle: LoginThrottle;
   http: HttpSettings;
+  /** Alert rules and deliveries, and the webhook client that checks targets and sends (test-alert-rule). */
+  alerts: AlertStore;
+  webhooks: WebhookClient;
   now: () => Date;
 }

@@ -8,6 +8,8 @@ export const PERMISSIONS = [
   'nodes.read',
   'nodes.write',
   'events.read',
+  'alerts.read',
+  'alerts.write',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -1,5 +1,5 @@
 /**
- * `npm start`: local mode. Every function, the relay, the event workers and the SPA in one process,
+ * `npm start`: local mode. Every function, the relay, the event workers (alerts too) and the SPA in one process,
  * against the local Docker engine, with embedded storage under DATA_DIR.
  */
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,7 @@ runProcess('local', async ({ log, signal }) => {
     bus: composition.bus,
     history: composition.history,
     dataDir: config.dataDir,
+    alerts: { store: deps.alerts, webhooks: deps.webhooks },
     signal,
     log: (message) => log.info(message),
   });

@@ -6,8 +6,8 @@
  *   functions-no-io     a file under functions/ (its *.test.ts files aside) never imports a driver (dockerode,
  *                       mongodb, cassandra-driver, kafkajs, nats, better-sqlite3) nor an adapter module
  *                       (lib/swarm/docker*.ts, lib/users/user-store/, lib/users/invalidations/,
- *                       lib/events/event-bus/, lib/events/event-history/) nor a composition root
- *                       (lib/compose.ts, lib/users/compose.ts, lib/events/compose.ts)
+ *                       lib/events/event-bus/, lib/events/event-history/, lib/alerts/alert-store/) nor a
+ *                       composition root (lib/compose.ts, lib/{users,events,alerts}/compose.ts)
  *   frontend-types-only a file of the SPA (frontend/src, tests aside) imports repo code from outside frontend/ only as types
  *                       (`import type`, `export type`, or `import { type A, type B }` with every name a type);
  *                       packages (solid-js, …) are not repo code and are allowed
@@ -48,7 +48,8 @@ const ADAPTERS: RegExp[] = [
   /^lib\/users\/invalidations(\/|$)/,
   /^lib\/events\/event-bus(\/|$)/,
   /^lib\/events\/event-history(\/|$)/,
-  /^lib\/(users\/|events\/)?compose(\.[cm]?[jt]sx?)?$/,
+  /^lib\/alerts\/alert-store(\/|$)/,
+  /^lib\/(users\/|events\/|alerts\/)?compose(\.[cm]?[jt]sx?)?$/,
 ];
 const isTest = (file: string) => /\.test\.tsx?$/.test(file);
 

@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createEmbeddedAlertStore } from '../lib/alerts/alert-store/embedded.ts';
+import { createWebhookClient, type WebhookSettings } from '../lib/alerts/webhook.ts';
 import { createAuthenticator } from '../lib/auth/authenticator.ts';
 import { createLoginThrottle, type ThrottleLimits } from '../lib/auth/login-throttle.ts';
 import { createPasswordHasher } from '../lib/auth/passwords.ts';
@@ -51,7 +53,9 @@ export interface TestDeps extends Deps {
   addUser(username: string, permissions: readonly Permission[], password?: string): Promise<{ authorization: string; token: string }>;
 }
 
-export async function createTestDeps(options: { swarm?: Swarm; throttle?: Partial<ThrottleLimits>; now?: () => number } = {}): Promise<TestDeps> {
+export async function createTestDeps(
+  options: { swarm?: Swarm; throttle?: Partial<ThrottleLimits>; now?: () => number; webhooks?: Partial<WebhookSettings> } = {},
+): Promise<TestDeps> {
   const dataDir = mkdtempSync(join(tmpdir(), 'deps-'));
   const users = createEmbeddedUserStore({ dataDir });
   const secret = new Uint8Array(randomBytes(32));
@@ -61,6 +65,7 @@ export async function createTestDeps(options: { swarm?: Swarm; throttle?: Partia
   const published: Event[] = [];
   await bus.subscribe((e) => published.push(e));
   const history = createEmbeddedEventHistory({ dataDir });
+  const alerts = createEmbeddedAlertStore({ dataDir });
   const swarm = options.swarm ?? recordingSwarm();
   const deps: TestDeps = {
     users,
@@ -74,12 +79,15 @@ export async function createTestDeps(options: { swarm?: Swarm; throttle?: Partia
     authenticator: createAuthenticator({ tokens, users }),
     loginThrottle: createLoginThrottle({ ...(options.throttle ? { limits: options.throttle } : {}), ...(options.now ? { now: options.now } : {}) }),
     http: { allowedOrigins: [], trustProxy: false },
+    alerts,
+    webhooks: createWebhookClient(options.webhooks),
     now: () => new Date(options.now?.() ?? Date.now()),
     published,
     secret,
     async cleanup() {
       await bus.close();
       await history.close();
+      await alerts.close();
       await users.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -1,11 +1,15 @@
 /**
- * The event pipeline for local mode, in-process: the producer streams the engine into the bus and the consumer
- * stores the bus into the history. With the memory bus the consumer group is fed directly at publish.
+ * The event pipeline for local mode, in-process: the producer streams the engine into the bus, the consumer
+ * stores the bus into the history and, when given a store, the alerts loop evaluates the rules. With the memory
+ * bus each consumer group is fed directly at publish.
  */
+import type { AlertStore } from '../lib/alerts/alert-store.ts';
+import type { WebhookClient } from '../lib/alerts/webhook.ts';
 import type { EventBusClient } from '../lib/events/event-bus.ts';
 import type { EventHistory } from '../lib/events/event-history.ts';
 import { fileCursor } from './producer/cursor.ts';
 import { fileSnapshot } from './producer/resync.ts';
+import { runAlertsWorker } from './alerts/run.ts';
 import { runConsumer } from './consumer/run.ts';
 import { runProducer, type EngineEvents } from './producer/run.ts';
 
@@ -17,11 +21,13 @@ export interface EventPipelineOptions {
   dataDir: string;
   signal: AbortSignal;
   node?: string;
+  /** Rules and deliveries: runs the alerts loop too. */
+  alerts?: { store: AlertStore; webhooks: WebhookClient };
   onError?: (error: unknown) => void;
   log?: (message: string) => void;
 }
 
-/** Starts producer and consumer; the returned promise settles once both stopped after `signal` aborted. */
+/** Starts producer, consumer and alerts; the returned promise settles once all stopped after `signal` aborted. */
 export const startEventPipeline = (options: EventPipelineOptions): { done: Promise<void> } => {
   const onError = options.onError ?? ((e) => console.error('event pipeline:', e));
   const consumer = runConsumer({ bus: options.bus, history: options.history, signal: options.signal, onError });
@@ -35,5 +41,6 @@ export const startEventPipeline = (options: EventPipelineOptions): { done: Promi
     ...(options.node ? { node: options.node } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
-  return { done: Promise.all([producer, consumer]).then(() => undefined) };
+  const alerts = options.alerts ? runAlertsWorker({ bus: options.bus, ...options.alerts, signal: options.signal, onError }) : undefined;
+  return { done: Promise.all([producer, consumer, alerts]).then(() => undefined) };
 };

@@ -13,6 +13,7 @@ const ServiceDetail = lazy(() => import('./pages/service-detail.tsx'));
 const Nodes = lazy(() => import('./pages/nodes.tsx'));
 const Events = lazy(() => import('./pages/events.tsx'));
 const Users = lazy(() => import('./pages/users.tsx'));
+const Alerts = lazy(() => import('./pages/alerts.tsx'));
 const Account = lazy(() => import('./pages/account.tsx'));
 const NotFound = lazy(() => import('./pages/not-found.tsx'));
 
@@ -37,6 +38,7 @@ render(
         <Route path="/nodes" component={guarded(Nodes, 'nodes.read')} />
         <Route path="/events" component={guarded(Events, 'events.read')} />
         <Route path="/users" component={guarded(Users, 'users.read')} />
+        <Route path="/alerts" component={guarded(Alerts, 'alerts.read')} />
         <Route path="/account" component={Account} />
         <Route path="*" component={NotFound} />
       </Router>

@@ -161,6 +161,7 @@ const Nav = () => {
         {link('/nodes', 'Nodes', can(me(), 'nodes.read'))}
         {link('/events', 'Events', can(me(), 'events.read'))}
         {link('/users', 'Users', can(me(), 'users.read'))}
+        {link('/alerts', 'Alerts', can(me(), 'alerts.read'))}
       </ul>
     </nav>
   );

@@ -14,6 +14,8 @@ export const PERMISSIONS = [
   'nodes.read',
   'nodes.write',
   'events.read',
+  'alerts.read',
+  'alerts.write',
 ] as const satisfies readonly Permission[];
 
 // NOTE: `satisfies` refuses a name the server lacks; this refuses a server permission missing above
