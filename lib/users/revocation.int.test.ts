@@ -20,7 +20,7 @@ import type { InvalidationLog, Invalidations } from './invalidations.ts';
 import { createUserStore } from './compose.ts';
 import { createNatsInvalidations } from './invalidations/nats.ts';
 import { createCachedUserStore } from './permission-cache.ts';
-import type { User, UserStore } from './user-store.ts';
+import type { NewUser, User, UserStore } from './user-store.ts';
 import { createMongoUserStore } from './user-store/mongo.ts';
 
 const mongoUrl = process.env.MONGO_URL;
@@ -57,7 +57,7 @@ async function replica(options: { natsUrl?: string; ttlMs?: number } = {}): Prom
   };
 }
 
-const newUser = (username: string, permissions: User['permissions']): User => ({
+const newUser = (username: string, permissions: User['permissions']): NewUser => ({
   username,
   passwordHash: 'hash',
   permissions,

@@ -33,7 +33,7 @@ import type { Invalidations } from '../../lib/users/invalidations.ts';
 import { createMemoryInvalidations } from '../../lib/users/invalidations/memory.ts';
 import { createNatsInvalidations } from '../../lib/users/invalidations/nats.ts';
 import { createCachedUserStore } from '../../lib/users/permission-cache.ts';
-import type { User, UserStore } from '../../lib/users/user-store.ts';
+import type { NewUser, UserStore } from '../../lib/users/user-store.ts';
 import { createEmbeddedUserStore } from '../../lib/users/user-store/embedded.ts';
 import { createMongoUserStore } from '../../lib/users/user-store/mongo.ts';
 
@@ -58,7 +58,7 @@ const summary = (samples: number[]) => {
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
 const tokens = createTokenService({ secret: new Uint8Array(randomBytes(32)) });
-const benchUser = (username: string): User => ({
+const benchUser = (username: string): NewUser => ({
   username,
   passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
   permissions: ['services.read', 'events.read', 'nodes.read'],
