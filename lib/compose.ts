@@ -45,7 +45,7 @@ export async function createDeps(config: Config): Promise<Composition> {
   }
   const { users } = userStore;
   const swarm = withSharedReads(createDockerSwarm(engine));
-  const tokens = createTokenService({ secret: config.jwtSecret, ttlSeconds: config.tokenTtlSeconds });
+  const tokens = createTokenService({ secret: config.jwtSecret, ttlSeconds: config.tokenTtlSeconds, sessionMaxSeconds: config.sessionMaxSeconds });
   const deps: Deps = {
     users,
     swarm,
@@ -56,7 +56,7 @@ export async function createDeps(config: Config): Promise<Composition> {
     tokens,
     authenticator: createAuthenticator({ tokens, users }),
     loginThrottle: createLoginThrottle(),
-    http: { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy },
+    http: { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy, trustedProxies: config.trustedProxies },
     now: () => new Date(),
   };
   return {

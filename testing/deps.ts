@@ -46,15 +46,23 @@ export interface TestDeps extends Deps {
   published: Event[];
   secret: Uint8Array;
   cleanup(): Promise<void>;
+  /** The stored account id of a user, for tokens a test issues itself. */
+  accountId(username: string): Promise<string>;
   /** Creates a user with a password and permissions; returns a Bearer header for it. */
   addUser(username: string, permissions: readonly Permission[], password?: string): Promise<{ authorization: string; token: string }>;
 }
 
-export async function createTestDeps(options: { swarm?: Swarm; throttle?: Partial<ThrottleLimits>; now?: () => number } = {}): Promise<TestDeps> {
+export async function createTestDeps(
+  options: { swarm?: Swarm; throttle?: Partial<ThrottleLimits>; now?: () => number; sessionMaxSeconds?: number } = {},
+): Promise<TestDeps> {
   const dataDir = mkdtempSync(join(tmpdir(), 'deps-'));
   const users = createEmbeddedUserStore({ dataDir });
   const secret = new Uint8Array(randomBytes(32));
-  const tokens = createTokenService({ secret, ...(options.now ? { now: options.now } : {}) });
+  const tokens = createTokenService({
+    secret,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.sessionMaxSeconds ? { sessionMaxSeconds: options.sessionMaxSeconds } : {}),
+  });
   const passwords = createPasswordHasher();
   const bus = createMemoryEventBus();
   const published: Event[] = [];
@@ -71,7 +79,7 @@ export async function createTestDeps(options: { swarm?: Swarm; throttle?: Partia
     tokens,
     authenticator: createAuthenticator({ tokens, users }),
     loginThrottle: createLoginThrottle({ ...(options.throttle ? { limits: options.throttle } : {}), ...(options.now ? { now: options.now } : {}) }),
-    http: { allowedOrigins: [], trustProxy: false },
+    http: { allowedOrigins: [], trustProxy: false, trustedProxies: [] },
     now: () => new Date(options.now?.() ?? Date.now()),
     published,
     secret,
@@ -81,9 +89,14 @@ export async function createTestDeps(options: { swarm?: Swarm; throttle?: Partia
       await users.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
+    async accountId(username) {
+      const user = await users.get(username);
+      if (!user) throw new Error(`no user ${username}`);
+      return user.id;
+    },
     async addUser(username, permissions, password = 'correct horse battery') {
       await users.create({ username, passwordHash: await passwords.hash(password), permissions: [...permissions], tokenVersion: 0, createdAt: new Date().toISOString() });
-      const { token } = await tokens.issue({ username, tokenVersion: 0 });
+      const { token } = await tokens.issue({ username, accountId: await deps.accountId(username), tokenVersion: 0 });
       return { authorization: `Bearer ${token}`, token };
     },
   };

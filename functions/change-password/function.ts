@@ -21,8 +21,8 @@ export const changePassword = defineFunction({
     }
     const tokenVersion = await deps.users.setPassword(username, await deps.passwords.hash(newPassword));
     if (tokenVersion === null) throw new AppError('unauthenticated', 'Session ended; log in again');
-    const { token, expiresAt } = await deps.tokens.issue({ username, tokenVersion });
-    setSessionCookie(c, token, deps.tokens.ttlSeconds, deps.http);
+    const { token, expiresAt, maxAgeSeconds } = await deps.tokens.issue({ username, accountId: user.id, tokenVersion });
+    setSessionCookie(c, token, maxAgeSeconds, deps.http);
     return { token, expiresAt };
   },
 });

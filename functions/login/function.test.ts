@@ -67,6 +67,14 @@ test('should answer 429 with Retry-After after repeated failures, for that accou
   assert.is((await app.request('/', post({ username: 'alice', password: 'alice password' }), from('10.2.2.2'))).status, 200);
 });
 
+test('should log in by the normalised username, whatever its case or width', async ({ deps }) => {
+  for (const username of ['ALICE', 'Alice', '\uff41\uff4c\uff49\uff43\uff45']) {
+    const res = await mountFunction(login, deps).request('/', post({ username, password: 'alice password' }));
+    assert.is(res.status, 200, username);
+    assert.is((await res.json()).user.username, 'alice');
+  }
+});
+
 test('should refuse bad input with validation_failed naming the fields', async ({ deps }) => {
   for (const body of ['{"username":', '[]', '"x"', JSON.stringify({ username: 'alice' }), JSON.stringify({ username: 'alice', password: 'x', extra: 1 }), JSON.stringify({ username: 7, password: 'x' })]) {
     const res = await mountFunction(login, deps).request('/', post(body));

@@ -27,8 +27,8 @@ export const login = defineFunction({
       throw new AppError('invalid_credentials', 'Wrong username or password');
     }
     deps.loginThrottle.succeeded(username, client);
-    const { token, expiresAt } = await deps.tokens.issue({ username: user.username, tokenVersion: user.tokenVersion });
-    setSessionCookie(c, token, deps.tokens.ttlSeconds, deps.http);
+    const { token, expiresAt, maxAgeSeconds } = await deps.tokens.issue({ username: user.username, accountId: user.id, tokenVersion: user.tokenVersion });
+    setSessionCookie(c, token, maxAgeSeconds, deps.http);
     return { token, expiresAt, user: { username: user.username, permissions: user.permissions } };
   },
 });

@@ -28,7 +28,7 @@ export interface Authenticated {
   via: 'bearer' | 'cookie';
 }
 
-type AuthDeps = Pick<Deps, 'authenticator' | 'http' | 'tokens'>;
+type AuthDeps = Pick<Deps, 'authenticator' | 'http' | 'tokens' | 'now'>;
 
 /** Requires a valid session and, unless `'any'`, the permission. Throws 401/403 as AppError. */
 export async function authenticateRequest(c: Context, deps: AuthDeps, permission: Permission | 'any'): Promise<Authenticated> {
@@ -47,12 +47,21 @@ export async function authenticateRequest(c: Context, deps: AuthDeps, permission
 
 /**
  * A browser session slides: past half its life, a cookie-authenticated answer carries a fresh token (same
- * version, so a revoke or a password change still ends it at once).
+ * version, so a revoke or a password change still ends it at once). The fresh token keeps the session's start,
+ * so the session still ends `sessionMaxSeconds` after the login, however active it is.
  */
 export async function slideSession(c: Context, deps: AuthDeps, { principal, via }: Authenticated): Promise<void> {
   const session = principal.session;
   if (via !== 'cookie' || !session || c.res.headers.has('set-cookie')) return;
-  if (Date.now() / 1000 - session.issuedAt <= deps.tokens.ttlSeconds / 2) return;
-  const { token } = await deps.tokens.issue({ username: principal.username, tokenVersion: session.tokenVersion });
-  setSessionCookie(c, token, deps.tokens.ttlSeconds, deps.http);
+  const nowSeconds = deps.now().getTime() / 1000;
+  if (nowSeconds - session.issuedAt <= deps.tokens.ttlSeconds / 2) return;
+  // The current token already runs to the session's end: a new one would not live longer.
+  if (session.issuedAt + deps.tokens.ttlSeconds >= session.sessionStartedAt + deps.tokens.sessionMaxSeconds) return;
+  const { token, maxAgeSeconds } = await deps.tokens.issue({
+    username: principal.username,
+    accountId: session.accountId,
+    tokenVersion: session.tokenVersion,
+    sessionStartedAt: session.sessionStartedAt,
+  });
+  setSessionCookie(c, token, maxAgeSeconds, deps.http);
 }

@@ -59,6 +59,7 @@ const tick = () => new Promise<void>((r) => setImmediate(r));
 
 const tokens = createTokenService({ secret: new Uint8Array(randomBytes(32)) });
 const benchUser = (username: string): NewUser => ({
+  id: `acct-${username}`,
   username,
   passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
   permissions: ['services.read', 'events.read', 'nodes.read'],
@@ -90,7 +91,7 @@ const closers: Array<() => Promise<void>> = [];
 try {
   // 1. Cost of the check per request. The runs are interleaved in rounds, so a load burst from other work on
   // the machine spreads over every variant instead of landing on one.
-  const { token } = await tokens.issue({ username: 'bench', tokenVersion: 0 });
+  const { token } = await tokens.issue({ username: 'bench', accountId: 'acct-bench', tokenVersion: 0 });
   const embedded = createEmbeddedUserStore({ dataDir: dir });
   closers.push(() => embedded.close());
   await embedded.create(benchUser('bench'));
