@@ -65,6 +65,22 @@ test('should refuse a token that names no account id, as tokens before account i
   assert.is((await ask(deps, { authorization: `Bearer ${legacy}` })).status, 401);
 });
 
+test('should accept over HTTPS only the __Host- cookie, never a plain session cookie (cookie tossing)', async ({ deps }) => {
+  const { token } = await deps.addUser('bob', []);
+  const https = (cookie: string) => mountFunction(whoami, deps).request('https://dash.example/', { headers: { cookie } });
+  const plain = await https(`session=${token}`);
+  assert.is(plain.status, 401);
+  assert.is((await plain.json()).error.code, 'unauthenticated');
+  assert.is((await https(`__Host-session=${token}`)).status, 200);
+  assert.is((await https(`session=${token}; __Host-session=${token}`)).status, 200);
+  // Behind a trusted proxy, X-Forwarded-Proto says HTTPS.
+  deps.http = { ...deps.http, trustProxy: true };
+  const proxied = await mountFunction(whoami, deps).request('http://internal/', { headers: { cookie: `session=${token}`, 'x-forwarded-proto': 'https' } });
+  assert.is(proxied.status, 401);
+  // Over plain HTTP the plain cookie is the session cookie.
+  assert.is((await ask(deps, { cookie: `session=${token}` })).status, 200);
+});
+
 test('should read permissions on every request, not from the token', async ({ deps }) => {
   const { authorization } = await deps.addUser('bob', []);
   await deps.users.addPermission('bob', 'events.read');

@@ -9,8 +9,12 @@ import type { HttpSettings } from '../deps.ts';
 export const SESSION_COOKIE = 'session';
 export const SECURE_SESSION_COOKIE = '__Host-session';
 
-/** The token from a Cookie header, preferring the `__Host-` cookie. */
-export function tokenFromCookie(cookieHeader: string | undefined | null): string | undefined {
+/**
+ * The token from a Cookie header. Over HTTPS only the `__Host-` cookie counts: a plain `session` cookie can be
+ * planted by a sibling subdomain or over plain HTTP (cookie tossing), a `__Host-` one only by this host over
+ * HTTPS. Over HTTP the `__Host-` cookie is preferred.
+ */
+export function tokenFromCookie(cookieHeader: string | undefined | null, secure: boolean): string | undefined {
   if (!cookieHeader || cookieHeader.length > 16_384) return undefined;
   let plain: string | undefined;
   for (const part of cookieHeader.split(';')) {
@@ -21,7 +25,7 @@ export function tokenFromCookie(cookieHeader: string | undefined | null): string
     if (name === SECURE_SESSION_COOKIE && value) return value;
     if (name === SESSION_COOKIE && value) plain = value;
   }
-  return plain;
+  return secure ? undefined : plain;
 }
 
 export function isHttps(headers: Headers, url: string, settings: HttpSettings): boolean {
