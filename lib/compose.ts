@@ -5,6 +5,9 @@
  */
 import type Dockerode from 'dockerode';
 import { createAuthenticator } from './auth/authenticator.ts';
+import type { AttemptStore } from './auth/attempt-store.ts';
+import { createEmbeddedAttemptStore } from './auth/attempt-store/embedded.ts';
+import { createMongoAttemptStore } from './auth/attempt-store/mongo.ts';
 import { createLoginThrottle } from './auth/login-throttle.ts';
 import { createPasswordHasher } from './auth/passwords.ts';
 import { createTokenService } from './auth/tokens.ts';
@@ -30,6 +33,10 @@ export interface Composition {
   close(): Promise<void>;
 }
 
+/** The login throttle's counts: beside the users (MongoDB when MONGO_URL is set, else SQLite in DATA_DIR). */
+const createAttemptStore = (config: Config): AttemptStore =>
+  config.mongoUrl ? createMongoAttemptStore({ url: config.mongoUrl }) : createEmbeddedAttemptStore({ dataDir: config.dataDir });
+
 const engineOf = (config: { dockerHost: string | undefined }) => (config.dockerHost ? { host: config.dockerHost } : {});
 
 /** What local mode, a function and the relay use. */
@@ -44,6 +51,7 @@ export async function createDeps(config: Config): Promise<Composition> {
     throw e;
   }
   const { users } = userStore;
+  const attempts = createAttemptStore(config);
   const swarm = withSharedReads(createDockerSwarm(engine));
   const tokens = createTokenService({ secret: config.jwtSecret, ttlSeconds: config.tokenTtlSeconds, sessionMaxSeconds: config.sessionMaxSeconds });
   const deps: Deps = {
@@ -55,7 +63,7 @@ export async function createDeps(config: Config): Promise<Composition> {
     passwords: createPasswordHasher(),
     tokens,
     authenticator: createAuthenticator({ tokens, users }),
-    loginThrottle: createLoginThrottle(),
+    loginThrottle: createLoginThrottle({ store: attempts, secret: config.jwtSecret }),
     http: { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy, trustedProxies: config.trustedProxies },
     now: () => new Date(),
   };
@@ -67,6 +75,7 @@ export async function createDeps(config: Config): Promise<Composition> {
     engineEvents: () => createDockerClient(engine, 0),
     async close() {
       await events.close();
+      await attempts.close();
       await userStore.close();
     },
   };

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createAuthenticator } from '../lib/auth/authenticator.ts';
+import { createEmbeddedAttemptStore } from '../lib/auth/attempt-store/embedded.ts';
 import { createLoginThrottle, type ThrottleLimits } from '../lib/auth/login-throttle.ts';
 import { createPasswordHasher } from '../lib/auth/passwords.ts';
 import { createTokenService } from '../lib/auth/tokens.ts';
@@ -68,6 +69,7 @@ export async function createTestDeps(
   const published: Event[] = [];
   await bus.subscribe((e) => published.push(e));
   const history = createEmbeddedEventHistory({ dataDir });
+  const attempts = createEmbeddedAttemptStore({ dataDir, ...(options.now ? { now: options.now } : {}) });
   const swarm = options.swarm ?? recordingSwarm();
   const deps: TestDeps = {
     users,
@@ -78,7 +80,12 @@ export async function createTestDeps(
     passwords,
     tokens,
     authenticator: createAuthenticator({ tokens, users }),
-    loginThrottle: createLoginThrottle({ ...(options.throttle ? { limits: options.throttle } : {}), ...(options.now ? { now: options.now } : {}) }),
+    loginThrottle: createLoginThrottle({
+      store: attempts,
+      secret,
+      ...(options.throttle ? { limits: options.throttle } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    }),
     http: { allowedOrigins: [], trustProxy: false, trustedProxies: [] },
     now: () => new Date(options.now?.() ?? Date.now()),
     published,
@@ -87,6 +94,7 @@ export async function createTestDeps(
       await bus.close();
       await history.close();
       await users.close();
+      await attempts.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
     async accountId(username) {
