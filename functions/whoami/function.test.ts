@@ -128,7 +128,7 @@ lifetime('should end a sliding browser session 12 hours after the login by defau
     await deps.addUser('bob', [], 'bob password 1');
     const start = clock;
     const loggedIn = await mountFunction(login, deps).request('/', post({ username: 'bob', password: 'bob password 1' }));
-    let cookie = /^session=([^;]+)/.exec(loggedIn.headers.get('set-cookie') ?? '')![1]!;
+    let cookie = /^session=([^;]+)/.exec(loggedIn.headers.getSetCookie()[0] ?? '')![1]!;
     let lastOk = start;
     let renewals = 0;
     // Active every 5 minutes for a day: the session renews itself until its absolute end, then stops.
