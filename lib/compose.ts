@@ -8,6 +8,9 @@ import { createAlertStore } from './alerts/compose.ts';
 import type { AlertStore } from './alerts/alert-store.ts';
 import { createWebhookClient, type WebhookClient } from './alerts/webhook.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
+import type { AttemptStore } from './auth/attempt-store.ts';
+import { createEmbeddedAttemptStore } from './auth/attempt-store/embedded.ts';
+import { createMongoAttemptStore } from './auth/attempt-store/mongo.ts';
 import { createLoginThrottle } from './auth/login-throttle.ts';
 import { createPasswordHasher } from './auth/passwords.ts';
 import { createTokenService } from './auth/tokens.ts';
@@ -34,6 +37,10 @@ export interface Composition {
   close(): Promise<void>;
 }
 
+/** The login throttle's counts: beside the users (MongoDB when MONGO_URL is set, else SQLite in DATA_DIR). */
+const createAttemptStore = (config: Config): AttemptStore =>
+  config.mongoUrl ? createMongoAttemptStore({ url: config.mongoUrl }) : createEmbeddedAttemptStore({ dataDir: config.dataDir });
+
 const engineOf = (config: { dockerHost: string | undefined }) => (config.dockerHost ? { host: config.dockerHost } : {});
 
 /** What local mode, a function and the relay use. */
@@ -56,8 +63,9 @@ export async function createDeps(config: Config): Promise<Composition> {
     throw e;
   }
   const { users } = userStore;
+  const attempts = createAttemptStore(config);
   const swarm = withSharedReads(createDockerSwarm(engine));
-  const tokens = createTokenService({ secret: config.jwtSecret, ttlSeconds: config.tokenTtlSeconds });
+  const tokens = createTokenService({ secret: config.jwtSecret, ttlSeconds: config.tokenTtlSeconds, sessionMaxSeconds: config.sessionMaxSeconds });
   // Live state needs the engine's events on the bus: local mode's own producer, or Kafka. Started on first use,
   // so only the processes that list services (local mode, list-services replicas) subscribe.
   const liveState = config.role === 'local' || events.mode === 'cluster';
@@ -78,8 +86,8 @@ export async function createDeps(config: Config): Promise<Composition> {
     passwords: createPasswordHasher(),
     tokens,
     authenticator: createAuthenticator({ tokens, users }),
-    loginThrottle: createLoginThrottle(),
-    http: { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy },
+    loginThrottle: createLoginThrottle({ store: attempts, secret: config.jwtSecret }),
+    http: { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy, trustedProxies: config.trustedProxies },
     alerts,
     webhooks: createWebhookClient(config.alerts),
     now: () => new Date(),
@@ -94,6 +102,7 @@ export async function createDeps(config: Config): Promise<Composition> {
       await services?.close();
       await events.close();
       await alerts.close();
+      await attempts.close();
       await userStore.close();
     },
   };

@@ -21,6 +21,20 @@ test('should use the contract defaults', ({ dir }) => {
   assert.is(config.tokenTtlSeconds, 900);
 });
 
+test('should default the session lifetime, the allowed hosts and the trusted proxies', ({ dir }) => {
+  const config = loadConfig({ DATA_DIR: dir, ALLOWED_ORIGINS: 'https://Dash.Example.com:8443' });
+  assert.is(config.sessionMaxSeconds, 12 * 3600);
+  assert.equal(config.allowedHosts, ['127.0.0.1', 'localhost', '[::1]', 'dash.example.com']);
+  assert.equal(config.trustedProxies, []);
+  assert.equal(loadConfig({ DATA_DIR: dir, HOST: '::1' }).allowedHosts, ['[::1]', '127.0.0.1', 'localhost']);
+  assert.equal(loadConfig({ DATA_DIR: dir, HOST: '0.0.0.0' }).allowedHosts, ['127.0.0.1', 'localhost', '[::1]']);
+  const set = loadConfig({ DATA_DIR: dir, SESSION_MAX_SECONDS: '3600', ALLOWED_HOSTS: 'Dash.lan, 192.0.2.1', TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.7, fd00::/8', ADMIN_USERNAME: 'Root' });
+  assert.is(set.sessionMaxSeconds, 3600);
+  assert.equal(set.allowedHosts, ['dash.lan', '192.0.2.1']);
+  assert.equal(set.trustedProxies, ['10.0.0.0/8', '192.0.2.7', 'fd00::/8']);
+  assert.is(set.adminUsername, 'root');
+});
+
 test('should generate a 256-bit signing secret into DATA_DIR with mode 0600, once', ({ dir }) => {
   const first = loadConfig({ DATA_DIR: dir }).jwtSecret;
   assert.is(first.length, 32);
@@ -79,6 +93,10 @@ test('should name the variable and the expected form in every error', ({ dir }) 
     [{ POLICY_ALLOWED_PORTS: '9000-8000' }, /POLICY_ALLOWED_PORTS/],
     [{ POLICY_ALLOWED_PORTS: '0' }, /POLICY_ALLOWED_PORTS/],
     [{ POLICY_ALLOWED_PORTS: '65536' }, /POLICY_ALLOWED_PORTS/],
+    [{ SESSION_MAX_SECONDS: '60' }, /SESSION_MAX_SECONDS must be an integer from 900/],
+    [{ TRUSTED_PROXIES: '10.0.0.0/33' }, /TRUSTED_PROXIES must be a comma-separated list of addresses or CIDR blocks/],
+    [{ TRUSTED_PROXIES: 'proxy.local' }, /TRUSTED_PROXIES must be/],
+    [{ ALLOWED_HOSTS: 'dash.example.com:8080' }, /ALLOWED_HOSTS must be a comma-separated list of host names/],
   ];
   for (const [env, message] of cases) {
     try {

@@ -8,8 +8,11 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { WebhookSettings } from './alerts/webhook.ts';
+import { MAX_TOKEN_TTL_SECONDS } from './auth/tokens.ts';
+import { normalizeUsername } from './users/usernames.ts';
 import type { EventConfig } from './events/compose.ts';
 
 export const OPENFAAS_SECRETS_DIR = '/var/openfaas/secrets';
@@ -39,10 +42,16 @@ export interface Config extends BaseConfig {
   adminPassword: string | undefined;
   jwtSecret: Uint8Array;
   tokenTtlSeconds: number;
+  /** The absolute lifetime of a browser session, however often its token is renewed (SESSION_MAX_SECONDS). */
+  sessionMaxSeconds: number;
   /** Extra origins allowed for cookie-authenticated writes and the WebSocket, besides the request's own. */
   allowedOrigins: string[];
-  /** Trust X-Forwarded-For / X-Forwarded-Proto (behind the OpenFaaS gateway or an edge proxy). */
+  /** Host names local mode answers (`Host` header, without the port), against DNS rebinding. Lower case. */
+  allowedHosts: string[];
+  /** Trust X-Forwarded-For / X-Forwarded-Proto from the direct peer (behind the OpenFaaS gateway or an edge proxy). */
   trustProxy: boolean;
+  /** Addresses and CIDR blocks of the proxies whose X-Forwarded-For entries count (TRUSTED_PROXIES). */
+  trustedProxies: string[];
   mongoUrl: string | undefined;
   natsUrl: string | undefined;
   kafkaBrokers: string[] | undefined;
@@ -178,6 +187,23 @@ function portRange(entry: string): [number, number] | undefined {
   return from >= 1 && to <= 65535 && from <= to ? [from, to] : undefined;
 }
 
+/** An IPv4 or IPv6 address, or one with a /prefix. */
+export function isAddressOrCidr(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** The host names local mode answers by default: where it listens, the loopback names, and ALLOWED_ORIGINS' hosts. */
+function defaultAllowedHosts(host: string, origins: string[]): string[] {
+  const listening = isIP(host) === 6 ? `[${host}]` : host;
+  // NOTE: 0.0.0.0 and :: are no name a browser sends; behind them, name the hosts in ALLOWED_HOSTS.
+  const names = [listening, '127.0.0.1', 'localhost', '[::1]', ...origins.map((o) => new URL(o).hostname)];
+  return [...new Set(names.map((n) => n.toLowerCase()).filter((n) => n !== '0.0.0.0' && n !== '[::]'))];
+}
+
 const HOST_PORT = /^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/;
 const HOST = /^[A-Za-z0-9.\-_[\]:]+$/;
 
@@ -209,17 +235,24 @@ export function loadConfig(env: Env = process.env, role: 'local' | 'function' | 
   // NOTE: a function serves behind the watchdog on 127.0.0.1:3000 (template/hono-node).
   const port = s.int('PORT', { min: 0, max: 65535 }) ?? (isFunction ? 3000 : 8080);
   const ttl = s.int('TOKEN_TTL_SECONDS', { min: 1 }) ?? 900;
+  const host = s.string('HOST') ?? '127.0.0.1';
+  const allowedOrigins = s.list('ALLOWED_ORIGINS', 'origins (https://host[:port])', (e) => /^https?:\/\/[^/\s]+$/.test(e)) ?? [];
   return {
     ...common,
-    host: s.string('HOST') ?? '127.0.0.1',
+    host,
     port,
-    adminUsername: s.string('ADMIN_USERNAME') ?? 'admin',
+    adminUsername: normalizeUsername(s.string('ADMIN_USERNAME') ?? 'admin'),
     adminPassword: s.secret('ADMIN_PASSWORD', 'admin-password'),
     jwtSecret: loadJwtSecret(env, common.dataDir),
     tokenTtlSeconds: ttl,
-    allowedOrigins: s.list('ALLOWED_ORIGINS', 'origins (https://host[:port])', (e) => /^https?:\/\/[^/\s]+$/.test(e)) ?? [],
+    sessionMaxSeconds: s.int('SESSION_MAX_SECONDS', { min: Math.min(ttl, MAX_TOKEN_TTL_SECONDS), max: 30 * 86_400 }) ?? 12 * 3600,
+    allowedOrigins,
+    allowedHosts:
+      s.list('ALLOWED_HOSTS', 'host names (dash.example.com, 127.0.0.1, [::1])', (e) => /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.\-_]+)$/.test(e))?.map((h) => h.toLowerCase()) ??
+      defaultAllowedHosts(host, allowedOrigins),
     // NOTE: behind the gateway every request comes from the gateway; the client is in X-Forwarded-For.
     trustProxy: s.bool('TRUST_PROXY') ?? isFunction,
+    trustedProxies: s.list('TRUSTED_PROXIES', 'addresses or CIDR blocks (10.0.0.0/8, 192.0.2.7, fd00::/8)', isAddressOrCidr) ?? [],
     mongoUrl: s.url('MONGO_URL', ['mongodb', 'mongodb+srv'], 'mongo-url'),
     natsUrl: s.url('NATS_URL', ['nats', 'tls']),
     kafkaBrokers: common.events.kafkaBrokers,

@@ -18,8 +18,10 @@ import type { UserStore } from './users/user-store.ts';
 export interface HttpSettings {
   /** Origins allowed besides the request's own, for cookie-authenticated writes and the WebSocket. */
   allowedOrigins: string[];
-  /** Trust X-Forwarded-For/-Proto set by the gateway or the edge proxy. */
+  /** Trust X-Forwarded-For/-Proto set by the direct peer (the gateway or the edge proxy). */
   trustProxy: boolean;
+  /** Proxies (addresses, CIDR blocks) whose requests' X-Forwarded-For counts, and whose own entries in it are skipped. */
+  trustedProxies: string[];
 }
 
 export interface Deps {

@@ -16,11 +16,12 @@ export type ErrorCode =
   | 'last_admin'
   | 'no_previous_spec'
   | 'payload_too_large'
+  | 'misdirected_request'
   | 'rate_limited'
   | 'swarm_unavailable'
   | 'store_unavailable';
 
-const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 429 | 502 | 503> = {
+const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 421 | 429 | 502 | 503> = {
   validation_failed: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
@@ -34,6 +35,7 @@ const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 429 | 502 | 
   last_admin: 409,
   no_previous_spec: 409,
   payload_too_large: 413,
+  misdirected_request: 421,
   rate_limited: 429,
   swarm_unavailable: 503,
   store_unavailable: 503,

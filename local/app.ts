@@ -11,6 +11,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { FUNCTIONS } from '../functions/index.ts';
 import type { Deps } from '../lib/deps.ts';
+import { AppError } from '../lib/errors.ts';
 import { mountFunction } from '../lib/http/mount.ts';
 import { handleError, notFound } from '../lib/http/errors.ts';
 import { isHttps } from '../lib/http/session.ts';
@@ -52,10 +53,32 @@ const PLACEHOLDER = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <body><h1>Swarm dashboard</h1><p>The API is up. Build the SPA with <code>npm run build:frontend</code>;
 the API is described at <a href="/openapi.json">/openapi.json</a>.</p></body></html>`;
 
-export function createLocalApp(deps: Deps, options: { frontendDir: string; version?: string }): Hono {
+/** The host name of a `Host` header (lower case, without the port; IPv6 in brackets), or undefined when malformed. */
+export function hostNameOf(host: string | undefined): string | undefined {
+  const match = /^(\[[0-9a-f:.]+\]|[a-z0-9.\-_]+)(?::\d{1,5})?$/i.exec(host ?? '');
+  return match ? match[1]!.toLowerCase() : undefined;
+}
+
+/**
+ * Answers only requests naming one of `allowedHosts` in `Host`. NOTE: DNS rebinding: a page on evil.example
+ * whose name is made to resolve to 127.0.0.1 reaches local mode as same-origin to the browser; its requests
+ * still carry `Host: evil.example`, which is how they are told apart.
+ */
+export function assertAllowedHost(host: string | undefined, allowedHosts: readonly string[]): void {
+  const name = hostNameOf(host);
+  if (name === undefined || !allowedHosts.includes(name)) {
+    throw new AppError('misdirected_request', 'This server does not answer for that host name; see ALLOWED_HOSTS');
+  }
+}
+
+export function createLocalApp(deps: Deps, options: { frontendDir: string; version?: string; allowedHosts: readonly string[] }): Hono {
   const app = new Hono({ strict: false });
   app.onError(handleError);
   app.notFound(notFound);
+  app.use('*', async (c, next) => {
+    assertAllowedHost(c.req.header('host'), options.allowedHosts);
+    await next();
+  });
   const pageHeaders = secureHeaders({
     contentSecurityPolicy: CONTENT_SECURITY_POLICY,
     referrerPolicy: 'no-referrer',

@@ -10,7 +10,8 @@ import { runProcess } from '../lib/process.ts';
 import { bootstrapAdmin } from '../lib/users/bootstrap.ts';
 import { startEventPipeline } from '../workers/event-pipeline.ts';
 import { createRelayFor } from '../relay/attach.ts';
-import { createLocalApp } from './app.ts';
+import { rejectHandshake } from '../relay/upgrade.ts';
+import { assertAllowedHost, createLocalApp } from './app.ts';
 
 runProcess('local', async ({ log, signal }) => {
   const config = loadConfig(process.env, 'local');
@@ -44,12 +45,19 @@ runProcess('local', async ({ log, signal }) => {
     log: (message) => log.info(message),
   });
   const frontendDir = fileURLToPath(new URL('../frontend/dist', import.meta.url));
-  const app = createLocalApp(deps, { frontendDir });
+  const app = createLocalApp(deps, { frontendDir, allowedHosts: config.allowedHosts });
   const relay = createRelayFor(composition, config, log);
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     log.info('listening', { url: `http://${config.host}:${info.port}`, dataDir: config.dataDir, ...composition.modes });
   });
-  server.on('upgrade', relay.handleUpgrade);
+  server.on('upgrade', (req, socket, head) => {
+    try {
+      assertAllowedHost(req.headers.host, config.allowedHosts);
+    } catch {
+      return rejectHandshake(socket, { status: 421, reason: 'Misdirected Request', code: 'misdirected_request', message: 'This server does not answer for that host name' });
+    }
+    relay.handleUpgrade(req, socket, head);
+  });
 
   return {
     async stop() {

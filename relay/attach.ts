@@ -5,7 +5,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Composition } from '../lib/compose.ts';
 import type { Config } from '../lib/config.ts';
-import { isAllowedOrigin, tokenFromCookie } from '../lib/http/session.ts';
+import type { HttpSettings } from '../lib/deps.ts';
+import { isAllowedOrigin, isHttps, tokenFromCookie } from '../lib/http/session.ts';
 import type { Logger } from '../lib/process.ts';
 import { createRelay, type Relay } from './relay.ts';
 
@@ -15,14 +16,20 @@ const headersOf = (req: IncomingMessage): Headers => {
   return headers;
 };
 
+const urlOf = (req: IncomingMessage): string => `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
+
+/** The session token of a handshake, read as the functions read it: over HTTPS only from `__Host-session`. */
+export function handshakeCookieToken(cookieHeader: string | undefined, req: IncomingMessage, settings: HttpSettings): string | undefined {
+  return tokenFromCookie(cookieHeader, isHttps(headersOf(req), urlOf(req), settings));
+}
+
 export function createRelayFor({ deps, bus, history }: Composition, config: Pick<Config, 'relay'>, log: Logger): Relay {
   return createRelay({
     bus,
     history,
     authenticate: (token) => deps.authenticator.authenticate(token),
-    tokenFromCookie,
-    isAllowedOrigin: (origin, req) =>
-      isAllowedOrigin(origin, headersOf(req), `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, deps.http),
+    tokenFromCookie: (cookieHeader, req) => handshakeCookieToken(cookieHeader, req, deps.http),
+    isAllowedOrigin: (origin, req) => isAllowedOrigin(origin, headersOf(req), urlOf(req), deps.http),
     ...config.relay,
     log: (message, fields) => log.warn(`relay: ${message}`, fields),
   });

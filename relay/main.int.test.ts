@@ -61,10 +61,10 @@ Main('should serve /events with the real authenticator, re-read permissions and 
   const tokens = createTokenService({ secret: config.jwtSecret });
   const users = createEmbeddedUserStore({ dataDir: dir });
   const createdAt = new Date().toISOString();
-  await users.create({ username: 'reader', passwordHash: 'x', permissions: ['events.read'], tokenVersion: 1, createdAt });
-  await users.create({ username: 'other', passwordHash: 'x', permissions: ['services.read'], tokenVersion: 1, createdAt });
-  const reader = (await tokens.issue({ username: 'reader', tokenVersion: 1 })).token;
-  const other = (await tokens.issue({ username: 'other', tokenVersion: 1 })).token;
+  await users.create({ id: 'acct-reader', username: 'reader', passwordHash: 'x', permissions: ['events.read'], tokenVersion: 1, createdAt });
+  await users.create({ id: 'acct-other', username: 'other', passwordHash: 'x', permissions: ['services.read'], tokenVersion: 1, createdAt });
+  const reader = (await tokens.issue({ username: 'reader', accountId: 'acct-reader', tokenVersion: 1 })).token;
+  const other = (await tokens.issue({ username: 'other', accountId: 'acct-other', tokenVersion: 1 })).token;
   const history = createEmbeddedEventHistory({ dataDir: dir, retentionDays: 0 });
   const t = BigInt(Date.now() - 60_000) * 1_000_000n;
   const stored = [testEvent(t, 1), testEvent(t + 1n, 2), testEvent(t + 2n, 3)];

@@ -42,7 +42,7 @@ export interface RelayDeps {
   /** Resolves the token's user; throws an error with `code` 'unauthenticated' or 'store_unavailable'. */
   authenticate(token: string): Promise<Principal>;
   /** The session token carried by the `Cookie` header, if any. */
-  tokenFromCookie(cookieHeader: string | undefined): string | undefined;
+  tokenFromCookie(cookieHeader: string | undefined, req: IncomingMessage): string | undefined;
   /** Called only when the handshake carries an `Origin` header; false refuses the handshake with 403. */
   isAllowedOrigin(origin: string | undefined, req: IncomingMessage): boolean;
   /** Nanoseconds since the epoch; the default `since` is the start of the previous UTC day. */

@@ -43,7 +43,8 @@ export interface HandshakeOptions {
   path: string;
   closing(): boolean;
   isAllowedOrigin(origin: string | undefined, req: IncomingMessage): boolean;
-  tokenFromCookie(cookieHeader: string | undefined): string | undefined;
+  /** The session token from the handshake's cookies (`req` tells whether it came over HTTPS). */
+  tokenFromCookie(cookieHeader: string | undefined, req: IncomingMessage): string | undefined;
   /** Nanoseconds since the epoch. */
   now(): bigint;
 }
@@ -83,7 +84,7 @@ export function readHandshake(req: IncomingMessage, o: HandshakeOptions): Refusa
   let token = bearerToken(req.headers.authorization);
   if (token === undefined) {
     try {
-      token = o.tokenFromCookie(req.headers.cookie);
+      token = o.tokenFromCookie(req.headers.cookie, req);
     } catch {
       token = null;
     }

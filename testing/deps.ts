@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { createEmbeddedAlertStore } from '../lib/alerts/alert-store/embedded.ts';
 import { createWebhookClient, type WebhookSettings } from '../lib/alerts/webhook.ts';
 import { createAuthenticator } from '../lib/auth/authenticator.ts';
+import { createEmbeddedAttemptStore } from '../lib/auth/attempt-store/embedded.ts';
 import { createLoginThrottle, type ThrottleLimits } from '../lib/auth/login-throttle.ts';
 import { createPasswordHasher } from '../lib/auth/passwords.ts';
 import { createTokenService } from '../lib/auth/tokens.ts';
@@ -49,23 +50,30 @@ export interface TestDeps extends Deps {
   published: Event[];
   secret: Uint8Array;
   cleanup(): Promise<void>;
+  /** The stored account id of a user, for tokens a test issues itself. */
+  accountId(username: string): Promise<string>;
   /** Creates a user with a password and permissions; returns a Bearer header for it. */
   addUser(username: string, permissions: readonly Permission[], password?: string): Promise<{ authorization: string; token: string }>;
 }
 
 export async function createTestDeps(
-  options: { swarm?: Swarm; throttle?: Partial<ThrottleLimits>; now?: () => number; webhooks?: Partial<WebhookSettings> } = {},
+  options: { swarm?: Swarm; throttle?: Partial<ThrottleLimits>; now?: () => number; webhooks?: Partial<WebhookSettings>; sessionMaxSeconds?: number } = {},
 ): Promise<TestDeps> {
   const dataDir = mkdtempSync(join(tmpdir(), 'deps-'));
   const users = createEmbeddedUserStore({ dataDir });
   const secret = new Uint8Array(randomBytes(32));
-  const tokens = createTokenService({ secret, ...(options.now ? { now: options.now } : {}) });
+  const tokens = createTokenService({
+    secret,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.sessionMaxSeconds ? { sessionMaxSeconds: options.sessionMaxSeconds } : {}),
+  });
   const passwords = createPasswordHasher();
   const bus = createMemoryEventBus();
   const published: Event[] = [];
   await bus.subscribe((e) => published.push(e));
   const history = createEmbeddedEventHistory({ dataDir });
   const alerts = createEmbeddedAlertStore({ dataDir });
+  const attempts = createEmbeddedAttemptStore({ dataDir, ...(options.now ? { now: options.now } : {}) });
   const swarm = options.swarm ?? recordingSwarm();
   const deps: TestDeps = {
     users,
@@ -77,8 +85,13 @@ export async function createTestDeps(
     passwords,
     tokens,
     authenticator: createAuthenticator({ tokens, users }),
-    loginThrottle: createLoginThrottle({ ...(options.throttle ? { limits: options.throttle } : {}), ...(options.now ? { now: options.now } : {}) }),
-    http: { allowedOrigins: [], trustProxy: false },
+    loginThrottle: createLoginThrottle({
+      store: attempts,
+      secret,
+      ...(options.throttle ? { limits: options.throttle } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    }),
+    http: { allowedOrigins: [], trustProxy: false, trustedProxies: [] },
     alerts,
     webhooks: createWebhookClient(options.webhooks),
     now: () => new Date(options.now?.() ?? Date.now()),
@@ -89,11 +102,17 @@ export async function createTestDeps(
       await history.close();
       await alerts.close();
       await users.close();
+      await attempts.close();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+    async accountId(username) {
+      const user = await users.get(username);
+      if (!user) throw new Error(`no user ${username}`);
+      return user.id;
     },
     async addUser(username, permissions, password = 'correct horse battery') {
       await users.create({ username, passwordHash: await passwords.hash(password), permissions: [...permissions], tokenVersion: 0, createdAt: new Date().toISOString() });
-      const { token } = await tokens.issue({ username, tokenVersion: 0 });
+      const { token } = await tokens.issue({ username, accountId: await deps.accountId(username), tokenVersion: 0 });
       return { authorization: `Bearer ${token}`, token };
     },
   };

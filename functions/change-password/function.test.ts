@@ -35,4 +35,23 @@ test('should refuse a wrong current password and a short new one', async ({ deps
   assert.is((await me(deps, bob.authorization)).status, 200);
 });
 
+test('should throttle guesses of the current password, so a stolen session cannot find it', async ({ deps }) => {
+  const bob = await deps.addUser('bob', [], 'old password 1');
+  const app = mountFunction(changePassword, deps);
+  const change = (currentPassword: string, remoteAddress: string) =>
+    app.request('/', post({ currentPassword, newPassword: 'new password 2' }, { authorization: bob.authorization }), { incoming: { socket: { remoteAddress } } });
+  let checks = 0;
+  const verify = deps.passwords.verify;
+  deps.passwords.verify = (...args) => (checks++, verify(...args));
+  // From changing addresses too: the count is per account.
+  const statuses = await Promise.all(Array.from({ length: 50 }, (_, i) => (async () => (await change(`guess ${i}`, `192.0.2.${i}`)).status)()));
+  assert.ok(checks <= 5, `${checks} checks of the current password`);
+  assert.is(statuses.filter((s) => s === 429).length, 50 - checks);
+  const limited = await change('old password 1', '192.0.2.200');
+  assert.is(limited.status, 429);
+  assert.is((await limited.json()).error.code, 'rate_limited');
+  assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+  assert.ok(await deps.passwords.verify((await deps.users.get('bob'))!.passwordHash, 'old password 1'), 'the password is unchanged');
+});
+
 test.run();

@@ -34,6 +34,18 @@ test('should refuse an existing username with user_exists', async ({ deps, admin
   assert.is(deps.published.filter((e) => e.action === 'user.create').at(-1)!.actor.attributes['result'], 'failure');
 });
 
+test('should normalise usernames (NFKC, lower case), so no look-alike of an account can be created', async ({ deps, admin }) => {
+  for (const username of ['Admin', 'ADMIN', '\uff21\uff24\uff2d\uff29\uff2e' /* full-width ＡＤＭＩＮ */]) {
+    const res = await mountFunction(createUser, deps).request('/', post({ username, password: 'long enough pw' }, { authorization: admin }));
+    assert.is(res.status, 409, username);
+    assert.is((await res.json()).error.code, 'user_exists');
+  }
+  const res = await mountFunction(createUser, deps).request('/', post({ username: 'Dave.Ｏps', password: 'long enough pw' }, { authorization: admin }));
+  assert.is(res.status, 201);
+  assert.is((await res.json()).username, 'dave.ops');
+  assert.equal((await deps.users.list()).map((u) => u.username), ['admin', 'dave.ops']);
+});
+
 test('should not let a granter give permissions it does not hold', async ({ deps }) => {
   const { authorization } = await deps.addUser('lead', ['users.write', 'services.read']);
   const res = await mountFunction(createUser, deps).request('/', post({ username: 'eve', password: 'long enough pw', permissions: ['services.read', 'nodes.write'] }, { authorization }));

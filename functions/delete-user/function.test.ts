@@ -27,6 +27,13 @@ test('should delete a user with 204, whose token then dies, and 404 the second t
   assert.is((await again.json()).error.code, 'not_found');
 });
 
+test('should find the user by the normalised username', async ({ deps, admin }) => {
+  await deps.addUser('bob', []);
+  const res = await mountFunction(deleteUser, deps).request('/', post({ username: 'BOB' }, { authorization: admin }));
+  assert.is(res.status, 204);
+  assert.is(await deps.users.get('bob'), null);
+});
+
 test('should audit the delete with the user as target', async ({ deps, admin }) => {
   await deps.addUser('bob', []);
   await ask(deps, { username: 'bob' }, { authorization: admin });

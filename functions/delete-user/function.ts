@@ -1,6 +1,5 @@
-import { AppError } from '../../lib/errors.ts';
 import { defineFunction } from '../../lib/http/function-definition.ts';
-import { assertMayDelete } from '../../lib/users/rules.ts';
+import { deleteAccount } from '../../lib/users/rules.ts';
 import { deleteUserInput } from './schema.ts';
 
 /** delete-user: the user's tokens die with it (the authenticator finds no user). */
@@ -13,7 +12,6 @@ export const deleteUser = defineFunction({
   output: null,
   audit: { action: 'user.delete', target: 'user' },
   async handler({ input: { username }, principal }, deps) {
-    await assertMayDelete(principal, username, deps.users);
-    if (!(await deps.users.delete(username))) throw new AppError('not_found', `No user ${username}`);
+    await deleteAccount(principal, username, deps.users);
   },
 });

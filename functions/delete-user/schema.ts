@@ -1,3 +1,4 @@
 import { z } from 'zod';
+import { usernameRefSchema } from '../../lib/users/schemas.ts';
 
-export const deleteUserInput = z.object({ username: z.string().min(1).max(64) }).strict();
+export const deleteUserInput = z.object({ username: usernameRefSchema }).strict();

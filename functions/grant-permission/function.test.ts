@@ -41,4 +41,11 @@ test('should answer not_found for an unknown user and validation_failed for an u
   assert.is((await bad.json()).error.code, 'validation_failed');
 });
 
+test('should find the user by the normalised username', async ({ deps, admin }) => {
+  await deps.addUser('bob', []);
+  const res = await mountFunction(grantPermission, deps).request('/', post({ username: 'ＢＯＢ', permission: 'nodes.read' }, { authorization: admin }));
+  assert.is(res.status, 200);
+  assert.equal(await res.json(), { username: 'bob', permissions: ['nodes.read'] });
+});
+
 test.run();

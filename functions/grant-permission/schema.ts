@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { permissionSchema } from '../../lib/users/schemas.ts';
+import { permissionSchema, usernameRefSchema } from '../../lib/users/schemas.ts';
 
 /** Shared by grant-permission and revoke-permission. */
 export const permissionChangeInput = z.object({
-  username: z.string().min(1).max(64),
+  username: usernameRefSchema,
   permission: permissionSchema,
 }).strict();

@@ -18,15 +18,18 @@ test('should answer a token, the user and an HttpOnly SameSite=Strict cookie', a
   assert.equal(body.user, { username: 'alice', permissions: ['services.read'] });
   assert.type(body.token, 'string');
   assert.ok(Date.parse(body.expiresAt) - Date.now() <= 15 * 60_000);
-  const cookie = res.headers.get('set-cookie') ?? '';
-  assert.match(cookie, /^session=[\w.-]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=900$/);
+  const [cookie, device] = res.headers.getSetCookie();
+  assert.match(cookie ?? '', /^session=[\w.-]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=900$/);
+  assert.match(device ?? '', /^device=[\w.-]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=7776000$/);
   const claims = await deps.tokens.verify(body.token);
   assert.equal([claims.username, claims.tokenVersion], ['alice', 0]);
 });
 
 test('should set a __Host- Secure cookie over HTTPS', async ({ deps }) => {
   const res = await mountFunction(login, deps).request('https://dash.example/', post({ username: 'alice', password: 'alice password' }));
-  assert.match(res.headers.get('set-cookie') ?? '', /^__Host-session=.*; Secure$/);
+  const [cookie, device] = res.headers.getSetCookie();
+  assert.match(cookie ?? '', /^__Host-session=.*; Secure$/);
+  assert.match(device ?? '', /^__Host-device=.*; Secure$/);
 });
 
 test('should give one answer for an unknown user and a wrong password', async ({ deps }) => {
@@ -65,6 +68,86 @@ test('should answer 429 with Retry-After after repeated failures, for that accou
   assert.ok(Number(limited.headers.get('retry-after')) >= 1);
   // Another client can still log in: the attacker cannot lock the account out.
   assert.is((await app.request('/', post({ username: 'alice', password: 'alice password' }), from('10.2.2.2'))).status, 200);
+});
+
+test('should log in by the normalised username, whatever its case or width', async ({ deps }) => {
+  for (const username of ['ALICE', 'Alice', '\uff41\uff4c\uff49\uff43\uff45']) {
+    const res = await mountFunction(login, deps).request('/', post({ username, password: 'alice password' }));
+    assert.is(res.status, 200, username);
+    assert.is((await res.json()).user.username, 'alice');
+  }
+});
+
+test('should let a parallel burst of 300 wrong passwords reach the password check no more often than the limits allow', async ({ deps }) => {
+  const app = mountFunction(login, deps);
+  let checks = 0;
+  const verify = deps.passwords.verify;
+  deps.passwords.verify = (...args) => (checks++, verify(...args));
+  const from = { incoming: { socket: { remoteAddress: '10.3.3.3' } } };
+  const statuses = await Promise.all(Array.from({ length: 300 }, (_, i) => (async () => (await app.request('/', post({ username: 'alice', password: `guess ${i}` }), from)).status)()));
+  assert.ok(statuses.every((s) => s === 401 || s === 429), String(statuses.find((s) => s !== 401 && s !== 429)));
+  assert.is(statuses.filter((s) => s === 401).length, checks);
+  // This suite allows 3 free failures per account and client (DEFAULT 5), then a delay.
+  assert.ok(checks >= 1 && checks <= 3, `${checks} password checks`);
+  console.log(`    login: a parallel burst of 300 wrong passwords reached the password check ${checks} times (limit 3 here, 5 by default)`);
+});
+
+test('should not lock the administrator out: 100 failures from its own address leave a browser with its device cookie able to log in', async () => {
+  let clock = Date.parse('2026-03-01T08:00:00Z');
+  // 100 failures, 16 minutes apart (past every delay): the account's budget for unknown browsers, 20 a week
+  // here, is what stops them.
+  const deps = await createTestDeps({ now: () => clock, throttle: { accountFailures: 20, accountWindowMs: 7 * 86_400_000 } });
+  try {
+    await deps.addUser('admin', ['users.write'], 'admin password 1');
+    const app = mountFunction(login, deps);
+    const local = { incoming: { socket: { remoteAddress: '127.0.0.1' } } };
+    const first = await app.request('/', post({ username: 'admin', password: 'admin password 1' }), local);
+    const device = /^device=([^;]+)/.exec(first.headers.getSetCookie()[1] ?? '')![1]!;
+    // The attacker shares the address (local mode) and spends every budget, waiting out each delay.
+    let failures = 0;
+    for (let i = 0; i < 100; i++) {
+      clock += 16 * 60_000;
+      const res = await app.request('/', post({ username: 'admin', password: `guess ${i}` }), local);
+      if (res.status === 401) failures++;
+    }
+    assert.ok(failures <= 20, `${failures} password checks`);
+    assert.is((await app.request('/', post({ username: 'admin', password: 'guess' }), local)).status, 429, 'the attacker is throttled');
+    const withoutCookie = await app.request('/', post({ username: 'admin', password: 'admin password 1' }), local);
+    assert.is(withoutCookie.status, 429, 'an unknown browser waits');
+    const admin = await app.request('/', post({ username: 'admin', password: 'admin password 1' }, { cookie: `device=${device}` }), local);
+    assert.is(admin.status, 200, 'the administrator\'s browser gets in');
+    // A device cookie names one user: it does not lift the limits for another account.
+    await deps.addUser('bob', [], 'bob password 1');
+    for (let i = 0; i < 5; i++) await app.request('/', post({ username: 'bob', password: 'x' }, { cookie: `device=${device}` }), local);
+    assert.is((await app.request('/', post({ username: 'bob', password: 'bob password 1' }, { cookie: `device=${device}` }), local)).status, 429);
+  } finally {
+    await deps.cleanup();
+  }
+});
+
+test('should count the address the trusted proxy appended, not the one the caller wrote', async ({ deps }) => {
+  const app = mountFunction(login, deps);
+  deps.http = { ...deps.http, trustProxy: true };
+  const viaProxy = (forwarded: string) => ({ incoming: { socket: { remoteAddress: '10.0.0.2' } }, forwarded });
+  const ask = (forwarded: string, password: string) =>
+    app.request('/', post({ username: 'alice', password }, { 'x-forwarded-for': forwarded }), viaProxy(forwarded));
+  // The attacker writes a new leftmost address each time; the proxy appends the real one.
+  for (let i = 0; i < 3; i++) assert.is((await ask(`192.0.2.${i}, 203.0.113.9`, 'bad')).status, 401);
+  assert.is((await ask('192.0.2.99, 203.0.113.9', 'alice password')).status, 429);
+  assert.is((await ask('203.0.113.10', 'alice password')).status, 200, 'another client is not affected');
+});
+
+test('should believe X-Forwarded-For only from TRUSTED_PROXIES, skipping their own entries', async ({ deps }) => {
+  const app = mountFunction(login, deps);
+  deps.http = { ...deps.http, trustedProxies: ['10.0.0.0/8'] };
+  const ask = (peer: string, forwarded: string, password = 'bad') =>
+    app.request('/', post({ username: 'alice', password }, { 'x-forwarded-for': forwarded }), { incoming: { socket: { remoteAddress: peer } } });
+  // Through two proxies of ours: the client is the rightmost entry that is not one of them.
+  for (let i = 0; i < 3; i++) assert.is((await ask('10.0.0.2', `192.0.2.${i}, 203.0.113.9, 10.0.0.7`)).status, 401);
+  assert.is((await ask('::ffff:10.0.0.2', '203.0.113.9, 10.0.0.8', 'alice password')).status, 429);
+  // A peer that is not a trusted proxy is the client, whatever it writes.
+  for (let i = 0; i < 3; i++) assert.is((await ask('198.51.100.7', `203.0.113.${i + 20}`)).status, 401);
+  assert.is((await ask('198.51.100.7', '203.0.113.77', 'alice password')).status, 429);
 });
 
 test('should refuse bad input with validation_failed naming the fields', async ({ deps }) => {

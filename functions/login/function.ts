@@ -1,11 +1,15 @@
 import { AppError } from '../../lib/errors.ts';
 import { clientAddress } from '../../lib/http/client-address.ts';
 import { defineFunction } from '../../lib/http/function-definition.ts';
-import { isAllowedOrigin, setSessionCookie } from '../../lib/http/session.ts';
+import { deviceTokenFromCookie, isAllowedOrigin, isHttps, setDeviceCookie, setSessionCookie } from '../../lib/http/session.ts';
 import { issuedTokenSchema, userPermissionsSchema } from '../../lib/users/schemas.ts';
 import { loginInput } from './schema.ts';
 
-/** login: one answer for unknown users and wrong passwords, in the same time; 429 after repeated failures. */
+/**
+ * login: one answer for unknown users and wrong passwords, in the same time; 429 after repeated failures. A try
+ * is reserved before the password is checked; a success sets the device cookie that exempts this browser from
+ * the limits other clients run into (lib/auth/login-throttle.ts).
+ */
 export const login = defineFunction({
   name: 'login',
   summary: 'Log in; sets the session cookie',
@@ -19,16 +23,18 @@ export const login = defineFunction({
       throw new AppError('forbidden', 'Cross-origin login refused');
     }
     const client = clientAddress(c, deps.http);
-    deps.loginThrottle.check(username, client);
+    const deviceToken = deviceTokenFromCookie(c.req.header('cookie'), isHttps(c.req.raw.headers, c.req.url, deps.http));
+    const check = await deps.loginThrottle.reserve({ username, client, deviceToken });
     const user = await deps.users.get(username);
     const ok = await deps.passwords.verify(user?.passwordHash ?? null, password);
     if (!user || !ok) {
-      deps.loginThrottle.failed(username, client);
+      check.failed();
       throw new AppError('invalid_credentials', 'Wrong username or password');
     }
-    deps.loginThrottle.succeeded(username, client);
-    const { token, expiresAt } = await deps.tokens.issue({ username: user.username, tokenVersion: user.tokenVersion });
-    setSessionCookie(c, token, deps.tokens.ttlSeconds, deps.http);
+    const device = await check.succeeded();
+    const { token, expiresAt, maxAgeSeconds } = await deps.tokens.issue({ username: user.username, accountId: user.id, tokenVersion: user.tokenVersion });
+    setSessionCookie(c, token, maxAgeSeconds, deps.http);
+    setDeviceCookie(c, device.deviceToken, device.maxAgeSeconds, deps.http);
     return { token, expiresAt, user: { username: user.username, permissions: user.permissions } };
   },
 });

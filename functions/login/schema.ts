@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { passwordSchema } from '../../lib/users/schemas.ts';
+import { passwordSchema, usernameRefSchema } from '../../lib/users/schemas.ts';
 
 export const loginInput = z.object({
-  username: z.string().min(1).max(64),
+  username: usernameRefSchema,
   password: passwordSchema,
 }).strict();

@@ -27,7 +27,7 @@ test('should log out with 204, clear the cookie and end the session', async ({ d
 
 test('should bump the token version, ending every token of the user and no one else', async ({ deps }) => {
   const bob = await deps.addUser('bob', []);
-  const other = (await deps.tokens.issue({ username: 'bob', tokenVersion: 0 })).token;
+  const other = (await deps.tokens.issue({ username: 'bob', accountId: await deps.accountId('bob'), tokenVersion: 0 })).token;
   const carol = await deps.addUser('carol', []);
   assert.is(await tokenVersion(deps, 'bob'), 0);
   assert.is((await ask(deps, { authorization: bob.authorization })).status, 204);

@@ -1,6 +1,7 @@
 /**
  * Turns a token into the principal behind it. Permissions are read from the store on every call
- * (never from the token), and a token whose version differs from the user's is dead.
+ * (never from the token), and a token whose version or account id differs from the user's is dead: a user
+ * deleted and created again under the same name is another account.
  */
 import { AppError } from '../errors.ts';
 import type { Permission } from '../permissions.ts';
@@ -10,8 +11,8 @@ import type { TokenService } from './tokens.ts';
 export interface Principal {
   username: string;
   permissions: Permission[];
-  /** The session behind this request: its token version and when the token was issued (seconds). */
-  session?: { tokenVersion: number; issuedAt: number };
+  /** The session behind this request: its account, token version, when the token was issued and when the session began (seconds). */
+  session?: { accountId: string; tokenVersion: number; issuedAt: number; sessionStartedAt: number };
 }
 
 export interface Authenticator {
@@ -25,10 +26,11 @@ export function createAuthenticator(deps: { tokens: TokenService; users: UserSto
     async authenticate(token) {
       const claims = await tokens.verify(token);
       const user = await users.get(claims.username);
-      if (!user || user.tokenVersion !== claims.tokenVersion) {
+      if (!user || user.id !== claims.accountId || user.tokenVersion !== claims.tokenVersion) {
         throw new AppError('unauthenticated', 'Session ended; log in again');
       }
-      return { username: user.username, permissions: user.permissions, session: { tokenVersion: user.tokenVersion, issuedAt: claims.issuedAt } };
+      const { accountId, issuedAt, sessionStartedAt } = claims;
+      return { username: user.username, permissions: user.permissions, session: { accountId, tokenVersion: user.tokenVersion, issuedAt, sessionStartedAt } };
     },
   };
 }

@@ -8,9 +8,12 @@ import type { HttpSettings } from '../deps.ts';
 
 export const SESSION_COOKIE = 'session';
 export const SECURE_SESSION_COOKIE = '__Host-session';
+/** The login throttle's device cookie (lib/auth/login-throttle.ts): it names a browser that has logged in before. */
+export const DEVICE_COOKIE = 'device';
+export const SECURE_DEVICE_COOKIE = '__Host-device';
 
-/** The token from a Cookie header, preferring the `__Host-` cookie. */
-export function tokenFromCookie(cookieHeader: string | undefined | null): string | undefined {
+/** The value of a cookie named `plain` or `__Host-` + `plain`; over HTTPS only the `__Host-` one. */
+function cookieValue(cookieHeader: string | undefined | null, plainName: string, secure: boolean): string | undefined {
   if (!cookieHeader || cookieHeader.length > 16_384) return undefined;
   let plain: string | undefined;
   for (const part of cookieHeader.split(';')) {
@@ -18,10 +21,24 @@ export function tokenFromCookie(cookieHeader: string | undefined | null): string
     if (eq < 0) continue;
     const name = part.slice(0, eq).trim();
     const value = part.slice(eq + 1).trim();
-    if (name === SECURE_SESSION_COOKIE && value) return value;
-    if (name === SESSION_COOKIE && value) plain = value;
+    if (name === `__Host-${plainName}` && value) return value;
+    if (name === plainName && value) plain = value;
   }
-  return plain;
+  return secure ? undefined : plain;
+}
+
+/** The device cookie of a login request, read like the session cookie. */
+export function deviceTokenFromCookie(cookieHeader: string | undefined | null, secure: boolean): string | undefined {
+  return cookieValue(cookieHeader, DEVICE_COOKIE, secure);
+}
+
+/**
+ * The token from a Cookie header. Over HTTPS only the `__Host-` cookie counts: a plain `session` cookie can be
+ * planted by a sibling subdomain or over plain HTTP (cookie tossing), a `__Host-` one only by this host over
+ * HTTPS. Over HTTP the `__Host-` cookie is preferred.
+ */
+export function tokenFromCookie(cookieHeader: string | undefined | null, secure: boolean): string | undefined {
+  return cookieValue(cookieHeader, SESSION_COOKIE, secure);
 }
 
 export function isHttps(headers: Headers, url: string, settings: HttpSettings): boolean {
@@ -45,6 +62,12 @@ export function isAllowedOrigin(origin: string | undefined | null, headers: Head
 export function setSessionCookie(c: Context, token: string, maxAgeSeconds: number, settings: HttpSettings): void {
   const secure = isHttps(c.req.raw.headers, c.req.url, settings);
   const name = secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+  c.header('Set-Cookie', `${name}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`, { append: true });
+}
+
+export function setDeviceCookie(c: Context, token: string, maxAgeSeconds: number, settings: HttpSettings): void {
+  const secure = isHttps(c.req.raw.headers, c.req.url, settings);
+  const name = secure ? SECURE_DEVICE_COOKIE : DEVICE_COOKIE;
   c.header('Set-Cookie', `${name}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`, { append: true });
 }
 

@@ -7,7 +7,7 @@ import type { Invalidations, OnInvalidate } from './invalidations.ts';
 import { createMemoryInvalidationHub, createMemoryInvalidations } from './invalidations/memory.ts';
 import { createCachedUserStore } from './permission-cache.ts';
 import { userStoreContract } from './user-store.contract.ts';
-import type { User, UserStore } from './user-store.ts';
+import type { NewUser, UserStore } from './user-store.ts';
 import { createEmbeddedUserStore } from './user-store/embedded.ts';
 
 const dirs: string[] = [];
@@ -17,7 +17,7 @@ const tempDb = () => {
   return join(dir, 'users.db');
 };
 
-const user = (username: string, overrides: Partial<User> = {}): User => ({
+const user = (username: string, overrides: Partial<NewUser> = {}): NewUser => ({
   username,
   passwordHash: 'hash',
   permissions: ['services.read'],

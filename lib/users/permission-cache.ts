@@ -105,9 +105,9 @@ export function createCachedUserStore(inner: UserStore, options: CachedUserStore
     list: () => inner.list(),
     holders: (permission) => inner.holders(permission),
     create: (user) => write(user.username, () => inner.create(user)),
-    delete: (username) => write(username, () => inner.delete(username)),
+    delete: (username, guard) => write(username, () => inner.delete(username, guard)),
     addPermission: (username, permission) => write(username, () => inner.addPermission(username, permission)),
-    removePermission: (username, permission) => write(username, () => inner.removePermission(username, permission)),
+    removePermission: (username, permission, guard) => write(username, () => inner.removePermission(username, permission, guard)),
     setPassword: (username, passwordHash) => write(username, () => inner.setPassword(username, passwordHash)),
     endSessions: (username) => write(username, () => inner.endSessions(username)),
     async close() {

@@ -20,7 +20,7 @@ import type { InvalidationLog, Invalidations } from './invalidations.ts';
 import { createUserStore } from './compose.ts';
 import { createNatsInvalidations } from './invalidations/nats.ts';
 import { createCachedUserStore } from './permission-cache.ts';
-import type { User, UserStore } from './user-store.ts';
+import type { NewUser, User, UserStore } from './user-store.ts';
 import { createMongoUserStore } from './user-store/mongo.ts';
 
 const mongoUrl = process.env.MONGO_URL;
@@ -57,7 +57,8 @@ async function replica(options: { natsUrl?: string; ttlMs?: number } = {}): Prom
   };
 }
 
-const newUser = (username: string, permissions: User['permissions']): User => ({
+const newUser = (username: string, permissions: User['permissions']): NewUser => ({
+  id: `acct-${username}`,
   username,
   passwordHash: 'hash',
   permissions,
@@ -96,7 +97,7 @@ test.after(async () => {
 
 test('should refuse a revoked permission on the other replica on the very next request', async ({ a, b }) => {
   await a.users.create(newUser('rev-x', ['services.read']));
-  const { token } = await tokens.issue({ username: 'rev-x', tokenVersion: 0 });
+  const { token } = await tokens.issue({ username: 'rev-x', accountId: 'acct-rev-x', tokenVersion: 0 });
   await a.users.addPermission('rev-x', 'nodes.write');
   for (let i = 0; i < 3; i++) assert.ok((await b.authenticator.authenticate(token)).permissions.includes('nodes.write'));
   await a.users.removePermission('rev-x', 'nodes.write');
@@ -108,7 +109,7 @@ test('should refuse a revoked permission on the other replica on the very next r
 
 test('should refuse the token of a user deleted on the other replica at once', async ({ a, b }) => {
   await a.users.create(newUser('rev-del', ['services.read']));
-  const { token } = await tokens.issue({ username: 'rev-del', tokenVersion: 0 });
+  const { token } = await tokens.issue({ username: 'rev-del', accountId: 'acct-rev-del', tokenVersion: 0 });
   assert.is((await b.authenticator.authenticate(token)).username, 'rev-del');
   assert.is(await a.users.delete('rev-del'), true);
   assert.ok(await refused(b.authenticator, token));
@@ -116,12 +117,12 @@ test('should refuse the token of a user deleted on the other replica at once', a
 
 test('should end the old token on the other replica when the password changes', async ({ a, b }) => {
   await a.users.create(newUser('rev-pw', ['services.read']));
-  const old = await tokens.issue({ username: 'rev-pw', tokenVersion: 0 });
+  const old = await tokens.issue({ username: 'rev-pw', accountId: 'acct-rev-pw', tokenVersion: 0 });
   assert.is((await b.authenticator.authenticate(old.token)).username, 'rev-pw');
   const version = await a.users.setPassword('rev-pw', 'new-hash');
   assert.is(version, 1);
   assert.ok(await refused(b.authenticator, old.token));
-  const fresh = await tokens.issue({ username: 'rev-pw', tokenVersion: version! });
+  const fresh = await tokens.issue({ username: 'rev-pw', accountId: 'acct-rev-pw', tokenVersion: version! });
   assert.is((await b.authenticator.authenticate(fresh.token)).username, 'rev-pw');
   await a.users.endSessions('rev-pw');
   assert.ok(await refused(b.authenticator, fresh.token));
@@ -132,7 +133,7 @@ test('should carry many grants and revokes in a row over NATS, far inside the TT
   // docs/users.md); the single checks above assert it. Here, 100 changes in a row must each reach B through
   // NATS: within 250 ms, where the cache alone would keep the old answer for 5 s.
   await a.users.create(newUser('rev-many', ['services.read']));
-  const { token } = await tokens.issue({ username: 'rev-many', tokenVersion: 0 });
+  const { token } = await tokens.issue({ username: 'rev-many', accountId: 'acct-rev-many', tokenVersion: 0 });
   const has = async () => (await b.authenticator.authenticate(token)).permissions.includes('events.read');
   const until = async (what: string, want: boolean) => {
     const since = Date.now();
@@ -163,7 +164,7 @@ test('should bound a revoke by the TTL when the revoking replica cannot reach NA
   const ttlB = await replica({ ttlMs: 600 });
   try {
     await c.users.create(newUser('rev-ttl', ['nodes.read']));
-    const { token } = await tokens.issue({ username: 'rev-ttl', tokenVersion: 0 });
+    const { token } = await tokens.issue({ username: 'rev-ttl', accountId: 'acct-rev-ttl', tokenVersion: 0 });
     assert.ok((await ttlB.authenticator.authenticate(token)).permissions.includes('nodes.read'));
     const revokedAt = Date.now();
     await c.users.removePermission('rev-ttl', 'nodes.read');

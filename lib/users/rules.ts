@@ -16,23 +16,18 @@ export function assertMayGrant(granter: Principal, permissions: readonly Permiss
   }
 }
 
-/** Nobody deletes themselves, and the last holder of users.write stays. */
-export async function assertMayDelete(actor: Principal, username: string, users: UserStore): Promise<void> {
+/**
+ * Deletes a user: nobody deletes themselves, and the last holder of users.write stays (checked by the store in
+ * the same atomic step as the delete, so two administrators deleting each other cannot both succeed).
+ */
+export async function deleteAccount(actor: Principal, username: string, users: UserStore): Promise<void> {
   if (actor.username === username) throw new AppError('self_delete', 'You cannot delete yourself');
-  await assertNotLastAdmin(username, users);
-}
-
-/** Throws last_admin when `username` is the only holder of users.write. */
-export async function assertNotLastAdmin(username: string, users: UserStore): Promise<void> {
-  const holders = await users.holders('users.write');
-  if (holders.length === 1 && holders[0] === username) {
-    throw new AppError('last_admin', `${username} is the last user holding users.write`);
-  }
+  if (!(await users.delete(username, { keepOneHolderOf: 'users.write' }))) throw new AppError('not_found', `No user ${username}`);
 }
 
 /**
  * Grants or revokes one permission (idempotent), under the rules above: the actor must hold it, and the last
- * holder of users.write keeps it. Answers the user's permissions after the change.
+ * holder of users.write keeps it (atomically, in the store). Answers the user's permissions after the change.
  */
 export async function changePermission(
   actor: Principal,
@@ -41,8 +36,9 @@ export async function changePermission(
 ): Promise<{ username: string; permissions: Permission[] }> {
   const { username, permission } = change;
   assertMayGrant(actor, [permission]);
-  if (!change.grant && permission === 'users.write') await assertNotLastAdmin(username, users);
-  const user = change.grant ? await users.addPermission(username, permission) : await users.removePermission(username, permission);
+  const user = change.grant
+    ? await users.addPermission(username, permission)
+    : await users.removePermission(username, permission, permission === 'users.write' ? { keepOneHolderOf: 'users.write' } : undefined);
   if (!user) throw new AppError('not_found', `No user ${username}`);
   return { username: user.username, permissions: user.permissions };
 }

@@ -3,9 +3,9 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { User, UserStore } from './user-store.ts';
+import type { NewUser, UserStore } from './user-store.ts';
 
-const user = (username: string, overrides: Partial<User> = {}): User => ({
+const user = (username: string, overrides: Partial<NewUser> = {}): NewUser => ({
   username,
   passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
   permissions: ['services.read'],
@@ -14,9 +14,22 @@ const user = (username: string, overrides: Partial<User> = {}): User => ({
   ...overrides,
 });
 
-/** `factory` returns an empty store each time. */
-export function userStoreContract(name: string, factory: () => Promise<UserStore>) {
-  const test = suite<{ store: UserStore }>(`UserStore contract: ${name}`, {} as { store: UserStore });
+const codeOf = async (p: Promise<unknown>): Promise<string | undefined> => {
+  try {
+    await p;
+    return undefined;
+  } catch (e) {
+    return (e as { code?: string }).code ?? String(e);
+  }
+};
+
+/**
+ * `factory` returns an empty store each time. `second`, when given, opens another store on the same data
+ * (another process or replica), for the cross-store cases.
+ */
+export function userStoreContract(name: string, factory: () => Promise<UserStore & { second?: () => Promise<UserStore> }>) {
+  type Opened = UserStore & { second?: () => Promise<UserStore> };
+  const test = suite<{ store: Opened }>(`UserStore contract: ${name}`, {} as { store: Opened });
   test.before.each(async (ctx) => {
     ctx.store = await factory();
   });
@@ -123,6 +136,76 @@ export function userStoreContract(name: string, factory: () => Promise<UserStore
     assert.is(await store.get('case'), null);
     assert.is(await store.get('Case ') , null);
     assert.ok(await store.get('Case'));
+  });
+
+  test('should give each account a random id that a new account of the same name does not get', async ({ store }) => {
+    await store.create(user('ivan'));
+    const first = (await store.get('ivan'))!.id;
+    assert.match(first, /^[\w-]{16,}$/);
+    assert.is((await store.get('ivan'))!.id, first, 'the id is stored, not made on each read');
+    assert.is((await store.list()).find((u) => u.username === 'ivan')!.id, first);
+    await store.delete('ivan');
+    await store.create(user('ivan'));
+    assert.not.equal((await store.get('ivan'))!.id, first);
+  });
+
+  test('should refuse to revoke or delete the last holder of a guarded permission', async ({ store }) => {
+    await store.create(user('root', { permissions: ['users.write'] }));
+    await store.create(user('plain', { permissions: ['services.read'] }));
+    const guard = { keepOneHolderOf: 'users.write' } as const;
+    assert.is(await codeOf(store.removePermission('root', 'users.write', guard)), 'last_admin');
+    assert.is(await codeOf(store.delete('root', guard)), 'last_admin');
+    assert.equal((await store.get('root'))!.permissions, ['users.write']);
+    // Not a holder: nothing to guard. Unguarded calls are not judged.
+    assert.equal((await store.removePermission('plain', 'users.write', guard))!.permissions, ['services.read']);
+    assert.is(await store.delete('plain', guard), true);
+    assert.is(await store.delete('ghost', guard), false);
+    await store.create(user('root2', { permissions: ['users.write'] }));
+    assert.equal((await store.removePermission('root', 'users.write', guard))!.permissions, []);
+    assert.equal(await store.holders('users.write'), ['root2']);
+  });
+
+  test('should keep a holder when two stores revoke two holders at the same moment, 50 rounds', async ({ store }) => {
+    // Two administrators revoking each other's users.write, through two stores as two processes would.
+    const other = store.second ? await store.second() : store;
+    const guard = { keepOneHolderOf: 'users.write' } as const;
+    let refused = 0;
+    try {
+      for (let round = 0; round < 50; round++) {
+        const [a, b] = [`ra${round}`, `rb${round}`];
+        for (const name of [a, b]) await store.create(user(name, { permissions: ['users.write'] }));
+        const results = await Promise.all([
+          codeOf(store.removePermission(a, 'users.write', guard)),
+          codeOf(other.removePermission(b, 'users.write', guard)),
+        ]);
+        const holders = await store.holders('users.write');
+        assert.ok(holders.length >= 1, `round ${round}: nobody holds users.write (${results})`);
+        refused += results.filter((r) => r === 'last_admin').length;
+        assert.ok(results.every((r) => r === undefined || r === 'last_admin'), String(results));
+        // Back to no holder at all, for the next round: delete without a guard.
+        for (const name of [a, b]) await store.delete(name);
+      }
+      assert.ok(refused >= 50, `refused ${refused} of 100`);
+    } finally {
+      if (other !== store) await other.close();
+    }
+  });
+
+  test('should keep a holder when two stores delete two holders at the same moment', async ({ store }) => {
+    const other = store.second ? await store.second() : store;
+    const guard = { keepOneHolderOf: 'users.write' } as const;
+    try {
+      for (let round = 0; round < 20; round++) {
+        const [a, b] = [`da${round}`, `db${round}`];
+        for (const name of [a, b]) await store.create(user(name, { permissions: ['users.write'] }));
+        await Promise.all([codeOf(store.delete(a, guard)), codeOf(other.delete(b, guard))]);
+        const holders = await store.holders('users.write');
+        assert.ok(holders.length >= 1, `round ${round}: nobody holds users.write`);
+        for (const name of holders) await store.delete(name);
+      }
+    } finally {
+      if (other !== store) await other.close();
+    }
   });
 
   return test;

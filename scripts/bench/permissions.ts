@@ -33,7 +33,7 @@ import type { Invalidations } from '../../lib/users/invalidations.ts';
 import { createMemoryInvalidations } from '../../lib/users/invalidations/memory.ts';
 import { createNatsInvalidations } from '../../lib/users/invalidations/nats.ts';
 import { createCachedUserStore } from '../../lib/users/permission-cache.ts';
-import type { User, UserStore } from '../../lib/users/user-store.ts';
+import type { NewUser, UserStore } from '../../lib/users/user-store.ts';
 import { createEmbeddedUserStore } from '../../lib/users/user-store/embedded.ts';
 import { createMongoUserStore } from '../../lib/users/user-store/mongo.ts';
 
@@ -58,7 +58,8 @@ const summary = (samples: number[]) => {
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
 const tokens = createTokenService({ secret: new Uint8Array(randomBytes(32)) });
-const benchUser = (username: string): User => ({
+const benchUser = (username: string): NewUser => ({
+  id: `acct-${username}`,
   username,
   passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
   permissions: ['services.read', 'events.read', 'nodes.read'],
@@ -90,7 +91,7 @@ const closers: Array<() => Promise<void>> = [];
 try {
   // 1. Cost of the check per request. The runs are interleaved in rounds, so a load burst from other work on
   // the machine spreads over every variant instead of landing on one.
-  const { token } = await tokens.issue({ username: 'bench', tokenVersion: 0 });
+  const { token } = await tokens.issue({ username: 'bench', accountId: 'acct-bench', tokenVersion: 0 });
   const embedded = createEmbeddedUserStore({ dataDir: dir });
   closers.push(() => embedded.close());
   await embedded.create(benchUser('bench'));

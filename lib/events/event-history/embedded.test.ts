@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -39,6 +39,14 @@ embedded('should delete events older than the retention', async () => {
   assert.is(h.prune(), 1);
   const page = await h.range({});
   assert.equal(page.events.map((e) => e.actor.attributes.n), ['2']);
+  await h.close();
+});
+
+embedded('should create events.db and its WAL readable by the owner only (0600)', async () => {
+  const dataDir = tempDir();
+  const h = createEmbeddedEventHistory({ dataDir, retentionDays: 0 });
+  await h.append([testEvent(1n)]);
+  for (const name of ['events.db', 'events.db-wal']) assert.is((statSync(join(dataDir, name)).mode & 0o777).toString(8), '600', name);
   await h.close();
 });
 

@@ -6,9 +6,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { AppError } from '../../errors.ts';
 import type { Event } from '../event.ts';
+import { openPrivateDatabase } from '../../sqlite.ts';
 import { decodeCursor, encodeCursor, pageSize } from '../event-cursor.ts';
 import type { EventHistory, EventPage, EventQuery } from '../event-history.ts';
 
@@ -27,7 +28,7 @@ export const createEmbeddedEventHistory = (options: EmbeddedEventHistoryOptions)
   const retentionDays = options.retentionDays ?? 30;
   const now = options.now ?? Date.now;
   mkdirSync(options.dataDir, { recursive: true });
-  const db = new Database(join(options.dataDir, 'events.db'));
+  const db = openPrivateDatabase(join(options.dataDir, 'events.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');

@@ -22,6 +22,8 @@ const contract = userStoreContract('mongo (FerretDB)', async () => {
   const store = await createMongoUserStore({ url, database });
   return {
     ...store,
+    // Another replica on the same database: its own client and its own per-user queue.
+    second: () => createMongoUserStore({ url, database }),
     async close() {
       await store.close();
       await admin.db(database).dropDatabase();
@@ -103,11 +105,31 @@ failures('should keep one document per user with the username as _id, and index 
   try {
     await store.create({ username: 'shape', passwordHash: 'h', permissions: ['users.read', 'users.read', 'nodes.read'], tokenVersion: 2, createdAt: '2026-01-01T00:00:00.000Z' });
     const doc = await admin.db(database).collection('users').findOne({ _id: 'shape' as never });
-    assert.equal(doc, { _id: 'shape', passwordHash: 'h', permissions: ['nodes.read', 'users.read'], tokenVersion: 2, createdAt: '2026-01-01T00:00:00.000Z' });
+    assert.match(String(doc?.['id']), /^[\w-]{16,}$/);
+    assert.equal({ ...doc, id: 'x' }, { _id: 'shape', id: 'x', passwordHash: 'h', permissions: ['nodes.read', 'users.read'], tokenVersion: 2, createdAt: '2026-01-01T00:00:00.000Z' });
     const indexes = await admin.db(database).collection('users').indexes();
     assert.ok(indexes.some((i) => JSON.stringify(i.key) === '{"permissions":1}'), JSON.stringify(indexes));
   } finally {
     await store.close();
+    await admin.db(database).dropDatabase();
+  }
+});
+
+failures('should give documents from before account ids an id on first read, kept after', async () => {
+  const database = `users_test_${run}_legacy`;
+  await admin.db(database).collection('users').insertOne({ _id: 'legacy' as never, passwordHash: 'h', permissions: ['users.write'], tokenVersion: 3, createdAt: '2025-01-01T00:00:00.000Z' });
+  const store = await createMongoUserStore({ url, database });
+  const other = await createMongoUserStore({ url, database });
+  try {
+    const [a, b] = await Promise.all([store.get('legacy'), other.get('legacy')]);
+    assert.match(a!.id, /^[\w-]{16,}$/);
+    assert.is(b!.id, a!.id, 'two replicas migrating at once agree');
+    assert.equal({ ...a!, id: 'x' }, { id: 'x', username: 'legacy', passwordHash: 'h', permissions: ['users.write'], tokenVersion: 3, createdAt: '2025-01-01T00:00:00.000Z' });
+    assert.is((await store.list())[0]!.id, a!.id);
+    assert.is((await admin.db(database).collection('users').findOne({ _id: 'legacy' as never }))!['id'], a!.id);
+  } finally {
+    await store.close();
+    await other.close();
     await admin.db(database).dropDatabase();
   }
 });

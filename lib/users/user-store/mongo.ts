@@ -5,12 +5,15 @@
  * operation (`$addToSet`, `$pull`, `$inc`), and the only unique key is `_id`, which no update touches.
  */
 import { MongoClient, MongoError, MongoServerError, type Collection } from 'mongodb';
+import { randomUUID } from 'node:crypto';
 import { AppError } from '../../errors.ts';
 import { isPermission, type Permission } from '../../permissions.ts';
-import type { User, UserStore } from '../user-store.ts';
+import type { HolderGuard, User, UserStore } from '../user-store.ts';
 
 interface UserDocument {
   _id: string;
+  /** Absent on documents from before account ids; given on first read. */
+  id?: string;
   passwordHash: string;
   permissions: string[];
   tokenVersion: number;
@@ -52,7 +55,22 @@ function keyedQueue() {
   };
 }
 
-const toUser = (doc: UserDocument): User => ({
+/**
+ * A guarded revoke or delete in flight: "this user is about to stop holding this permission". See
+ * `withHolderGuard`.
+ */
+interface IntentDocument {
+  _id: string;
+  permission: string;
+  username: string;
+  expireAt: Date;
+}
+
+/** How long an intent counts when its process died before removing it. */
+const INTENT_LEASE_MS = 60_000;
+
+const toUser = (doc: UserDocument & { id: string }): User => ({
+  id: doc.id,
   username: doc._id,
   passwordHash: doc.passwordHash,
   permissions: doc.permissions.filter(isPermission).sort(),
@@ -81,13 +99,15 @@ export async function createMongoUserStore(options: MongoUserStoreOptions): Prom
     socketTimeoutMS: 10_000,
     appName: 'swarm-dashboard',
   });
-  const users: Collection<UserDocument> = client
-    .db(options.database ?? (new URL(options.url).pathname.slice(1) || 'swarm_dashboard'))
-    .collection<UserDocument>(options.collection ?? 'users');
+  const db = client.db(options.database ?? (new URL(options.url).pathname.slice(1) || 'swarm_dashboard'));
+  const collection = options.collection ?? 'users';
+  const users: Collection<UserDocument> = db.collection<UserDocument>(collection);
+  const intents: Collection<IntentDocument> = db.collection<IntentDocument>(`${collection}_holder_changes`);
 
   try {
     // `_id` is unique already; holders() queries the permissions array (a multikey index).
     await users.createIndex({ permissions: 1 }, { name: 'permissions' });
+    await intents.createIndex({ permission: 1 }, { name: 'permission' });
   } catch (e) {
     await client.close().catch(() => {});
     unavailable(e);
@@ -95,11 +115,47 @@ export async function createMongoUserStore(options: MongoUserStoreOptions): Prom
 
   const serial = keyedQueue();
 
-  const changePermissions = (username: string, update: object): Promise<User | null> =>
+  /** The document with its id, giving it one first when it predates account ids. */
+  const withId = async (doc: UserDocument): Promise<UserDocument & { id: string }> => {
+    if (doc.id) return doc as UserDocument & { id: string };
+    // NOTE: the condition keeps an id another replica gave first; both then read the stored one.
+    await users.updateOne({ _id: doc._id, id: { $exists: false } }, { $set: { id: randomUUID() } });
+    const again = await users.findOne({ _id: doc._id });
+    return (again?.id ? again : { ...doc, id: randomUUID() }) as UserDocument & { id: string };
+  };
+
+  /**
+   * Runs `change` (which makes `username` stop holding `permission`) only if someone else keeps it.
+   * NOTE: FerretDB applies no update atomically, and neither it nor a standalone MongoDB has multi-document
+   * transactions, so a compare-and-set on the holders is not safe there. Only inserts are atomic everywhere.
+   * Each change first inserts an intent, then reads the intents, then the holders: of two concurrent changes,
+   * the one reading later sees the other's intent (inserted before that one's reads), or its finished effect,
+   * and counts that user as gone. So both may refuse, but never both pass and leave nobody.
+   */
+  const withHolderGuard = async <T>(username: string, guard: HolderGuard | undefined, change: () => Promise<T>): Promise<T> => {
+    const permission = guard?.keepOneHolderOf;
+    if (!permission) return change();
+    const intent: IntentDocument = { _id: randomUUID(), permission, username, expireAt: new Date(Date.now() + INTENT_LEASE_MS) };
+    await intents.insertOne(intent);
+    try {
+      const leaving = new Set(
+        (await intents.find({ permission, expireAt: { $gt: new Date() } }).toArray()).map((i) => i.username),
+      );
+      const holders = (await users.find({ permissions: permission }, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
+      if (holders.includes(username) && !holders.some((h) => !leaving.has(h))) {
+        throw new AppError('last_admin', `${username} is the last user holding ${permission}`);
+      }
+      return await change();
+    } finally {
+      await intents.deleteOne({ _id: intent._id }).catch(() => {});
+    }
+  };
+
+  const changePermissions = (username: string, update: object, guard?: HolderGuard): Promise<User | null> =>
     serial(username, async () => {
       try {
-        const doc = await users.findOneAndUpdate({ _id: username }, update, { returnDocument: 'after' });
-        return doc ? toUser(doc) : null;
+        const doc = await withHolderGuard(username, guard, () => users.findOneAndUpdate({ _id: username }, update, { returnDocument: 'after' }));
+        return doc ? toUser(await withId(doc)) : null;
       } catch (e) {
         return unavailable(e);
       }
@@ -125,6 +181,7 @@ export async function createMongoUserStore(options: MongoUserStoreOptions): Prom
       try {
         await users.insertOne({
           _id: user.username,
+          id: user.id ?? randomUUID(),
           passwordHash: user.passwordHash,
           permissions: [...new Set(user.permissions)].sort(),
           tokenVersion: user.tokenVersion,
@@ -140,27 +197,28 @@ export async function createMongoUserStore(options: MongoUserStoreOptions): Prom
     async get(username) {
       try {
         const doc = await users.findOne({ _id: username });
-        return doc ? toUser(doc) : null;
+        return doc ? toUser(await withId(doc)) : null;
       } catch (e) {
         return unavailable(e);
       }
     },
     async list() {
       try {
-        return (await users.find().sort({ _id: 1 }).toArray()).map(toUser);
+        return (await Promise.all((await users.find().sort({ _id: 1 }).toArray()).map(withId))).map(toUser);
       } catch (e) {
         return unavailable(e);
       }
     },
-    async delete(username) {
-      try {
-        return (await users.deleteOne({ _id: username })).deletedCount > 0;
-      } catch (e) {
-        return unavailable(e);
-      }
-    },
+    delete: (username, guard) =>
+      serial(username, async () => {
+        try {
+          return await withHolderGuard(username, guard, async () => (await users.deleteOne({ _id: username })).deletedCount > 0);
+        } catch (e) {
+          return unavailable(e);
+        }
+      }),
     addPermission: (username, permission: Permission) => changePermissions(username, { $addToSet: { permissions: permission } }),
-    removePermission: (username, permission: Permission) => changePermissions(username, { $pull: { permissions: permission } }),
+    removePermission: (username, permission: Permission, guard) => changePermissions(username, { $pull: { permissions: permission } }, guard),
     setPassword: (username, passwordHash) => bumpVersion(username, { passwordHash }),
     endSessions: (username) => bumpVersion(username, {}),
     async holders(permission) {
