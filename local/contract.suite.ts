@@ -13,7 +13,7 @@ export function contractSuite(name: string, env: Record<string, string> = {}) {
 const test = suite<Ctx>(`end to end, ${name}`, {} as Ctx);
 const PREFIX = `e2e-${process.pid}`;
 // Every service this suite creates carries it; a run sweeps what a killed one left (see testing/swarm.ts).
-const SUITE_LABELS = { 'dashboard.test': 'contract' };
+const SUITE_LABELS = { 'test.swarm-dashboard': 'contract' };
 
 async function call(server: LocalServer, name: string, body?: unknown, token?: string, method = 'POST') {
   const res = await fetch(`${server.url}/function/${name}`, {
@@ -43,7 +43,7 @@ test.before(async (ctx) => {
   const list = await call(ctx.server, 'list-services', undefined, ctx.admin);
   const cutoff = Date.now() - 5 * 60_000;
   for (const s of list.body?.services ?? []) {
-    if (s.labels?.['dashboard.test'] === 'contract' && Date.parse(s.createdAt) <= cutoff) await call(ctx.server, 'delete-service', { id: s.id }, ctx.admin);
+    if (s.labels?.['test.swarm-dashboard'] === 'contract' && Date.parse(s.createdAt) <= cutoff) await call(ctx.server, 'delete-service', { id: s.id }, ctx.admin);
   }
 });
 test.after(async ({ server, admin }) => {

@@ -45,7 +45,7 @@ export function uniquePrefix(base = 'it-swarm-'): string {
  * The label every test puts on the services it creates, valued with its suite (`it-swarm`, `contract`…), so a
  * later run of that suite can sweep what a killed run left behind (sweepTestServices).
  */
-export const TEST_LABEL = 'dashboard.test';
+export const TEST_LABEL = 'test.swarm-dashboard';
 
 /** The suite of a name made with uniquePrefix: `it-swarm-k3f9a1-web` → `it-swarm`. */
 export const suiteOfName = (name: string): string => /^(.+?)-[0-9a-f]{6}-/.exec(name)?.[1] ?? 'unnamed';

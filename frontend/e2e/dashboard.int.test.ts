@@ -165,7 +165,7 @@ e2e('should refuse a bad form on the client, then create a service and watch it 
   await admin.getByLabel('Command').fill('sleep 3600');
   await admin.getByLabel('Replicas').fill('1');
   // NOTE: the test label lets the next run sweep this service if this one is killed (testing/swarm.ts).
-  await admin.getByLabel('Labels').fill('e2e=ui\ndashboard.test=e2e-ui');
+  await admin.getByLabel('Labels').fill('e2e=ui\ntest.swarm-dashboard=e2e-ui');
   await admin.getByTestId('service-form-submit').click();
   await admin.waitForURL(/\/services\/(?!new)[^/]+$/, { timeout: T });
   serviceId = decodeURIComponent(admin.url().split('/').pop()!);

@@ -58,7 +58,7 @@ Docker('should create a service and list it with converged status counts in one 
   assert.is(listed.image, 'local/busybox:1');
   assert.is(listed.mode, 'replicated');
   assert.equal(listed.replicas, { desired: 1, running: 1 });
-  assert.equal(listed.labels, { 'it.swarm': 'yes', 'dashboard.test': 'it-swarm' });
+  assert.equal(listed.labels, { 'it.swarm': 'yes', 'test.swarm-dashboard': 'it-swarm' });
   assert.ok(listed.version > 0);
   assert.ok(Date.parse(listed.createdAt) > 0 && Date.parse(listed.updatedAt) > 0);
 });
@@ -281,7 +281,7 @@ Docker('should sweep only the services its own suite left behind, and only old o
   assert.equal(await sweepTestServices(swarm, suiteName), [], 'too young to be a leftover');
   assert.equal(await sweepTestServices(swarm, suiteName, { olderThanMs: -60_000 }), [`${prefix}sweep-a`]);
   assert.is(await codeOf(swarm.inspectService(mine.id)), 'not_found');
-  assert.is((await swarm.inspectService(other.id)).service.labels['dashboard.test'], `${suiteName}-other`);
+  assert.is((await swarm.inspectService(other.id)).service.labels['test.swarm-dashboard'], `${suiteName}-other`);
 });
 
 Docker('should remove a service', async () => {

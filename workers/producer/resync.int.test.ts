@@ -36,7 +36,7 @@ const spec = (name: string, n: number) => ({
 });
 
 const ours = async (): Promise<Listed[]> =>
-  ((await docker.listServices({ filters: { label: [`dashboard.test=${SUITE_LABEL}`] } })) as unknown as Listed[]).filter((s) => s.Spec.Name.startsWith(prefix));
+  ((await docker.listServices({ filters: { label: [`test.swarm-dashboard=${SUITE_LABEL}`] } })) as unknown as Listed[]).filter((s) => s.Spec.Name.startsWith(prefix));
 
 /** Every stored event of one type, all pages. */
 const allStored = async (history: EventHistory, type: string): Promise<Event[]> => {
