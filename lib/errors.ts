@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'self_delete'
   | 'last_admin'
   | 'no_previous_spec'
+  | 'in_use'
   | 'payload_too_large'
   | 'rate_limited'
   | 'swarm_unavailable'
@@ -33,6 +34,7 @@ const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 429 | 502 | 
   self_delete: 409,
   last_admin: 409,
   no_previous_spec: 409,
+  in_use: 409,
   payload_too_large: 413,
   rate_limited: 429,
   swarm_unavailable: 503,

@@ -8,6 +8,10 @@ export const PERMISSIONS = [
   'nodes.read',
   'nodes.write',
   'events.read',
+  'secrets.read',
+  'secrets.write',
+  'configs.read',
+  'configs.write',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
