@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'last_admin'
   | 'no_previous_spec'
   | 'in_use'
+  | 'object_exists'
   | 'payload_too_large'
   | 'rate_limited'
   | 'swarm_unavailable'
@@ -35,6 +36,7 @@ const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 429 | 502 | 
   last_admin: 409,
   no_previous_spec: 409,
   in_use: 409,
+  object_exists: 409,
   payload_too_large: 413,
   rate_limited: 429,
   swarm_unavailable: 503,

@@ -173,3 +173,11 @@ export function listing(objects: readonly SwarmObject[], services: readonly Serv
     return { id: latest.id, name, version: latest.number, labels: latest.labels, createdAt: latest.createdAt, services: users.map((u) => u.name).sort() };
   });
 }
+
+/** Version 1 of a new name (`<name>.v1`); `object_exists` when any version of it exists. */
+export async function createObject(swarm: Swarm, kind: ObjectKind, input: { name: string; data: string; labels?: Record<string, string> }): Promise<{ id: string; name: string; version: 1 }> {
+  const port = objectPort(swarm, kind);
+  if (versionsOf(await port.list(), input.name).length > 0) throw new AppError('object_exists', `A ${kind} named ${input.name} exists; rotate it instead`);
+  const created = await port.create({ name: engineName(input.name, 1), data: input.data, labels: input.labels ?? {} });
+  return { id: created.id, name: input.name, version: 1 };
+}

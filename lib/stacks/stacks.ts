@@ -302,17 +302,18 @@ export async function removeStack(deps: Deps, principal: Principal, stack: strin
   const records = configs.filter((c) => c.labels[COMPOSE_RECORD_LABEL] === 'true');
   for (const r of records) await swarm.removeConfig(r.id).catch(() => {});
   if (holds(principal, 'configs.write')) await removeUnused(swarm, 'config', configs.filter((c) => !records.includes(c)));
-  // NOTE: the engine refuses while the removed services' tasks still hold an endpoint; retried briefly.
+  // NOTE: the engine refuses while the removed services' tasks still hold an endpoint; retried for up to 20 s.
   const networks = (await swarm.listNetworks()).filter((n) => n.labels[STACK_LABEL] === stack);
-  for (const n of networks) {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await swarm.removeNetwork(n.id || n.name);
-        break;
-      } catch (error) {
-        if (!(isAppError(error) && error.code === 'in_use') || attempt >= 20) break;
-        await new Promise((resolve) => setTimeout(resolve, 500));
+  await Promise.all(
+    networks.map(async (n) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await swarm.removeNetwork(n.id || n.name);
+        } catch (error) {
+          if (!(isAppError(error) && error.code === 'in_use') || attempt >= 40) return;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
       }
-    }
-  }
+    }),
+  );
 }

@@ -325,6 +325,8 @@ export function fromServiceSpec(spec: DockerServiceSpec): ServiceInput {
   const resources = record(task.Resources);
   const limits = fromAmounts(resources.Limits);
   const reservations = fromAmounts(resources.Reservations);
+  const secrets = fromReferences(container.Secrets, 'SecretName');
+  const configs = fromReferences(container.Configs, 'ConfigName');
   return {
     name: typeof spec.Name === 'string' ? spec.Name : '',
     image: typeof container.Image === 'string' ? container.Image : '',
@@ -339,7 +341,7 @@ export function fromServiceSpec(spec: DockerServiceSpec): ServiceInput {
     constraints: stringArray(record(task.Placement).Constraints),
     resources: { ...(limits ? { limits } : {}), ...(reservations ? { reservations } : {}) },
     networks,
-    secrets: fromReferences(container.Secrets, 'SecretName'),
-    configs: fromReferences(container.Configs, 'ConfigName'),
+    ...(secrets.length > 0 ? { secrets } : {}),
+    ...(configs.length > 0 ? { configs } : {}),
   };
 }

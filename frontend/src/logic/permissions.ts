@@ -14,6 +14,10 @@ export const PERMISSIONS = [
   'nodes.read',
   'nodes.write',
   'events.read',
+  'secrets.read',
+  'secrets.write',
+  'configs.read',
+  'configs.write',
 ] as const satisfies readonly Permission[];
 
 // NOTE: `satisfies` refuses a name the server lacks; this refuses a server permission missing above
