@@ -5,15 +5,15 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mountFunction } from '../http/mount.ts';
+import { mountFunction } from '../../lib/http/mount.ts';
 import { createTestDeps, post, type TestDeps } from '../../testing/deps.ts';
 import { connectTestSwarm, dockerTestOptions, waitFor } from '../../testing/swarm.ts';
-import { createDockerClient } from '../swarm/docker.ts';
-import { createService } from '../../functions/create-service/function.ts';
-import { createSecret } from '../../functions/create-secret/function.ts';
-import { rotateSecret } from '../../functions/rotate-secret/function.ts';
-import { deleteSecret } from '../../functions/delete-secret/function.ts';
-import { listSecrets } from '../../functions/list-secrets/function.ts';
+import { createDockerClient } from '../../lib/swarm/docker.ts';
+import { createService } from '../create-service/function.ts';
+import { createSecret } from '../create-secret/function.ts';
+import { rotateSecret } from './function.ts';
+import { deleteSecret } from '../delete-secret/function.ts';
+import { listSecrets } from '../list-secrets/function.ts';
 
 const swarm = await connectTestSwarm();
 const engine = createDockerClient(dockerTestOptions(), 10_000);
