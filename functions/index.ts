@@ -30,6 +30,19 @@ import { testAlertRule } from './test-alert-rule/function.ts';
 import { updateNode } from './update-node/function.ts';
 import { updateService } from './update-service/function.ts';
 import { whoami } from './whoami/function.ts';
+import { deployStack } from './deploy-stack/function.ts';
+import { listStacks } from './list-stacks/function.ts';
+import { inspectStack } from './inspect-stack/function.ts';
+import { removeStack } from './remove-stack/function.ts';
+import { listSecrets } from './list-secrets/function.ts';
+import { createSecret } from './create-secret/function.ts';
+import { rotateSecret } from './rotate-secret/function.ts';
+import { deleteSecret } from './delete-secret/function.ts';
+import { listConfigs } from './list-configs/function.ts';
+import { createConfig } from './create-config/function.ts';
+import { rotateConfig } from './rotate-config/function.ts';
+import { deleteConfig } from './delete-config/function.ts';
+import { inspectConfig } from './inspect-config/function.ts';
 
 export const FUNCTIONS: readonly AnyFunctionDefinition[] = [
   login,
@@ -58,4 +71,17 @@ export const FUNCTIONS: readonly AnyFunctionDefinition[] = [
   deleteAlertRule,
   testAlertRule,
   listAlertDeliveries,
+  deployStack,
+  listStacks,
+  inspectStack,
+  removeStack,
+  listSecrets,
+  createSecret,
+  rotateSecret,
+  deleteSecret,
+  listConfigs,
+  createConfig,
+  rotateConfig,
+  deleteConfig,
+  inspectConfig,
 ];

@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'self_delete'
   | 'last_admin'
   | 'no_previous_spec'
+  | 'in_use'
+  | 'object_exists'
   | 'payload_too_large'
   | 'misdirected_request'
   | 'rate_limited'
@@ -34,6 +36,8 @@ const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 421 | 429 | 
   self_delete: 409,
   last_admin: 409,
   no_previous_spec: 409,
+  in_use: 409,
+  object_exists: 409,
   payload_too_large: 413,
   misdirected_request: 421,
   rate_limited: 429,

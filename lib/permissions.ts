@@ -10,6 +10,10 @@ export const PERMISSIONS = [
   'events.read',
   'alerts.read',
   'alerts.write',
+  'secrets.read',
+  'secrets.write',
+  'configs.read',
+  'configs.write',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

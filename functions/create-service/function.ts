@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineFunction } from '../../lib/http/function-definition.ts';
-import { toServiceSpec } from '../../lib/swarm/service-input.ts';
+import { readAttachable, toServiceSpec } from '../../lib/swarm/service-input.ts';
 import { createServiceInput } from './schema.ts';
 
 export const createService = defineFunction({
@@ -13,7 +13,7 @@ export const createService = defineFunction({
   status: 201,
   audit: { action: 'service.create', target: 'service' },
   async handler({ input, principal, audit }, deps) {
-    const spec = toServiceSpec(input);
+    const spec = toServiceSpec(input, await readAttachable(deps.swarm, input));
     audit({ targetId: input.name, after: spec });
     return deps.swarm.createService(await deps.gate.admitSpec(principal, spec));
   },

@@ -50,8 +50,9 @@ export function swarmUnavailable(message: string, cause?: unknown): AppError {
  * Maps any error thrown while talking to the engine to an AppError:
  * 404 → `not_found`; "update out of sequence" (HTTP 409 or 500) → `version_conflict`; "does not have a previous
  * spec" → `no_previous_spec`; a network the spec names that is missing or not swarm-scoped (the engine says 500 or
- * 403) → `validation_failed` on `networks`; other 409 → `service_exists`; 400 → `validation_failed` with the
- * engine's message; everything else (connection refused, missing socket, timeouts, 5xx) → `swarm_unavailable`. Never a stack trace.
+ * 403) → `validation_failed` on `networks`; "is in use by" (a secret or config a service refers to) or "has active
+ * endpoints" (a network) → `in_use`; other 409 → `service_exists`; 400 → `validation_failed` with the engine's
+ * message; everything else (connection refused, missing socket, timeouts, 5xx) → `swarm_unavailable`. Never a stack trace.
  */
 export function toSwarmError(error: unknown, timeoutMs?: number): AppError {
   if (isAppError(error)) return error;
@@ -76,6 +77,7 @@ export function toSwarmError(error: unknown, timeoutMs?: number): AppError {
     if (status !== 404 && (/^network \S+ not found$/i.test(message) || /^the network \S+ cannot be used with services/i.test(message))) {
       return new AppError('validation_failed', message, { details: [{ field: 'networks', message }], cause: error });
     }
+    if (/is in use by|has active endpoints/i.test(message)) return new AppError('in_use', message, { cause: error });
     if (status === 404) return new AppError('not_found', message || 'not found', { cause: error });
     if (status === 409) return new AppError('service_exists', message || 'a service with this name already exists', { cause: error });
     if (status === 400) {

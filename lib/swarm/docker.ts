@@ -15,8 +15,11 @@ import type {
   NodeUpdate,
   PortSummary,
   ServiceDetail,
+  NetworkSpec,
+  NewSwarmObject,
   ServiceSummary,
   Swarm,
+  SwarmObject,
   Task,
   VolumeSummary,
 } from './swarm.ts';
@@ -251,6 +254,28 @@ export function parseServiceLogs(buffer: Buffer, tty: boolean): LogLine[] {
   return lines;
 }
 
+function toSwarmObject(o: Json): SwarmObject {
+  const spec = record(o.Spec);
+  return {
+    id: text(o.ID),
+    name: text(spec.Name),
+    labels: stringMap(spec.Labels),
+    createdAt: text(o.CreatedAt),
+    updatedAt: text(o.UpdatedAt),
+    version: count(record(o.Version).Index) ?? 0,
+  };
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function objectSpec(o: NewSwarmObject): Json {
+  if (typeof o.data !== 'string' || o.data.length % 4 !== 0 || !BASE64.test(o.data)) {
+    const message = 'data must be base64';
+    throw new AppError('validation_failed', message, { details: { issues: [{ path: ['data'], message }] } });
+  }
+  return { Name: checkRef(o.name, 'name'), Labels: { ...(o.labels ?? {}) }, Data: o.data };
+}
+
 /** The Swarm port over a Docker engine that is a swarm manager. Construction does not contact the engine. */
 export function createDockerSwarm(options: DockerSwarmOptions = {}): Swarm {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -364,6 +389,15 @@ export function createDockerSwarm(options: DockerSwarmOptions = {}): Swarm {
           const desired = count(status.DesiredTasks) ?? count(record(record(record(s.Spec).Mode).Replicated).Replicas) ?? 0;
           return toSummary(s, { desired, running: count(status.RunningTasks) ?? 0 });
         })
+        .sort((a, b) => compareText(a.name, b.name));
+    },
+
+    async listServiceSpecs(filter = {}) {
+      const filters = filter.label !== undefined ? JSON.stringify({ label: [filter.label] }) : undefined;
+      const services = await json({ method: 'GET', path: '/services', query: { filters } });
+      return list(services)
+        .filter(isRecord)
+        .map((s) => ({ id: text(s.ID), name: text(record(s.Spec).Name), version: count(record(s.Version).Index) ?? 0, spec: record(s.Spec) as DockerServiceSpec }))
         .sort((a, b) => compareText(a.name, b.name));
     },
 
@@ -488,6 +522,61 @@ export function createDockerSwarm(options: DockerSwarmOptions = {}): Swarm {
       const options = rawOptions == null ? {} : isRecord(rawOptions) ? Object.fromEntries(Object.entries(rawOptions).map(([k, v]) => [k, String(v)])) : { '': String(rawOptions) };
       const volume: VolumeSummary = { name: found.Name, driver: text(found.Driver), options, labels: stringMap(found.Labels), scope: text(found.Scope) };
       return volume;
+    },
+
+    async listSecrets() {
+      const found = await json({ method: 'GET', path: '/secrets' });
+      return list(found).filter(isRecord).map(toSwarmObject).sort((a, b) => compareText(a.name, b.name));
+    },
+
+    async createSecret(secret) {
+      const created = record(await json({ method: 'POST', path: '/secrets/create', body: objectSpec(secret) }));
+      if (typeof created.ID !== 'string') throw swarmUnavailable('the Docker engine did not return the new secret id');
+      return { id: created.ID, name: secret.name };
+    },
+
+    async removeSecret(idOrName) {
+      await send({ method: 'DELETE', path: `/secrets/${encodeURIComponent(checkRef(idOrName, 'name'))}` });
+    },
+
+    async listConfigs() {
+      const found = await json({ method: 'GET', path: '/configs' });
+      return list(found).filter(isRecord).map(toSwarmObject).sort((a, b) => compareText(a.name, b.name));
+    },
+
+    async createConfig(config) {
+      const created = record(await json({ method: 'POST', path: '/configs/create', body: objectSpec(config) }));
+      if (typeof created.ID !== 'string') throw swarmUnavailable('the Docker engine did not return the new config id');
+      return { id: created.ID, name: config.name };
+    },
+
+    async inspectConfig(idOrName) {
+      const found = await json({ method: 'GET', path: `/configs/${encodeURIComponent(checkRef(idOrName, 'name'))}` });
+      if (!isRecord(found) || typeof found.ID !== 'string') throw swarmUnavailable('the Docker engine gave an unusable config');
+      return { ...toSwarmObject(found), data: text(record(found.Spec).Data) };
+    },
+
+    async removeConfig(idOrName) {
+      await send({ method: 'DELETE', path: `/configs/${encodeURIComponent(checkRef(idOrName, 'name'))}` });
+    },
+
+    async createNetwork(network: NetworkSpec) {
+      const body = {
+        Name: checkRef(network.name, 'name'),
+        Driver: network.driver,
+        Labels: { ...network.labels },
+        Attachable: network.attachable === true,
+        Internal: network.internal === true,
+        Options: { ...(network.options ?? {}) },
+        CheckDuplicate: true,
+      };
+      const created = record(await json({ method: 'POST', path: '/networks/create', body }));
+      if (typeof created.Id !== 'string') throw swarmUnavailable('the Docker engine did not return the new network id');
+      return { id: created.Id, name: network.name };
+    },
+
+    async removeNetwork(idOrName) {
+      await send({ method: 'DELETE', path: `/networks/${encodeURIComponent(checkRef(idOrName, 'name'))}` });
     },
 
     async ping() {

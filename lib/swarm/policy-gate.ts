@@ -11,8 +11,11 @@
 import type { Principal } from '../auth/authenticator.ts';
 import { holds } from '../permissions.ts';
 import { AppError } from '../errors.ts';
-import { WORKLOAD_NETWORK_LABEL, enforceOperableService, enforceServiceSpec, type PolicyContext } from './spec-policy.ts';
-import type { DockerServiceSpec, NetworkSummary, ServiceDetail, Swarm, VolumeSummary } from './swarm.ts';
+import { WORKLOAD_NETWORK_LABEL, enforceOperableService, enforceServiceSpec, isReservedLabel, type PolicyContext, type PolicyViolation } from './spec-policy.ts';
+import type { DockerServiceSpec, NetworkSpec, NetworkSummary, ServiceDetail, Swarm, VolumeSummary } from './swarm.ts';
+
+/** The label Docker's own `docker stack deploy` puts on a stack's services, networks, secrets and configs. */
+export const STACK_LABEL = 'com.docker.stack.namespace';
 
 declare const admitted: unique symbol;
 
@@ -22,8 +25,22 @@ export type AdmittedSpec = DockerServiceSpec & { readonly [admitted]: 'spec' };
 /** An existing service the caller may operate (scale, restart, delete): its current spec was judged. */
 export type AdmittedService = { readonly id: string; readonly version: number; readonly [admitted]: 'service' };
 
-/** What the gate reads from the engine to judge a spec. */
-export type PolicyReads = Pick<Swarm, 'listNetworks' | 'inspectVolume'>;
+/** A network the caller may create: its driver and options judged, its labels set by the gate. */
+export type AdmittedNetwork = NetworkSpec & { readonly [admitted]: 'network' };
+
+/** What the gate reads from the engine to judge a spec; without the secret and config reads, none may be attached. */
+export type PolicyReads = Pick<Swarm, 'listNetworks' | 'inspectVolume'> & Partial<Pick<Swarm, 'listSecrets' | 'listConfigs'>>;
+
+/** What a stack deploy is about to create, so its services may refer to it before it exists. */
+export interface StackPlan {
+  /** The stack's name: the value of STACK_LABEL the gate adds. */
+  stack: string;
+  /** Networks this deploy creates (admitted with admitNetwork). */
+  networks?: readonly AdmittedNetwork[];
+  /** Stand-in ids of the secrets and configs this deploy creates, which the caller may attach. */
+  secrets?: readonly string[];
+  configs?: readonly string[];
+}
 
 export interface PolicyGateOptions {
   /** Published ports reserved besides those below 1024 and the engine's and swarm's: the dashboard's own. */
@@ -41,6 +58,55 @@ export interface PolicyGate {
   admitRollback(principal: Principal, current: ServiceDetail): Promise<AdmittedSpec>;
   /** An existing service to remove: its current spec must pass. */
   admitService(principal: Principal, current: ServiceDetail): Promise<AdmittedService>;
+  /**
+   * A stack's service: the user's part (`spec`, without the stack label) is judged, and `current`, when the
+   * service exists, too; the gate then adds STACK_LABEL = plan.stack to the service and its containers.
+   */
+  admitStackSpec(principal: Principal, plan: StackPlan, spec: DockerServiceSpec, current?: ServiceDetail): Promise<AdmittedSpec>;
+  /**
+   * A network a stack creates. Without services.privileged: driver overlay, no options, no reserved labels.
+   * The gate adds STACK_LABEL, and WORKLOAD_NETWORK_LABEL when the network is such a plain overlay (which
+   * it always is for such a user), so the stack's services may join it under the policy, now and later.
+   */
+  admitNetwork(principal: Principal, stack: string, network: NetworkSpec): Promise<AdmittedNetwork>;
+}
+
+const denied = (message: string, violations: PolicyViolation[]) => new AppError('policy_denied', message, { details: violations });
+
+/**
+ * The spec without the stack label, when its value is `keep` (the value on the current spec): the label was put
+ * there by the gate (admitStackSpec) or by an operator's `docker stack deploy`, and keeping it grants nothing.
+ * Adding it, or changing it, stays a reserved label the policy refuses.
+ */
+export function withoutStackLabel(spec: DockerServiceSpec, keep: string | undefined): DockerServiceSpec {
+  if (keep === undefined) return spec;
+  const copy = structuredClone(spec) as DockerServiceSpec & { Labels?: Record<string, unknown>; TaskTemplate?: { ContainerSpec?: { Labels?: Record<string, unknown> } } };
+  for (const labels of [copy.Labels, copy.TaskTemplate?.ContainerSpec?.Labels]) {
+    if (labels && typeof labels === 'object' && Object.hasOwn(labels, STACK_LABEL) && labels[STACK_LABEL] === keep) delete labels[STACK_LABEL];
+  }
+  return copy;
+}
+
+const stackOf = (spec: DockerServiceSpec): string | undefined => {
+  const value = (spec as { Labels?: Record<string, unknown> }).Labels?.[STACK_LABEL];
+  return typeof value === 'string' ? value : undefined;
+};
+
+/** `current` with its own stack label set aside, as the policy judges an existing service. */
+const judgedCurrent = (current: ServiceDetail): ServiceDetail => {
+  const stack = stackOf(current.service.spec);
+  if (stack === undefined) return current;
+  const spec = withoutStackLabel(current.service.spec, stack);
+  const previousSpec = current.service.previousSpec && withoutStackLabel(current.service.previousSpec, stack);
+  return { ...current, service: { ...current.service, spec, ...(previousSpec ? { previousSpec } : {}) } };
+};
+
+function withStackLabel(spec: DockerServiceSpec, stack: string): DockerServiceSpec {
+  const copy = structuredClone(spec) as DockerServiceSpec & { Labels?: Record<string, string>; TaskTemplate?: { ContainerSpec?: { Labels?: Record<string, string> } } };
+  copy.Labels = { ...(copy.Labels ?? {}), [STACK_LABEL]: stack };
+  const container = copy.TaskTemplate?.ContainerSpec;
+  if (container) container.Labels = { ...(container.Labels ?? {}), [STACK_LABEL]: stack };
+  return copy;
 }
 
 // More distinct volume names than this in one judgement are left uninspected, which the policy refuses.
@@ -78,26 +144,55 @@ export function networkContext(networks: readonly NetworkSummary[]): Pick<Policy
 export function createPolicyGate(reads: PolicyReads, options: PolicyGateOptions = {}): PolicyGate {
   const ports = { reserved: [...(options.reservedPorts ?? [])], allowed: [...(options.allowedPorts ?? [])] };
 
-  const context = async (...specs: DockerServiceSpec[]): Promise<PolicyContext> => {
+  const refers = (specs: DockerServiceSpec[], key: 'Secrets' | 'Configs') =>
+    specs.some((s) => {
+      const list = (s as { TaskTemplate?: { ContainerSpec?: Record<string, unknown> } })?.TaskTemplate?.ContainerSpec?.[key];
+      return Array.isArray(list) && list.length > 0;
+    });
+  // Ids of what the caller may attach: read only when a spec refers to any, and only with the read permission.
+  const attachable = async (principal: Principal | undefined, specs: DockerServiceSpec[], kind: 'secrets' | 'configs'): Promise<string[]> => {
+    const read = kind === 'secrets' ? reads.listSecrets : reads.listConfigs;
+    if (!principal || !read || !refers(specs, kind === 'secrets' ? 'Secrets' : 'Configs')) return [];
+    if (!holds(principal, kind === 'secrets' ? 'secrets.read' : 'configs.read')) return [];
+    return (await read()).map((o) => o.id);
+  };
+
+  const contextFor = async (principal: Principal | undefined, specs: DockerServiceSpec[], plan?: StackPlan): Promise<PolicyContext> => {
     const names = [...new Set(specs.flatMap(namedVolumes))].slice(0, MAX_VOLUME_READS);
-    const [networks, found] = await Promise.all([reads.listNetworks(), Promise.all(names.map((n) => reads.inspectVolume(n)))]);
+    const [networks, found, secrets, configs] = await Promise.all([
+      reads.listNetworks(),
+      Promise.all(names.map((n) => reads.inspectVolume(n))),
+      attachable(principal, specs, 'secrets'),
+      attachable(principal, specs, 'configs'),
+    ]);
     const volumes: Record<string, VolumeSummary | null> = Object.create(null);
     names.forEach((name, i) => (volumes[name] = found[i] ?? null));
-    return { ...networkContext(networks), volumes, ports };
+    const planned: NetworkSummary[] = (plan?.networks ?? []).map((n) => ({ id: '', name: n.name, driver: n.driver, scope: 'swarm', labels: n.labels }));
+    return {
+      ...networkContext([...networks, ...planned]),
+      volumes,
+      ports,
+      secrets: [...secrets, ...(plan?.secrets ?? [])],
+      configs: [...configs, ...(plan?.configs ?? [])],
+    };
   };
+  const context = (...specs: DockerServiceSpec[]) => contextFor(undefined, specs);
 
   const operable = (current: ServiceDetail, ctx: PolicyContext) => enforceOperableService(current.service.name, current.service.spec, ctx);
 
   return {
     async admitSpec(principal, spec) {
-      if (!privileged(principal)) enforceServiceSpec(spec, await context(spec));
+      if (!privileged(principal)) enforceServiceSpec(spec, await contextFor(principal, [spec]));
       return spec as AdmittedSpec;
     },
     async admitChange(principal, current, next) {
       if (!privileged(principal)) {
-        const ctx = await context(current.service.spec, next);
-        operable(current, ctx);
-        enforceServiceSpec(next, ctx);
+        const stack = stackOf(current.service.spec);
+        const judged = judgedCurrent(current);
+        const nextJudged = withoutStackLabel(next, stack);
+        const ctx = await contextFor(principal, [judged.service.spec, nextJudged]);
+        operable(judged, ctx);
+        enforceServiceSpec(nextJudged, ctx);
       }
       return next as AdmittedSpec;
     },
@@ -105,15 +200,46 @@ export function createPolicyGate(reads: PolicyReads, options: PolicyGateOptions 
       const previous = current.service.previousSpec;
       if (!previous) throw new AppError('no_previous_spec', `Service ${current.service.name} has no previous spec to roll back to`);
       if (!privileged(principal)) {
-        const ctx = await context(current.service.spec, previous);
-        operable(current, ctx);
-        enforceServiceSpec(previous, ctx);
+        const judged = judgedCurrent(current);
+        const ctx = await contextFor(principal, [judged.service.spec, judged.service.previousSpec!]);
+        operable(judged, ctx);
+        enforceServiceSpec(judged.service.previousSpec!, ctx);
       }
       return previous as AdmittedSpec;
     },
     async admitService(principal, current) {
-      if (!privileged(principal)) operable(current, await context(current.service.spec));
+      if (!privileged(principal)) {
+        const judged = judgedCurrent(current);
+        operable(judged, await contextFor(principal, [judged.service.spec]));
+      }
       return { id: current.service.id, version: current.service.version } as AdmittedService;
+    },
+    async admitStackSpec(principal, plan, spec, current) {
+      if (!privileged(principal)) {
+        const judged = current && judgedCurrent(current);
+        const ctx = await contextFor(principal, judged ? [judged.service.spec, spec] : [spec], plan);
+        if (judged) {
+          if (stackOf(current.service.spec) !== plan.stack) {
+            throw denied(`Service ${current.service.name} does not belong to stack ${plan.stack}`, [{ rule: 'privileged_service', path: 'Labels', message: `${current.service.name} is not labelled ${STACK_LABEL}=${plan.stack}` }]);
+          }
+          operable(judged, ctx);
+        }
+        enforceServiceSpec(spec, ctx);
+      }
+      return withStackLabel(spec, plan.stack) as AdmittedSpec;
+    },
+    async admitNetwork(principal, stack, network) {
+      const plain = (network.driver === 'overlay' || network.driver === '') && Object.keys(network.options ?? {}).length === 0;
+      if (!privileged(principal)) {
+        const violations: PolicyViolation[] = [];
+        if (!plain) violations.push({ rule: 'network_driver_options', path: `networks.${network.name}`, message: 'only overlay networks without driver options are allowed' });
+        for (const key of Object.keys(network.labels)) {
+          if (isReservedLabel(key)) violations.push({ rule: 'reserved_label', path: `networks.${network.name}.labels.${key}`, message: `label ${JSON.stringify(key)} is reserved` });
+        }
+        if (violations.length > 0) throw denied(`Network ${network.name} breaks the security policy; this needs services.privileged`, violations);
+      }
+      const labels = { ...network.labels, [STACK_LABEL]: stack, ...(plain ? { [WORKLOAD_NETWORK_LABEL]: 'true' } : {}) };
+      return { ...network, driver: network.driver || 'overlay', labels } as unknown as AdmittedNetwork;
     },
   };
 }

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { AppError, invalidField } from '../errors.ts';
-import type { DockerServiceSpec } from './swarm.ts';
+import { OBJECT_NAME, latestOf, parseEngineName } from '../secrets/versions.ts';
+import type { DockerServiceSpec, SwarmObject } from './swarm.ts';
 
 // NOTE: swarmkit's own rule (manager/controlapi/common.go, validateAnnotations): at most 63 characters,
 // "valid as a DNS name component". Dots are refused by the engine.
@@ -39,6 +40,13 @@ const resourceAmounts = z.strictObject({
   memoryBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
+/** A secret or config by the name users see (its latest version is attached) and where the file goes. */
+const attachment = z.strictObject({
+  name: z.string().regex(OBJECT_NAME, 'letters, digits, "-" and "_"'),
+  /** A secret's file name under /run/secrets (or an absolute path); a config's absolute path (default `/<name>`). */
+  target: z.string().min(1).max(4096).regex(/^[^\0]+$/).optional(),
+});
+
 /** The fields of ServiceInput, unrefined, for callers that extend or partial them before refining. */
 export const serviceInputObject = z.strictObject({
   name: z.string().min(1).max(63).regex(SERVICE_NAME, 'letters, digits, "-" and "_", starting and ending with a letter or digit'),
@@ -62,7 +70,17 @@ export const serviceInputObject = z.strictObject({
     .strictObject({ limits: resourceAmounts.optional(), reservations: resourceAmounts.optional() })
     .optional(),
   networks: z.array(z.string().min(1).max(128).regex(NETWORK_REF)).max(20).optional(),
+  secrets: z.array(attachment).max(50).optional(),
+  configs: z.array(attachment).max(50).optional(),
 });
+
+export type ServiceAttachment = z.infer<typeof attachment>;
+
+/** The engine's secrets and configs, which `secrets` and `configs` of a ServiceInput are resolved against. */
+export interface AttachableObjects {
+  secrets?: readonly SwarmObject[];
+  configs?: readonly SwarmObject[];
+}
 
 export type ServiceInput = z.infer<typeof serviceInputObject>;
 export type ServiceMount = z.infer<typeof mount>;
@@ -149,14 +167,14 @@ const specMode = (spec: Json): 'replicated' | 'global' => {
 const invalid = (path: string, message: string): AppError => invalidField(path, message);
 
 /** The Engine API ServiceSpec for a new service (mode `replicated` with 1 replica unless told otherwise). */
-export function toServiceSpec(input: ServiceInput): DockerServiceSpec {
+export function toServiceSpec(input: ServiceInput, objects: AttachableObjects = {}): DockerServiceSpec {
   const spec: DockerServiceSpec = {
     Name: input.name,
     Labels: { ...(input.labels ?? {}) },
     TaskTemplate: { ContainerSpec: { Image: input.image } },
     Mode: input.mode === 'global' ? { Global: {} } : { Replicated: { Replicas: input.replicas ?? 1 } },
   };
-  return applyServiceInput(spec, { ...input, name: undefined, image: undefined, mode: undefined, replicas: undefined, labels: undefined });
+  return applyServiceInput(spec, { ...input, name: undefined, image: undefined, mode: undefined, replicas: undefined, labels: undefined }, objects);
 }
 
 /**
@@ -165,7 +183,7 @@ export function toServiceSpec(input: ServiceInput): DockerServiceSpec {
  * driver, capabilities…) stays as it was, so the security policy can judge the whole result.
  * `current` is not modified. Throws `validation_failed` for a rename, a mode change, or replicas on a global service.
  */
-export function applyServiceInput(current: DockerServiceSpec, patch: Partial<ServiceInput>): DockerServiceSpec {
+export function applyServiceInput(current: DockerServiceSpec, patch: Partial<ServiceInput>, objects: AttachableObjects = {}): DockerServiceSpec {
   const spec = structuredClone(current) as DockerServiceSpec;
   if (patch.name !== undefined && patch.name !== spec.Name) throw invalid('name', 'a service cannot be renamed');
   if (patch.mode !== undefined && patch.mode !== specMode(spec)) throw invalid('mode', 'a service cannot change mode');
@@ -200,6 +218,8 @@ export function applyServiceInput(current: DockerServiceSpec, patch: Partial<Ser
     delete spec.Networks;
     setOrDelete(task, 'Networks', toNetworks(patch.networks));
   }
+  if (patch.secrets !== undefined) setOrDelete(container, 'Secrets', toReferences('secret', patch.secrets, objects.secrets));
+  if (patch.configs !== undefined) setOrDelete(container, 'Configs', toReferences('config', patch.configs, objects.configs));
   if (patch.ports !== undefined) {
     const endpoint = child(spec, 'EndpointSpec');
     setOrDelete(endpoint, 'Ports', toPorts(patch.ports));
@@ -207,6 +227,43 @@ export function applyServiceInput(current: DockerServiceSpec, patch: Partial<Ser
   }
   return spec;
 }
+
+/** Reads from the engine only what `input` attaches: the secrets when it names any, the configs likewise. */
+export async function readAttachable(
+  swarm: { listSecrets(): Promise<SwarmObject[]>; listConfigs(): Promise<SwarmObject[]> },
+  input: Partial<Pick<ServiceInput, 'secrets' | 'configs'>>,
+): Promise<AttachableObjects> {
+  const [secrets, configs] = await Promise.all([
+    input.secrets?.length ? swarm.listSecrets() : undefined,
+    input.configs?.length ? swarm.listConfigs() : undefined,
+  ]);
+  return { ...(secrets ? { secrets } : {}), ...(configs ? { configs } : {}) };
+}
+
+/** Engine references to the latest version of each attachment; `validation_failed` names one that does not exist. */
+function toReferences(kind: 'secret' | 'config', attachments: ServiceAttachment[], objects: readonly SwarmObject[] | undefined): Json[] {
+  const field = kind === 'secret' ? 'secrets' : 'configs';
+  return attachments.map((a, i) => {
+    const found = objects && latestOf(objects, a.name);
+    if (!found) {
+      const message = `no ${kind} named ${JSON.stringify(a.name)}`;
+      throw new AppError('validation_failed', message, { details: [{ field: `${field}.${i}.name`, message }] });
+    }
+    const file = { Name: a.target ?? (kind === 'secret' ? a.name : `/${a.name}`), UID: '0', GID: '0', Mode: 0o444 };
+    return kind === 'secret'
+      ? { File: file, SecretID: found.id, SecretName: found.name }
+      : { File: file, ConfigID: found.id, ConfigName: found.name };
+  });
+}
+
+const fromReferences = (refs: unknown, nameKey: string): ServiceAttachment[] =>
+  (Array.isArray(refs) ? refs : []).flatMap((r: unknown) => {
+    const ref = record(r);
+    const engine = ref[nameKey];
+    if (typeof engine !== 'string') return [];
+    const target = record(ref.File).Name;
+    return [{ name: parseEngineName(engine).name, ...(typeof target === 'string' ? { target } : {}) }];
+  });
 
 /** The spec with TaskTemplate.ForceUpdate incremented: the engine then replaces every task (restart-service). */
 export function withForceUpdate(current: DockerServiceSpec): DockerServiceSpec {
@@ -267,6 +324,8 @@ export function fromServiceSpec(spec: DockerServiceSpec): ServiceInput {
   const resources = record(task.Resources);
   const limits = fromAmounts(resources.Limits);
   const reservations = fromAmounts(resources.Reservations);
+  const secrets = fromReferences(container.Secrets, 'SecretName');
+  const configs = fromReferences(container.Configs, 'ConfigName');
   return {
     name: typeof spec.Name === 'string' ? spec.Name : '',
     image: typeof container.Image === 'string' ? container.Image : '',
@@ -281,5 +340,7 @@ export function fromServiceSpec(spec: DockerServiceSpec): ServiceInput {
     constraints: stringArray(record(task.Placement).Constraints),
     resources: { ...(limits ? { limits } : {}), ...(reservations ? { reservations } : {}) },
     networks,
+    ...(secrets.length > 0 ? { secrets } : {}),
+    ...(configs.length > 0 ? { configs } : {}),
   };
 }

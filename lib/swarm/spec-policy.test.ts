@@ -139,7 +139,7 @@ const denied: Array<[title: string, spec: unknown, rules: string[]]> = [
   ['host namespaces', container({ PidMode: 'host', NetworkMode: 'host', UsernsMode: 'host' }), ['host_namespace', 'host_namespace', 'host_namespace']],
   ['Hyper-V or process isolation', container({ Isolation: 'process' }), ['isolation']],
   ['a negative OOM score', container({ OomScoreAdj: -1000 }), ['oom_score_adj']],
-  ['secrets and configs', container({ Secrets: [{ SecretName: 'db-password', File: { Name: 'p' } }], Configs: [{ ConfigName: 'c', Runtime: {} }] }), ['configs', 'secrets']],
+  ['secrets and configs', container({ Secrets: [{ SecretName: 'db-password', File: { Name: 'p' } }], Configs: [{ ConfigName: 'c', Runtime: {} }] }), ['configs', 'configs', 'secrets']],
 
   // Named volumes: what the engine holds, and names outside the workload namespace
   ['a named volume outside the workload namespace', mount({ Type: 'volume', Source: 'etc', Target: '/x' }), ['volume_namespace', 'volume_on_engine']],

@@ -88,6 +88,12 @@ export interface PolicyContext {
   volumes: Readonly<Record<string, VolumeSummary | null>>;
   /** Published ports: `reserved` adds to RESERVED_PORTS and those below 1024; `allowed` ranges lift both. */
   ports: { reserved: readonly number[]; allowed: ReadonlyArray<readonly [number, number]> };
+  /**
+   * Ids of the secrets and configs the caller may attach (it holds secrets.read / configs.read and they exist),
+   * read by the gate; absent: none may be attached.
+   */
+  secrets?: readonly string[];
+  configs?: readonly string[];
 }
 
 /** Every rule the spec breaks, in document order; an empty list when the spec is allowed. */
@@ -192,6 +198,7 @@ const CONTAINER_FOREIGN_KEYS = new Map<string, PolicyRule>(Object.entries({
 const MOUNT_KEYS = new Set(['Type', 'Source', 'Target', 'ReadOnly', 'Consistency', 'BindOptions', 'VolumeOptions', 'TmpfsOptions', 'ImageOptions']);
 const VOLUME_OPTION_KEYS = new Set(['NoCopy', 'Labels', 'DriverConfig', 'Subpath']);
 const TMPFS_OPTION_KEYS = new Set(['SizeBytes', 'Mode', 'Options']);
+const FILE_TARGET_KEYS = new Set(['Name', 'UID', 'GID', 'Mode']);
 const PRIVILEGE_KEYS = new Set(['CredentialSpec', 'SELinuxContext', 'Seccomp', 'AppArmor', 'NoNewPrivileges']);
 const NETWORK_KEYS = new Set(['Target', 'Aliases', 'DriverOpts']);
 // NOTE: log drivers run inside the daemon, as root on the host. syslog/fluentd/gelf/splunk/awslogs take
@@ -209,6 +216,8 @@ interface Facts {
   volumes: ReadonlyMap<string, VolumeSummary | null>;
   reservedPorts: Set<number>;
   allowedPorts: Array<readonly [number, number]>;
+  secrets: Set<string>;
+  configs: Set<string>;
 }
 
 class Check {
@@ -334,12 +343,12 @@ class Check {
           if (this.expect(value, 'array', path) && nonEmpty(value)) this.report('ulimits', path, 'setting ulimits is not allowed');
           break;
         case 'Secrets':
-          // NOTE: there is no ownership of secrets and configs here: attaching one by name or id would hand
-          // its content to whoever runs the service. Configs with a Runtime target also feed credential specs.
-          if (this.expect(value, 'array', path) && nonEmpty(value)) this.report('secrets', path, 'attaching secrets is not allowed');
+          // NOTE: attaching a secret hands its content to whoever runs the service, so only those the caller
+          // may read (secrets.read, resolved to ids by the gate) are allowed. The engine resolves SecretID.
+          this.eachObject(value, path, (ref, at) => this.reference(ref, at, 'secrets'));
           break;
         case 'Configs':
-          if (this.expect(value, 'array', path) && nonEmpty(value)) this.report('configs', path, 'attaching configs is not allowed');
+          this.eachObject(value, path, (ref, at) => this.reference(ref, at, 'configs'));
           break;
         case 'Isolation':
           if (this.expect(value, 'string', path) && value != null && !['', 'default'].includes((value as string).toLowerCase())) {
@@ -357,6 +366,36 @@ class Check {
           else if (!isZero(value)) this.report(rule, path, `${key} is not allowed`);
         }
       }
+    }
+  }
+
+  // A file target only: a config with a Runtime target feeds a credential spec, which is a privilege.
+  private reference(ref: Json, base: string, kind: 'secrets' | 'configs'): void {
+    const idKey = kind === 'secrets' ? 'SecretID' : 'ConfigID';
+    const nameKey = kind === 'secrets' ? 'SecretName' : 'ConfigName';
+    for (const key of Object.keys(ref)) {
+      if (key === 'Runtime' && kind === 'configs') {
+        if (ref[key] != null) this.report('configs', `${base}.Runtime`, 'a config with a runtime target (credential spec) is not allowed');
+      } else if (key !== idKey && key !== nameKey && key !== 'File') this.unknown(ref, key, base);
+    }
+    this.expect(get(ref, nameKey), 'string', `${base}.${nameKey}`);
+    const id = get(ref, idKey);
+    if (!this.expect(id, 'string', `${base}.${idKey}`)) return;
+    const allowed = kind === 'secrets' ? this.facts.secrets : this.facts.configs;
+    if (typeof id !== 'string' || !allowed.has(id)) {
+      const what = kind === 'secrets' ? 'secret' : 'config';
+      this.report(kind, `${base}.${idKey}`, `${what} ${show(id ?? get(ref, nameKey))} is not one the caller may attach (it needs ${kind}.read, and the ${what} must exist)`);
+    }
+    const file = get(ref, 'File');
+    if (this.expect(file, 'object', `${base}.File`) && file != null) {
+      const f = file as Json;
+      for (const key of Object.keys(f)) {
+        if (!FILE_TARGET_KEYS.has(key)) this.unknown(f, key, `${base}.File`);
+      }
+      this.expect(get(f, 'Name'), 'string', `${base}.File.Name`);
+      this.expect(get(f, 'UID'), 'string', `${base}.File.UID`);
+      this.expect(get(f, 'GID'), 'string', `${base}.File.GID`);
+      this.expect(get(f, 'Mode'), 'number', `${base}.File.Mode`);
     }
   }
 
@@ -618,6 +657,8 @@ function readContext(context: PolicyContext): Facts {
     allowedPorts: (Array.isArray(ports.allowed) ? ports.allowed : []).filter(
       (r): r is readonly [number, number] => Array.isArray(r) && r.length === 2 && Number.isSafeInteger(r[0]) && Number.isSafeInteger(r[1]),
     ),
+    secrets: new Set(strings(c.secrets).filter((n) => n !== '')),
+    configs: new Set(strings(c.configs).filter((n) => n !== '')),
   };
 }
 

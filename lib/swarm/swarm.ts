@@ -4,7 +4,7 @@
  * `not_found`, `service_exists`, `version_conflict`, `no_previous_spec`, `validation_failed`,
  * or `swarm_unavailable` when the engine does not answer.
  */
-import type { AdmittedService, AdmittedSpec } from './policy-gate.ts';
+import type { AdmittedNetwork, AdmittedService, AdmittedSpec } from './policy-gate.ts';
 import type { ServiceInput } from './service-input.ts';
 
 export interface PortSummary {
@@ -93,9 +93,45 @@ export interface NodeUpdate {
   labels?: Record<string, string>;
 }
 
+/** A secret or a config as the engine holds it: metadata only (a secret's data never leaves the engine). */
+export interface SwarmObject {
+  id: string;
+  /** The engine object's name (`<name>.v<N>` for versions the dashboard made). */
+  name: string;
+  labels: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface NewSwarmObject {
+  name: string;
+  /** Base64. */
+  data: string;
+  labels?: Record<string, string>;
+}
+
+export interface NetworkSpec {
+  name: string;
+  driver: string;
+  labels: Record<string, string>;
+  attachable?: boolean;
+  internal?: boolean;
+  options?: Record<string, string>;
+}
+
+export interface ServiceSpecEntry {
+  id: string;
+  name: string;
+  version: number;
+  spec: DockerServiceSpec;
+}
+
 export interface Swarm {
   /** Sorted by name; `ids` narrows the list to those services (an id the engine does not know is left out). */
   listServices(filter?: { ids?: string[] }): Promise<ServiceSummary[]>;
+  /** Every service's id, name, version and whole spec; `label` (`key=value` or `key`) narrows the list. */
+  listServiceSpecs(filter?: { label?: string }): Promise<ServiceSpecEntry[]>;
   /** By id or name. */
   inspectService(idOrName: string): Promise<ServiceDetail>;
   /** Only a spec the policy gate admitted (./policy-gate.ts) can be created. */
@@ -124,6 +160,20 @@ export interface Swarm {
   listNetworks(): Promise<NetworkSummary[]>;
   /** The named volume on the manager, or null when it has none of that name (or the name is not one). */
   inspectVolume(name: string): Promise<VolumeSummary | null>;
+  /** Sorted by name. */
+  listSecrets(): Promise<SwarmObject[]>;
+  /** `service_exists` (409) when the name is taken. */
+  createSecret(secret: NewSwarmObject): Promise<{ id: string; name: string }>;
+  /** `in_use` while a service's spec refers to it. */
+  removeSecret(idOrName: string): Promise<void>;
+  listConfigs(): Promise<SwarmObject[]>;
+  createConfig(config: NewSwarmObject): Promise<{ id: string; name: string }>;
+  /** With the data (base64): configs are not secret. */
+  inspectConfig(idOrName: string): Promise<SwarmObject & { data: string }>;
+  removeConfig(idOrName: string): Promise<void>;
+  /** Only a network the gate admitted (its driver and options judged) can be created. */
+  createNetwork(network: AdmittedNetwork): Promise<{ id: string; name: string }>;
+  removeNetwork(idOrName: string): Promise<void>;
   ping(): Promise<void>;
 }
 

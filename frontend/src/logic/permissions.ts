@@ -16,6 +16,10 @@ export const PERMISSIONS = [
   'events.read',
   'alerts.read',
   'alerts.write',
+  'secrets.read',
+  'secrets.write',
+  'configs.read',
+  'configs.write',
 ] as const satisfies readonly Permission[];
 
 // NOTE: `satisfies` refuses a name the server lacks; this refuses a server permission missing above

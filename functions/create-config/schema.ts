@@ -1,0 +1,1 @@
+export { createObjectInput as createConfigInput } from '../../lib/secrets/schemas.ts';

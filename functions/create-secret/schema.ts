@@ -1,0 +1,1 @@
+export { createObjectInput as createSecretInput } from '../../lib/secrets/schemas.ts';

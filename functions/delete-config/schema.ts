@@ -1,0 +1,1 @@
+export { nameInput as deleteConfigInput } from '../../lib/secrets/schemas.ts';

@@ -1,0 +1,1 @@
+export { nameInput as deleteSecretInput } from '../../lib/secrets/schemas.ts';

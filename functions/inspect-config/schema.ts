@@ -1,0 +1,1 @@
+export { nameInput as inspectConfigInput } from '../../lib/secrets/schemas.ts';

@@ -1,0 +1,1 @@
+export { objectListingSchema as configListingSchema } from '../../lib/secrets/schemas.ts';

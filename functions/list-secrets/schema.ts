@@ -1,0 +1,1 @@
+export { objectListingSchema as secretListingSchema } from '../../lib/secrets/schemas.ts';

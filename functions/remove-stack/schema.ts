@@ -1,0 +1,1 @@
+export { stackRefInput as removeStackInput } from '../inspect-stack/schema.ts';

@@ -1,0 +1,1 @@
+export { rotateObjectInput as rotateConfigInput } from '../../lib/secrets/schemas.ts';

@@ -1,0 +1,1 @@
+export { rotateObjectInput as rotateSecretInput } from '../../lib/secrets/schemas.ts';
