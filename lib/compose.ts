@@ -41,7 +41,10 @@ export interface Composition {
 const createAttemptStore = (config: Config): AttemptStore =>
   config.mongoUrl ? createMongoAttemptStore({ url: config.mongoUrl }) : createEmbeddedAttemptStore({ dataDir: config.dataDir });
 
-const engineOf = (config: { dockerHost: string | undefined }) => (config.dockerHost ? { host: config.dockerHost } : {});
+const engineOf = (config: { dockerHost: string | undefined; dockerApiToken: string | undefined }) => ({
+  ...(config.dockerHost ? { host: config.dockerHost } : {}),
+  ...(config.dockerApiToken ? { apiToken: config.dockerApiToken } : {}),
+});
 
 /** What local mode, a function and the relay use. */
 export async function createDeps(config: Config): Promise<Composition> {

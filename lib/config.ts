@@ -31,6 +31,8 @@ export interface BaseConfig {
   role: ProcessRole;
   dataDir: string;
   dockerHost: string | undefined;
+  /** Sent to the restricted Docker API proxy of the stack, which authenticates its callers. */
+  dockerApiToken: string | undefined;
   events: EventConfig;
 }
 
@@ -224,7 +226,7 @@ function base(s: Settings, role: ProcessRole, defaults: { dataDir: string }): Ba
     cassandraReplicationFactor: s.int('CASSANDRA_REPLICATION_FACTOR', { min: 1, max: 16 }),
   };
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) Object.assign(events, { [key]: value });
-  return { role, dataDir, dockerHost: s.url('DOCKER_HOST', ['unix', 'tcp', 'http']), events };
+  return { role, dataDir, dockerHost: s.url('DOCKER_HOST', ['unix', 'tcp', 'http']), dockerApiToken: s.secret('DOCKER_API_TOKEN', 'docker-api-token'), events };
 }
 
 /** Settings of local mode, an OpenFaaS function or the relay. Throws ConfigError. */

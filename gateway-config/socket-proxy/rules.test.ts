@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { isAllowed } from './rules.ts';
+import { checkBody, isAllowed } from './rules.ts';
 
 const test = suite('socket-proxy rules');
 
@@ -26,7 +26,8 @@ test('should deny containers, exec, images, secrets, swarm and path tricks', () 
     ['POST', '/containers/create'],
     ['POST', '/containers/x/exec'],
     ['POST', '/exec/x/start'],
-    ['GET', '/secrets'],
+    ['POST', '/secrets/s1/update'],
+    ['POST', '/volumes/create'],
     ['POST', '/swarm/leave'],
     ['POST', '/images/create?fromImage=x'],
     ['POST', '/build'],
@@ -46,4 +47,34 @@ test('should give the events profile the event stream and nothing that writes', 
   assert.not.ok(isAllowed('events', 'POST', '/services/create'));
 });
 
-test.run();
+const body = suite('socket-proxy request bodies');
+
+body('should refuse services that pass for an OpenFaaS function or the dashboard itself', () => {
+  for (const labels of [{ function: 'true' }, { 'com.openfaas.function': 'login' }, { 'dashboard.system': 'true' }]) {
+    assert.ok(checkBody('POST', '/services/create', { Name: 'x', Labels: labels }), JSON.stringify(labels));
+    assert.ok(checkBody('POST', '/services/web/update', { Name: 'x', TaskTemplate: { ContainerSpec: { Labels: labels } } }), JSON.stringify(labels));
+  }
+  assert.is(checkBody('POST', '/services/create', { Name: 'x', Labels: { team: 'a' }, TaskTemplate: { ContainerSpec: { Image: 'i' } } }), undefined);
+});
+
+body('should let node updates change only name, labels, role and availability', () => {
+  assert.is(checkBody('POST', '/nodes/n1/update', { Availability: 'drain', Labels: {}, Role: 'worker' }), undefined);
+  assert.ok(checkBody('POST', '/nodes/n1/update', { Availability: 'active', JoinTokens: {} }));
+});
+
+body('should create only plain overlay networks, and secrets and configs without drivers or templates', () => {
+  assert.is(checkBody('POST', '/networks/create', { Name: 'shop_default', Driver: 'overlay', Labels: { a: 'b' } }), undefined);
+  for (const network of [{ Name: 'n', Driver: 'bridge' }, { Name: 'n', Driver: 'overlay', Attachable: true }, { Name: 'n', Driver: 'overlay', Ingress: true }, { Name: 'n', Driver: 'overlay', ConfigFrom: { Network: 'x' } }, { Name: 'n', Driver: 'overlay', Options: { encrypted: '' } }]) {
+    assert.ok(checkBody('POST', '/networks/create', network), JSON.stringify(network));
+  }
+  assert.is(checkBody('POST', '/secrets/create', { Name: 's.v1', Data: 'YQ==', Labels: {} }), undefined);
+  assert.ok(checkBody('POST', '/secrets/create', { Name: 's.v1', Data: 'YQ==', Driver: { Name: 'vault' } }));
+  assert.ok(checkBody('POST', '/configs/create', { Name: 'c.v1', Data: 'YQ==', Templating: { Name: 'golang' } }));
+});
+
+body('should refuse a write whose body is not a JSON object', () => {
+  for (const value of [undefined, null, [], 'x', 3]) assert.ok(checkBody('POST', '/services/create', value), String(value));
+  assert.is(checkBody('GET', '/services', undefined), undefined);
+});
+
+body.run();

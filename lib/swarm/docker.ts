@@ -31,6 +31,8 @@ export interface DockerSwarmOptions {
   socketPath?: string;
   /** `unix:///path`, `tcp://host:port` or `http://host:port` (the DOCKER_HOST forms without TLS). */
   host?: string;
+  /** Sent as `Authorization: Bearer …`: the restricted API proxy of the stack authenticates its callers. */
+  apiToken?: string;
   /** Deadline of each engine call, default 10 s. */
   timeoutMs?: number;
   /** Largest answer read from the engine, default 64 MiB; service logs are cut there instead. */
@@ -68,14 +70,15 @@ const stringMap = (v: unknown): Record<string, string> =>
   Object.fromEntries(Object.entries(record(v)).filter((e): e is [string, string] => typeof e[1] === 'string'));
 
 /** A dockerode client for `host` (DOCKER_HOST forms without TLS) or `socketPath`; timeout 0 for streams. */
-export function createDockerClient(options: Pick<DockerSwarmOptions, 'docker' | 'host' | 'socketPath'>, timeout: number): Dockerode {
+export function createDockerClient(options: Pick<DockerSwarmOptions, 'docker' | 'host' | 'socketPath' | 'apiToken'>, timeout: number): Dockerode {
   if (options.docker) return options.docker;
   if (options.host && options.socketPath) throw new Error('createDockerSwarm: give either host or socketPath, not both');
-  if (!options.host) return new Dockerode({ socketPath: options.socketPath ?? '/var/run/docker.sock', timeout });
+  const headers = options.apiToken ? { headers: { Authorization: `Bearer ${options.apiToken}` } } : {};
+  if (!options.host) return new Dockerode({ socketPath: options.socketPath ?? '/var/run/docker.sock', timeout, ...headers });
   const url = new URL(options.host);
-  if (url.protocol === 'unix:') return new Dockerode({ socketPath: url.pathname, timeout });
+  if (url.protocol === 'unix:') return new Dockerode({ socketPath: url.pathname, timeout, ...headers });
   if (url.protocol === 'tcp:' || url.protocol === 'http:') {
-    return new Dockerode({ host: url.hostname, port: url.port || 2375, protocol: 'http', timeout });
+    return new Dockerode({ host: url.hostname, port: url.port || 2375, protocol: 'http', timeout, ...headers });
   }
   throw new Error(`createDockerSwarm: unsupported Docker host ${JSON.stringify(options.host)} (use unix://, tcp:// or http://)`);
 }
