@@ -5,7 +5,7 @@
 #   dash-test-mongo         FerretDB (.cache/bin/ferretdb, SQLite handler, MongoDB wire protocol) :27017
 #   dash-test-nats          nats-server (Debian's binary) :4222, for permission-cache invalidations
 #   dash-test-docker-proxy  the restricted Docker API proxy (gateway-config/socket-proxy) :2375
-# and the Docker secrets faas.yml names: jwt-secret, mongo-url, admin-password (values kept, 0600, in
+# and the Docker secrets faas.yml names: jwt-secret, mongo-url, admin-password, docker-api-token (values kept, 0600, in
 # .cache/openfaas/test-env/). Images are made locally (docker import / docker build FROM local/node:20).
 # Usage: test-env.sh up     idempotent; prints the FN_* variables for faas.yml and ADMIN_PASSWORD on stdout
 #        test-env.sh down   removes the services and the secrets (remove the functions first)
@@ -14,7 +14,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 state="$root/.cache/openfaas/test-env"
 NETWORK=${OPENFAAS_NETWORK:-openfaas-functions}
 SERVICES=(dash-test-mongo dash-test-nats dash-test-docker-proxy)
-SECRETS=(jwt-secret mongo-url admin-password)
+SECRETS=(jwt-secret mongo-url admin-password docker-api-token)
 say() { echo "test-env: $*" >&2; }
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
@@ -79,6 +79,7 @@ up() {
   (umask 077
     [ -s "$state/jwt-secret" ] || head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$state/jwt-secret"
     [ -s "$state/admin-password" ] || head -c 18 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$state/admin-password"
+    [ -s "$state/docker-api-token" ] || head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$state/docker-api-token"
     printf 'mongodb://dash-test-mongo:27017/dashboard' >"$state/mongo-url")
   for s in "${SECRETS[@]}"; do secret "$s" "$state/$s"; done
   service dash-test-mongo 127.0.0.1:5000/dash-test-ferretdb:1 \
@@ -86,6 +87,7 @@ up() {
   service dash-test-nats 127.0.0.1:5000/dash-test-nats:1 -- -p 4222 -a 0.0.0.0
   service dash-test-docker-proxy 127.0.0.1:5000/docker-socket-proxy:0.1.0 --constraint node.role==manager \
     --mount type=bind,source=/var/run/docker.sock,target=/var/run/docker.sock \
+    --secret docker-api-token --env TOKEN_FILE=/run/secrets/docker-api-token \
     --env PROFILE=functions --env LISTEN=0.0.0.0:2375
   local t0 name; t0=$(date +%s%N)
   for name in "${SERVICES[@]}"; do
