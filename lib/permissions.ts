@@ -85,3 +85,59 @@ export function parsePermission(value: string): { permission: Permission; scope?
 }
 
 export const isPermissionString = (value: unknown): value is string => typeof value === 'string' && parsePermission(value) !== undefined;
+
+/** What a scope is judged against: a service (or secret, config) by its name and labels. */
+export interface ScopeTarget {
+  name: string;
+  labels: Readonly<Record<string, string>>;
+}
+
+/** The label that names a service's (or secret's, config's) stack. */
+export const STACK_LABEL = 'com.docker.stack.namespace';
+
+const globToRegExp = (glob: string): RegExp =>
+  new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\-]/g, '\\$&')).join('.*')}$`);
+
+export function scopeMatches(scope: Scope, target: ScopeTarget): boolean {
+  switch (scope.kind) {
+    case 'stack':
+      return target.labels[STACK_LABEL] === scope.value;
+    case 'name':
+      return globToRegExp(scope.glob).test(target.name);
+    case 'label':
+      return Object.hasOwn(target.labels, scope.key) && target.labels[scope.key] === scope.value;
+  }
+}
+
+/**
+ * The reach of `permission` for a holder: `'all'` for the unscoped string, else the scopes of its scoped forms
+ * (empty when the holder has neither). Malformed strings in a record count for nothing.
+ */
+export function reachOf(holder: { permissions: readonly string[] }, permission: Permission): 'all' | Scope[] {
+  if (holder.permissions.includes(permission)) return 'all';
+  const scopes: Scope[] = [];
+  for (const p of holder.permissions) {
+    if (!p.startsWith(`${permission}:`)) continue;
+    const parsed = parsePermission(p);
+    if (parsed?.scope) scopes.push(parsed.scope);
+  }
+  return scopes;
+}
+
+/** Whether the holder has `permission` in any form, scoped or not: enough to call a scope-aware function. */
+export const holdsAny = (holder: { permissions: readonly string[] }, permission: Permission): boolean => {
+  const reach = reachOf(holder, permission);
+  return reach === 'all' || reach.length > 0;
+};
+
+/** Whether the holder may act with `permission` on this service (secret, config): unscoped, or a scope matches. */
+export const holdsFor = (holder: { permissions: readonly string[] }, permission: Permission, target: ScopeTarget): boolean => {
+  const reach = reachOf(holder, permission);
+  return reach === 'all' || reach.some((s) => scopeMatches(s, target));
+};
+
+/** The filter for lists: what of `permission`'s kind the holder may see. */
+export const filterFor = (holder: { permissions: readonly string[] }, permission: Permission): ((target: ScopeTarget) => boolean) => {
+  const reach = reachOf(holder, permission);
+  return reach === 'all' ? () => true : (target) => reach.some((s) => scopeMatches(s, target));
+};
