@@ -96,3 +96,25 @@ test('should keep functions not yet scope-aware closed to scoped holders (403)',
 });
 
 test.run();
+
+const grants = suite<{ deps: TestDeps }>('granting scoped permissions', {} as { deps: TestDeps });
+grants.before.each(async (ctx) => {
+  ctx.deps = await createTestDeps();
+});
+grants.after.each(({ deps }) => deps.cleanup());
+grants('should let a holder of the same string or its unscoped form grant a scope, and refuse wider or malformed ones', async ({ deps }) => {
+  const { grantPermission } = await import('./grant-permission/function.ts');
+  await deps.addUser('target', []);
+  const scoped = await deps.addUser('scoped', ['users.write', 'services.write:stack=shop']);
+  const full = await deps.addUser('full', ['users.write', 'services.read']);
+  const grant = (authorization: string, permission: string) => call(deps, grantPermission, authorization, { username: 'target', permission });
+  assert.is((await grant(scoped.authorization, 'services.write:stack=shop')).status, 200);
+  assert.is((await grant(full.authorization, 'services.read:name=shop-*')).status, 200);
+  assert.is((await grant(scoped.authorization, 'services.write')).status, 403);
+  assert.is((await grant(scoped.authorization, 'services.write:stack=bank')).status, 403);
+  for (const bad of ['services.write:stack=a b', 'users.write:stack=x', `services.read:name=${'x'.repeat(200)}`]) {
+    assert.is((await grant(full.authorization, bad)).status, 400, bad);
+  }
+  assert.equal((await deps.users.get('target'))!.permissions, ['services.read:name=shop-*', 'services.write:stack=shop']);
+});
+grants.run();
