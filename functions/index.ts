@@ -43,6 +43,9 @@ import { createConfig } from './create-config/function.ts';
 import { rotateConfig } from './rotate-config/function.ts';
 import { deleteConfig } from './delete-config/function.ts';
 import { inspectConfig } from './inspect-config/function.ts';
+import { createApiToken } from './create-api-token/function.ts';
+import { listApiTokens } from './list-api-tokens/function.ts';
+import { revokeApiToken } from './revoke-api-token/function.ts';
 
 export const FUNCTIONS: readonly AnyFunctionDefinition[] = [
   login,
@@ -84,4 +87,7 @@ export const FUNCTIONS: readonly AnyFunctionDefinition[] = [
   rotateConfig,
   deleteConfig,
   inspectConfig,
+  createApiToken,
+  listApiTokens,
+  revokeApiToken,
 ];

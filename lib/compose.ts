@@ -7,6 +7,9 @@ import type Dockerode from 'dockerode';
 import { createAlertStore } from './alerts/compose.ts';
 import type { AlertStore } from './alerts/alert-store.ts';
 import { createWebhookClient, type WebhookClient } from './alerts/webhook.ts';
+import type { ApiTokenStore } from './auth/api-tokens.ts';
+import { createEmbeddedApiTokenStore } from './auth/api-token-store/embedded.ts';
+import { createMongoApiTokenStore } from './auth/api-token-store/mongo.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
 import type { AttemptStore } from './auth/attempt-store.ts';
 import { createEmbeddedAttemptStore } from './auth/attempt-store/embedded.ts';
@@ -41,6 +44,10 @@ export interface Composition {
 const createAttemptStore = (config: Config): AttemptStore =>
   config.mongoUrl ? createMongoAttemptStore({ url: config.mongoUrl }) : createEmbeddedAttemptStore({ dataDir: config.dataDir });
 
+/** API tokens: beside the users, so every replica of the cluster sees a revoke at once (no cache in front). */
+const createApiTokenStore = async (config: Config): Promise<ApiTokenStore> =>
+  config.mongoUrl ? createMongoApiTokenStore({ url: config.mongoUrl }) : createEmbeddedApiTokenStore({ dataDir: config.dataDir });
+
 const engineOf = (config: { dockerHost: string | undefined; dockerApiToken: string | undefined }) => ({
   ...(config.dockerHost ? { host: config.dockerHost } : {}),
   ...(config.dockerApiToken ? { apiToken: config.dockerApiToken } : {}),
@@ -58,9 +65,18 @@ export async function createDeps(config: Config): Promise<Composition> {
     await userStore.close();
     throw e;
   }
+  let apiTokens: ApiTokenStore;
+  try {
+    apiTokens = await createApiTokenStore(config);
+  } catch (e) {
+    await alerts.close();
+    await userStore.close();
+    throw e;
+  }
   try {
     events = await createEventAdapters(config.events);
   } catch (e) {
+    await apiTokens.close();
     await alerts.close();
     await userStore.close();
     throw e;
@@ -88,7 +104,8 @@ export async function createDeps(config: Config): Promise<Composition> {
     history: events.history,
     passwords: createPasswordHasher(),
     tokens,
-    authenticator: createAuthenticator({ tokens, users }),
+    authenticator: createAuthenticator({ tokens, users, apiTokens }),
+    apiTokens,
     loginThrottle: createLoginThrottle({ store: attempts, secret: config.jwtSecret }),
     http: { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy, trustedProxies: config.trustedProxies },
     alerts,
@@ -105,6 +122,7 @@ export async function createDeps(config: Config): Promise<Composition> {
       await services?.close();
       await events.close();
       await alerts.close();
+      await apiTokens.close();
       await attempts.close();
       await userStore.close();
     },

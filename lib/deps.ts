@@ -4,6 +4,7 @@
  */
 import type { AlertStore } from './alerts/alert-store.ts';
 import type { WebhookClient } from './alerts/webhook.ts';
+import type { ApiTokenStore } from './auth/api-tokens.ts';
 import type { Authenticator } from './auth/authenticator.ts';
 import type { LoginThrottle } from './auth/login-throttle.ts';
 import type { PasswordHasher } from './auth/passwords.ts';
@@ -36,6 +37,8 @@ export interface Deps {
   passwords: PasswordHasher;
   tokens: TokenService;
   authenticator: Authenticator;
+  /** API tokens for automation (hashes only). */
+  apiTokens: ApiTokenStore;
   loginThrottle: LoginThrottle;
   http: HttpSettings;
   /** Alert rules and deliveries, and the webhook client that checks targets and sends (test-alert-rule). */

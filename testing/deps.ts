@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createEmbeddedAlertStore } from '../lib/alerts/alert-store/embedded.ts';
 import { createWebhookClient, type WebhookSettings } from '../lib/alerts/webhook.ts';
+import { createEmbeddedApiTokenStore } from '../lib/auth/api-token-store/embedded.ts';
 import { createAuthenticator } from '../lib/auth/authenticator.ts';
 import { createEmbeddedAttemptStore } from '../lib/auth/attempt-store/embedded.ts';
 import { createLoginThrottle, type ThrottleLimits } from '../lib/auth/login-throttle.ts';
@@ -53,7 +54,7 @@ export interface TestDeps extends Deps {
   /** The stored account id of a user, for tokens a test issues itself. */
   accountId(username: string): Promise<string>;
   /** Creates a user with a password and permissions; returns a Bearer header for it. */
-  addUser(username: string, permissions: readonly Permission[], password?: string): Promise<{ authorization: string; token: string }>;
+  addUser(username: string, permissions: readonly string[], password?: string): Promise<{ authorization: string; token: string }>;
 }
 
 export async function createTestDeps(
@@ -74,7 +75,9 @@ export async function createTestDeps(
   const history = createEmbeddedEventHistory({ dataDir });
   const alerts = createEmbeddedAlertStore({ dataDir });
   const attempts = createEmbeddedAttemptStore({ dataDir, ...(options.now ? { now: options.now } : {}) });
+  const apiTokens = createEmbeddedApiTokenStore({ dataDir });
   const swarm = options.swarm ?? recordingSwarm();
+  const clock = () => new Date(options.now?.() ?? Date.now());
   const deps: TestDeps = {
     users,
     swarm,
@@ -84,7 +87,8 @@ export async function createTestDeps(
     history,
     passwords,
     tokens,
-    authenticator: createAuthenticator({ tokens, users }),
+    authenticator: createAuthenticator({ tokens, users, apiTokens, now: clock }),
+    apiTokens,
     loginThrottle: createLoginThrottle({
       store: attempts,
       secret,
@@ -94,13 +98,14 @@ export async function createTestDeps(
     http: { allowedOrigins: [], trustProxy: false, trustedProxies: [] },
     alerts,
     webhooks: createWebhookClient(options.webhooks),
-    now: () => new Date(options.now?.() ?? Date.now()),
+    now: clock,
     published,
     secret,
     async cleanup() {
       await bus.close();
       await history.close();
       await alerts.close();
+      await apiTokens.close();
       await users.close();
       await attempts.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -111,7 +116,7 @@ export async function createTestDeps(
       return user.id;
     },
     async addUser(username, permissions, password = 'correct horse battery') {
-      await users.create({ username, passwordHash: await passwords.hash(password), permissions: [...permissions], tokenVersion: 0, createdAt: new Date().toISOString() });
+      await users.create({ username, passwordHash: await passwords.hash(password), permissions: [...permissions] as Permission[], tokenVersion: 0, createdAt: new Date().toISOString() });
       const { token } = await tokens.issue({ username, accountId: await deps.accountId(username), tokenVersion: 0 });
       return { authorization: `Bearer ${token}`, token };
     },

@@ -17,8 +17,10 @@ export const changePassword = defineFunction({
   input: changePasswordInput,
   output: issuedTokenSchema,
   audit: { action: 'user.change-password', target: 'user' },
-  async handler({ input: { currentPassword, newPassword }, principal: { username }, audit, c }, deps) {
+  async handler({ input: { currentPassword, newPassword }, principal: { username, apiToken }, audit, c }, deps) {
     audit({ targetId: username });
+    // A leaked automation token must not be able to take the account over.
+    if (apiToken) throw new AppError('forbidden', 'An API token cannot change the password; log in as the user');
     const check = await deps.loginThrottle.reserve({ username, client: clientAddress(c, deps.http), purpose: 'change-password' });
     const user = await deps.users.get(username);
     if (!user || !(await deps.passwords.verify(user.passwordHash, currentPassword))) {

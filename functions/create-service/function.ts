@@ -7,6 +7,7 @@ export const createService = defineFunction({
   name: 'create-service',
   summary: 'Create a service (security policy applies)',
   permission: 'services.write',
+  scoped: true,
   readOnly: false,
   input: createServiceInput,
   output: z.object({ id: z.string(), name: z.string() }),

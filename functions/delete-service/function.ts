@@ -5,6 +5,7 @@ export const deleteService = defineFunction({
   name: 'delete-service',
   summary: 'Remove a service',
   permission: 'services.write',
+  scoped: true,
   readOnly: false,
   input: serviceRefInput,
   output: null,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineFunction } from '../../lib/http/function-definition.ts';
+import { reachOf, filterFor } from '../../lib/permissions.ts';
 import { serviceSummarySchema } from '../../lib/swarm/schemas.ts';
 
 /**
@@ -10,11 +11,17 @@ export const listServices = defineFunction({
   name: 'list-services',
   summary: 'List services with running/desired replicas',
   permission: 'services.read',
+  scoped: true,
   readOnly: true,
   input: null,
   output: z.object({ services: z.array(serviceSummarySchema) }),
-  async handler({ c }, deps) {
+  async handler({ c, principal }, deps) {
     const { services, etag } = await deps.services.read();
+    // A scoped caller sees only what a scope matches; the shared ETag names the whole list, so it is not sent then.
+    if (reachOf(principal, 'services.read') !== 'all') {
+      const visible = filterFor(principal, 'services.read');
+      return { services: services.filter((s) => visible({ name: s.name, labels: s.labels })) };
+    }
     c.header('ETag', etag);
     if (c.req.header('if-none-match') === etag) return c.body(null, 304);
     return { services };

@@ -9,6 +9,7 @@ export const restartService = defineFunction({
   name: 'restart-service',
   summary: 'Replace every task (force update)',
   permission: 'services.write',
+  scoped: true,
   readOnly: false,
   input: serviceRefInput,
   output: serviceVersionSchema,

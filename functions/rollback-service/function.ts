@@ -8,6 +8,7 @@ export const rollbackService = defineFunction({
   name: 'rollback-service',
   summary: 'Roll back to the previous spec',
   permission: 'services.write',
+  scoped: true,
   readOnly: false,
   input: serviceRefInput,
   output: serviceVersionSchema,

@@ -8,6 +8,7 @@ export const scaleService = defineFunction({
   name: 'scale-service',
   summary: 'Set the replicas of a replicated service',
   permission: 'services.write',
+  scoped: true,
   readOnly: false,
   input: scaleServiceInput,
   output: serviceVersionSchema,

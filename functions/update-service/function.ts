@@ -8,6 +8,7 @@ export const updateService = defineFunction({
   name: 'update-service',
   summary: 'Update a service at a version (security policy applies)',
   permission: 'services.write',
+  scoped: true,
   readOnly: false,
   input: updateServiceInput,
   output: serviceVersionSchema,

@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { AppError } from '../errors.ts';
 import type { Principal } from '../auth/authenticator.ts';
 import type { Deps } from '../deps.ts';
-import { holds, type Permission } from '../permissions.ts';
+import { holds, holdsAny, type Permission } from '../permissions.ts';
 import { isAllowedOrigin, isHttps, setSessionCookie, tokenFromCookie } from './session.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
@@ -30,8 +30,8 @@ export interface Authenticated {
 
 type AuthDeps = Pick<Deps, 'authenticator' | 'http' | 'tokens' | 'now'>;
 
-/** Requires a valid session and, unless `'any'`, the permission. Throws 401/403 as AppError. */
-export async function authenticateRequest(c: Context, deps: AuthDeps, permission: Permission | 'any'): Promise<Authenticated> {
+/** Requires a valid session and, unless `'any'`, the permission (any scoped form of it when `scoped`). */
+export async function authenticateRequest(c: Context, deps: AuthDeps, permission: Permission | 'any', scoped = false): Promise<Authenticated> {
   const headers = c.req.raw.headers;
   const found = requestToken(headers, isHttps(headers, c.req.url, deps.http));
   if (!found) throw new AppError('unauthenticated', 'Log in first: send a Bearer token or the session cookie');
@@ -39,7 +39,7 @@ export async function authenticateRequest(c: Context, deps: AuthDeps, permission
     throw new AppError('forbidden', 'Cross-origin request refused');
   }
   const principal = await deps.authenticator.authenticate(found.token);
-  if (permission !== 'any' && !holds(principal, permission)) {
+  if (permission !== 'any' && !(scoped ? holdsAny(principal, permission) : holds(principal, permission))) {
     throw new AppError('forbidden', `This needs the ${permission} permission`);
   }
   return { principal, via: found.via };

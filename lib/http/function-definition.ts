@@ -33,6 +33,12 @@ export interface FunctionDefinition<S extends z.ZodType | null = z.ZodType | nul
   name: string;
   summary: string;
   permission: A;
+  /**
+   * The handler (or the policy gate it calls) enforces the scope of `permission` (contract 1.1), so holders of
+   * only a scoped form (`services.write:stack=shop`) are let in. Without it they get 403: unscoped functions
+   * fail closed.
+   */
+  scoped?: boolean;
   /** Read-only functions also answer GET, with the input as query parameters. */
   readOnly: boolean;
   input: S;

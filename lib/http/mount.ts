@@ -28,7 +28,7 @@ export function mountFunction(definition: AnyFunctionDefinition, deps: Deps) {
     return reply(c, await definition.handler(call, deps), status);
   };
   return functionApp().on(definition.readOnly ? ['GET', 'POST'] : ['POST'], '/', async (c) => {
-    const auth = definition.permission === null ? undefined : await authenticateRequest(c, deps, definition.permission);
+    const auth = definition.permission === null ? undefined : await authenticateRequest(c, deps, definition.permission, definition.scoped === true);
     const detail: AuditDetail = {};
     const parsed: { input?: unknown } = {};
     let response: Response;

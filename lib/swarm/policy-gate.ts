@@ -9,7 +9,7 @@
  * spec is judged too: operating a service that needs services.privileged needs it as well.
  */
 import type { Principal } from '../auth/authenticator.ts';
-import { holds } from '../permissions.ts';
+import { holds, holdsFor, type ScopeTarget } from '../permissions.ts';
 import { AppError } from '../errors.ts';
 import { WORKLOAD_NETWORK_LABEL, enforceOperableService, enforceServiceSpec, isReservedLabel, type PolicyContext, type PolicyViolation } from './spec-policy.ts';
 import type { DockerServiceSpec, NetworkSpec, NetworkSummary, ServiceDetail, Swarm, VolumeSummary } from './swarm.ts';
@@ -114,6 +114,30 @@ const MAX_VOLUME_READS = 100;
 
 const privileged = (principal: Principal) => holds(principal, 'services.privileged');
 
+const scopeTarget = (spec: DockerServiceSpec): ScopeTarget => {
+  const labels = (spec as { Labels?: unknown }).Labels;
+  return { name: typeof spec.Name === 'string' ? spec.Name : '', labels: typeof labels === 'object' && labels !== null ? (labels as Record<string, string>) : {} };
+};
+
+/**
+ * The scope of services.write (contract 1.1), judged here because every service write passes the gate: the
+ * service as it is must be in the caller's scope (a service the caller cannot even read is "not found", so
+ * scopes do not reveal what exists), and so must what it becomes, so nobody creates or relabels a service
+ * out of (or into) a scope they lack.
+ */
+export function enforceWriteScope(principal: Principal, next: DockerServiceSpec | undefined, current?: ServiceDetail): void {
+  if (current) {
+    const target = scopeTarget(current.service.spec);
+    if (!holdsFor(principal, 'services.write', target)) {
+      if (!holdsFor(principal, 'services.read', target)) throw new AppError('not_found', `No service ${current.service.name}`);
+      throw new AppError('forbidden', `Service ${current.service.name} is outside your services.write scope`);
+    }
+  }
+  if (next && !holdsFor(principal, 'services.write', scopeTarget(next))) {
+    throw new AppError('forbidden', `Service ${next.Name ?? ''} would be outside your services.write scope`, { details: { name: next.Name ?? '' } });
+  }
+}
+
 /** The names of the named volumes a spec mounts (Type volume with a Source), wherever they are in it. */
 export function namedVolumes(spec: DockerServiceSpec): string[] {
   const container = (spec as { TaskTemplate?: { ContainerSpec?: { Mounts?: unknown } } })?.TaskTemplate?.ContainerSpec;
@@ -182,10 +206,12 @@ export function createPolicyGate(reads: PolicyReads, options: PolicyGateOptions 
 
   return {
     async admitSpec(principal, spec) {
+      enforceWriteScope(principal, spec);
       if (!privileged(principal)) enforceServiceSpec(spec, await contextFor(principal, [spec]));
       return spec as AdmittedSpec;
     },
     async admitChange(principal, current, next) {
+      enforceWriteScope(principal, next, current);
       if (!privileged(principal)) {
         const stack = stackOf(current.service.spec);
         const judged = judgedCurrent(current);
@@ -198,6 +224,7 @@ export function createPolicyGate(reads: PolicyReads, options: PolicyGateOptions 
     },
     async admitRollback(principal, current) {
       const previous = current.service.previousSpec;
+      enforceWriteScope(principal, previous, current);
       if (!previous) throw new AppError('no_previous_spec', `Service ${current.service.name} has no previous spec to roll back to`);
       if (!privileged(principal)) {
         const judged = judgedCurrent(current);
@@ -208,6 +235,7 @@ export function createPolicyGate(reads: PolicyReads, options: PolicyGateOptions 
       return previous as AdmittedSpec;
     },
     async admitService(principal, current) {
+      enforceWriteScope(principal, undefined, current);
       if (!privileged(principal)) {
         const judged = judgedCurrent(current);
         operable(judged, await contextFor(principal, [judged.service.spec]));
@@ -215,6 +243,7 @@ export function createPolicyGate(reads: PolicyReads, options: PolicyGateOptions 
       return { id: current.service.id, version: current.service.version } as AdmittedService;
     },
     async admitStackSpec(principal, plan, spec, current) {
+      enforceWriteScope(principal, withStackLabel(spec, plan.stack), current);
       if (!privileged(principal)) {
         const judged = current && judgedCurrent(current);
         const ctx = await contextFor(principal, judged ? [judged.service.spec, spec] : [spec], plan);

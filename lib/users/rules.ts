@@ -3,12 +3,12 @@
  */
 import { AppError } from '../errors.ts';
 import type { Principal } from '../auth/authenticator.ts';
-import type { Permission } from '../permissions.ts';
+import { grantable, type Permission } from '../permissions.ts';
 import type { UserStore } from './user-store.ts';
 
-/** A user may grant (or revoke) only permissions that the user holds. */
-export function assertMayGrant(granter: Principal, permissions: readonly Permission[]): void {
-  const missing = permissions.filter((p) => !granter.permissions.includes(p));
+/** A user may grant (or revoke) only permissions that the user holds: the same string, or its unscoped form. */
+export function assertMayGrant(granter: Principal, permissions: readonly string[]): void {
+  const missing = permissions.filter((p) => !grantable(granter.permissions, p));
   if (missing.length > 0) {
     throw new AppError('forbidden', `You cannot grant or revoke permissions you do not hold: ${missing.join(', ')}`, {
       details: { permissions: missing },
@@ -31,14 +31,16 @@ export async function deleteAccount(actor: Principal, username: string, users: U
  */
 export async function changePermission(
   actor: Principal,
-  change: { username: string; permission: Permission; grant: boolean },
+  change: { username: string; permission: string; grant: boolean },
   users: UserStore,
 ): Promise<{ username: string; permissions: Permission[] }> {
   const { username, permission } = change;
   assertMayGrant(actor, [permission]);
+  // NOTE: the schema admitted only the strict grammar (lib/permissions.ts parsePermission); the store keeps strings.
+  const stored = permission as Permission;
   const user = change.grant
-    ? await users.addPermission(username, permission)
-    : await users.removePermission(username, permission, permission === 'users.write' ? { keepOneHolderOf: 'users.write' } : undefined);
+    ? await users.addPermission(username, stored)
+    : await users.removePermission(username, stored, permission === 'users.write' ? { keepOneHolderOf: 'users.write' } : undefined);
   if (!user) throw new AppError('not_found', `No user ${username}`);
   return { username: user.username, permissions: user.permissions };
 }

@@ -1,6 +1,6 @@
 /** Input schemas shared by the user functions (and by the SPA's forms). */
 import { z } from 'zod';
-import { PERMISSIONS } from '../permissions.ts';
+import { MAX_PERMISSION_LENGTH, PERMISSIONS, parsePermission } from '../permissions.ts';
 import { normalizeUsername } from './usernames.ts';
 
 /** A new username: normalised (NFKC, lower case) first, then judged, so `Admin` is `admin`. */
@@ -21,6 +21,18 @@ export const newPasswordSchema = z.string().min(8, 'at least 8 characters').max(
 export const passwordSchema = z.string().min(1).max(1024);
 
 export const permissionSchema = z.enum(PERMISSIONS);
+
+/**
+ * A permission, optionally scoped (contract 1.1): `services.write`, `services.write:stack=shop`,
+ * `services.read:name=shop-*`, `services.write:label=team=payments`. Bounded, and a strict grammar
+ * (lib/permissions.ts `parsePermission`): a scope only on services.*, events.read, secrets.* and configs.*.
+ */
+export const scopedPermissionSchema = z
+  .string()
+  .max(MAX_PERMISSION_LENGTH)
+  .refine((p) => parsePermission(p) !== undefined, {
+    message: 'a permission, optionally with a scope: stack=<name>, name=<glob> or label=<key>=<value> (services.*, events.read, secrets.*, configs.* only)',
+  });
 
 // The answers' shapes, for the OpenAPI document.
 export const permissionsSchema = z.array(permissionSchema);

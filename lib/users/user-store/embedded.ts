@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { AppError } from '../../errors.ts';
-import { isPermission, type Permission } from '../../permissions.ts';
+import { isPermissionString, type Permission } from '../../permissions.ts';
 import { openPrivateDatabase } from '../../sqlite.ts';
 import type { HolderGuard, User, UserStore } from '../user-store.ts';
 
@@ -24,7 +24,7 @@ const toUser = (row: Row & { id: string }): User => ({
   id: row.id,
   username: row.username,
   passwordHash: row.password_hash,
-  permissions: (JSON.parse(row.permissions) as unknown[]).filter(isPermission),
+  permissions: (JSON.parse(row.permissions) as unknown[]).filter(isPermissionString) as Permission[],
   tokenVersion: row.token_version,
   createdAt: row.created_at,
 });

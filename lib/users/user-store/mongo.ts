@@ -7,7 +7,7 @@
 import { MongoClient, MongoError, MongoServerError, type Collection } from 'mongodb';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../errors.ts';
-import { isPermission, type Permission } from '../../permissions.ts';
+import { isPermissionString, type Permission } from '../../permissions.ts';
 import type { HolderGuard, User, UserStore } from '../user-store.ts';
 
 interface UserDocument {
@@ -73,7 +73,7 @@ const toUser = (doc: UserDocument & { id: string }): User => ({
   id: doc.id,
   username: doc._id,
   passwordHash: doc.passwordHash,
-  permissions: doc.permissions.filter(isPermission).sort(),
+  permissions: (doc.permissions.filter(isPermissionString) as Permission[]).sort(),
   tokenVersion: doc.tokenVersion,
   createdAt: doc.createdAt,
 });

@@ -1,0 +1,72 @@
+/**
+ * The MongoDB ApiTokenStore, for the cluster: collection `api_tokens`, keyed by the secret's hash (`_id`, the one
+ * unique key FerretDB 1.24 enforces reliably), with the public id and the owner indexed.
+ */
+import { MongoClient, MongoError, type Collection } from 'mongodb';
+import { AppError } from '../../errors.ts';
+import { LAST_USE_INTERVAL_MS, type ApiToken, type ApiTokenStore } from '../api-tokens.ts';
+
+interface TokenDocument extends ApiToken {
+  _id: string;
+}
+
+export interface MongoApiTokenStoreOptions {
+  url: string;
+  /** Defaults to the database named in the URL, else `swarm_dashboard`. */
+  database?: string;
+  serverSelectionTimeoutMs?: number;
+}
+
+function unavailable(e: unknown): never {
+  if (e instanceof MongoError) throw new AppError('store_unavailable', 'The token store does not answer', { cause: e });
+  throw e;
+}
+
+const guard = async <T>(work: () => Promise<T>): Promise<T> => {
+  try {
+    return await work();
+  } catch (e) {
+    return unavailable(e);
+  }
+};
+
+const toToken = ({ _id: _hash, ...t }: TokenDocument): ApiToken => ({
+  id: t.id,
+  name: t.name,
+  owner: t.owner,
+  accountId: t.accountId,
+  permissions: [...t.permissions],
+  createdAt: t.createdAt,
+  expiresAt: t.expiresAt,
+  lastUsedAt: t.lastUsedAt ?? null,
+});
+
+export async function createMongoApiTokenStore(options: MongoApiTokenStoreOptions): Promise<ApiTokenStore> {
+  const timeout = options.serverSelectionTimeoutMs ?? 2000;
+  const client = new MongoClient(options.url, { serverSelectionTimeoutMS: timeout, connectTimeoutMS: timeout, socketTimeoutMS: 10_000, appName: 'swarm-dashboard' });
+  const db = client.db(options.database ?? (new URL(options.url).pathname.slice(1) || 'swarm_dashboard'));
+  const tokens: Collection<TokenDocument> = db.collection<TokenDocument>('api_tokens');
+  try {
+    await tokens.createIndex({ owner: 1, createdAt: 1 }, { name: 'owner' });
+    await tokens.createIndex({ id: 1 }, { name: 'id' });
+  } catch (e) {
+    await client.close().catch(() => {});
+    unavailable(e);
+  }
+  return {
+    create: (t, hash) => guard(async () => void (await tokens.insertOne({ _id: hash, ...t }))),
+    findByHash: (hash) => guard(async () => {
+      const doc = await tokens.findOne({ _id: hash });
+      return doc ? toToken(doc) : null;
+    }),
+    list: (owner) => guard(async () => (await tokens.find({ owner }).sort({ createdAt: 1, id: 1 }).toArray()).map(toToken)),
+    revoke: (owner, id) => guard(async () => (await tokens.deleteOne({ owner, id })).deletedCount > 0),
+    touch: (id, at) => guard(async () => {
+      const before = new Date(Date.parse(at) - LAST_USE_INTERVAL_MS).toISOString();
+      await tokens.updateOne({ id, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lte: before } }] }, { $set: { lastUsedAt: at } });
+    }),
+    async close() {
+      await client.close();
+    },
+  };
+}
