@@ -69,7 +69,7 @@ export function testServiceSpec(input: Partial<ServiceInput> & { name: string },
 
 // Tests that drive the adapter directly act as an operator holding services.privileged: the gate admits
 // their specs unjudged, exactly as it does for such a user.
-const operator: Principal = { username: 'test-operator', permissions: ['services.privileged'] };
+const operator: Principal = { username: 'test-operator', permissions: ['services.read', 'services.write', 'services.privileged'] };
 const operatorGate = createPolicyGate({ listNetworks: async () => [], inspectVolume: async () => null });
 
 /** `spec`, admitted for an operator with services.privileged. */

@@ -24,7 +24,7 @@ test('should create the next version, move each service using an old one at the 
     removeConfig: () => undefined,
   });
   ctx.deps = await createTestDeps({ swarm });
-  const { authorization } = await ctx.deps.addUser('ops', ['configs.read', 'configs.write']);
+  const { authorization } = await ctx.deps.addUser('ops', ['configs.read', 'configs.write', 'services.read', 'services.write']);
   const res = await mountFunction(rotateConfig, ctx.deps).request('/', post({ name: 'db', data: 'aGk=' }, { authorization }));
   assert.is(res.status, 200, await res.clone().text());
   assert.equal(await res.json(), { name: 'db', version: 5, services: ['s-web'] });

@@ -24,7 +24,7 @@ test('should create the next version, move each service using an old one at the 
     removeSecret: () => undefined,
   });
   ctx.deps = await createTestDeps({ swarm });
-  const { authorization } = await ctx.deps.addUser('ops', ['secrets.read', 'secrets.write']);
+  const { authorization } = await ctx.deps.addUser('ops', ['secrets.read', 'secrets.write', 'services.read', 'services.write']);
   const res = await mountFunction(rotateSecret, ctx.deps).request('/', post({ name: 'db', data: 'aGk=' }, { authorization }));
   assert.is(res.status, 200, await res.clone().text());
   assert.equal(await res.json(), { name: 'db', version: 5, services: ['s-web'] });
@@ -42,6 +42,22 @@ test('should answer 404 for an unknown name without creating anything', async (c
   const res = await mountFunction(rotateSecret, ctx.deps).request('/', post({ name: 'db', data: 'aGk=' }, { authorization }));
   assert.is(res.status, 404);
   assert.equal(swarm.calls.map((c) => c.method), ['listSecrets']);
+});
+
+test('should refuse, creating nothing, to move services the caller may not write', async (ctx) => {
+  const current = using('web', 'old').spec;
+  const swarm = recordingSwarm({
+    listSecrets: () => [obj('old', 'db.v4')],
+    listServiceSpecs: () => [using('web', 'old')],
+    inspectService: () => serviceDetail(current, { id: 's-web', version: 3 }),
+    listNetworks: () => [],
+  });
+  ctx.deps = await createTestDeps({ swarm });
+  const { authorization } = await ctx.deps.addUser('ops', ['secrets.read', 'secrets.write', 'services.read']);
+  const res = await mountFunction(rotateSecret, ctx.deps).request('/', post({ name: 'db', data: 'aGk=' }, { authorization }));
+  assert.is(res.status, 403);
+  assert.is((await res.json()).error.code, 'forbidden');
+  assert.not.ok(swarm.calls.some((c) => ['createSecret', 'updateService', 'removeSecret'].includes(c.method)));
 });
 
 test.run();

@@ -8,6 +8,7 @@ import { AppError } from '../errors.ts';
 import type { Principal } from '../auth/authenticator.ts';
 import type { PolicyGate } from '../swarm/policy-gate.ts';
 import type { DockerServiceSpec, ServiceSpecEntry, Swarm, SwarmObject } from '../swarm/swarm.ts';
+import { enforceWriteScope } from '../swarm/policy-gate.ts';
 
 export type ObjectKind = 'secret' | 'config';
 
@@ -103,6 +104,8 @@ export async function rotate(
   const users = servicesUsing(await deps.swarm.listServiceSpecs(), kind, oldIds);
   // Judged before anything changes: a service the caller may not operate stops the rotation whole.
   const details = await Promise.all(users.map((u) => deps.swarm.inspectService(u.id)));
+  // The caller must be able to write every service it moves; refused before the new version exists.
+  for (const detail of details) enforceWriteScope(principal, detail.service.spec, detail);
   const version = latest.number + 1;
   const created = await port.create({ name: engineName(name, version), data, labels: latest.labels });
   const to = { id: created.id, name: created.name };
