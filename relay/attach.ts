@@ -15,10 +15,13 @@ const headersOf = (req: IncomingMessage): Headers => {
   return headers;
 };
 
-export function createRelayFor({ deps, bus, history }: Composition, config: Pick<Config, 'relay'>, log: Logger): Relay {
+export function createRelayFor({ deps, bus, history, userChanges }: Composition, config: Pick<Config, 'relay'>, log: Logger): Relay {
   return createRelay({
     bus,
     history,
+    // Pushed revocation: a revoke, logout, password change or delete, here or on another replica (NATS), ends
+    // the user's streams at once instead of on the next ping tick.
+    userChanges,
     authenticate: (token) => deps.authenticator.authenticate(token),
     tokenFromCookie,
     isAllowedOrigin: (origin, req) =>
