@@ -28,11 +28,14 @@ import { createLiveServices, directServices, type LiveServices } from './swarm/l
 import { createPolicyGate } from './swarm/policy-gate.ts';
 import { withSharedReads } from './swarm/shared-reads.ts';
 import { createUserStore } from './users/compose.ts';
+import type { UserChanges } from './users/invalidations.ts';
 
 export interface Composition {
   deps: Deps;
   bus: EventBusClient;
   history: EventHistory;
+  /** Changes to users as this process learns of them (its own writes, other replicas' over NATS). */
+  userChanges: UserChanges;
   /** 'embedded' or 'cluster', per store. */
   modes: { users: 'embedded' | 'cluster'; events: 'embedded' | 'cluster' };
   /** A client for the engine's event stream (no request timeout). */
@@ -116,6 +119,7 @@ export async function createDeps(config: Config): Promise<Composition> {
     deps,
     bus: events.bus,
     history: events.history,
+    userChanges: userStore.changes,
     modes: { users: config.mongoUrl ? 'cluster' : 'embedded', events: events.mode },
     engineEvents: () => createDockerClient(engine, 0),
     async close() {

@@ -114,6 +114,20 @@ test('should read POLICY_ALLOWED_PORTS as inclusive ranges, none by default', ({
   assert.equal(loadConfig({ DATA_DIR: dir, POLICY_ALLOWED_PORTS: '80, 443,8000-8100' }).policyAllowedPorts, [[80, 80], [443, 443], [8000, 8100]]);
 });
 
+test('should read the relay limits, and leave the defaults to the relay when unset', ({ dir }) => {
+  assert.equal(loadConfig({ DATA_DIR: dir }, 'relay').relay, {});
+  const env = {
+    DATA_DIR: dir,
+    RELAY_MAX_CONNECTIONS: '500',
+    RELAY_MAX_CONNECTIONS_PER_USER: '3',
+    RELAY_MAX_REPLAY_EVENTS: '2000',
+    RELAY_MAX_REPLAY_BYTES: '1048576',
+  };
+  assert.equal(loadConfig(env, 'relay').relay, { maxConnections: 500, maxConnectionsPerUser: 3, maxReplayEvents: 2000, maxReplayBytes: 1048576 });
+  assert.throws(() => loadConfig({ DATA_DIR: dir, RELAY_MAX_CONNECTIONS_PER_USER: '0' }, 'relay'), /RELAY_MAX_CONNECTIONS_PER_USER must be an integer from 1/);
+  assert.throws(() => loadConfig({ DATA_DIR: dir, RELAY_MAX_CONNECTIONS: 'many' }, 'relay'), /RELAY_MAX_CONNECTIONS must be an integer/);
+});
+
 test('should require what each worker needs', ({ dir }) => {
   assert.throws(() => loadWorkerConfig({ DATA_DIR: dir }, 'producer'), /KAFKA_BROKERS is required/);
   assert.throws(() => loadWorkerConfig({ DATA_DIR: dir, KAFKA_BROKERS: 'k:9092' }, 'consumer'), /CASSANDRA_CONTACT_POINTS is required/);

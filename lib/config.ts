@@ -24,6 +24,14 @@ export interface RelaySettings {
   pingIntervalMs?: number;
   maxBufferedBytes?: number;
   settleMs?: number;
+  /** Open WebSockets at most (RELAY_MAX_CONNECTIONS, default 1000 in relay/relay.ts). */
+  maxConnections?: number;
+  /** Streams per user at most (RELAY_MAX_CONNECTIONS_PER_USER, default 10). */
+  maxConnectionsPerUser?: number;
+  /** Events one `?since=` replay may send (RELAY_MAX_REPLAY_EVENTS, default 10 000). */
+  maxReplayEvents?: number;
+  /** Bytes one replay may send (RELAY_MAX_REPLAY_BYTES, default 8 MiB). */
+  maxReplayBytes?: number;
 }
 
 /** Settings shared by every process. */
@@ -267,6 +275,10 @@ export function loadConfig(env: Env = process.env, role: 'local' | 'function' | 
       ...opt('pingIntervalMs', s.int('RELAY_PING_INTERVAL_MS', { min: 1 })),
       ...opt('maxBufferedBytes', s.int('RELAY_MAX_BUFFERED_BYTES', { min: 1 })),
       ...opt('settleMs', s.int('RELAY_SETTLE_MS', { min: 0 })),
+      ...opt('maxConnections', s.int('RELAY_MAX_CONNECTIONS', { min: 1 })),
+      ...opt('maxConnectionsPerUser', s.int('RELAY_MAX_CONNECTIONS_PER_USER', { min: 1 })),
+      ...opt('maxReplayEvents', s.int('RELAY_MAX_REPLAY_EVENTS', { min: 1 })),
+      ...opt('maxReplayBytes', s.int('RELAY_MAX_REPLAY_BYTES', { min: 1024 })),
     },
   };
 }

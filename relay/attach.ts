@@ -23,10 +23,13 @@ export function handshakeCookieToken(cookieHeader: string | undefined, req: Inco
   return tokenFromCookie(cookieHeader, isHttps(headersOf(req), urlOf(req), settings));
 }
 
-export function createRelayFor({ deps, bus, history }: Composition, config: Pick<Config, 'relay'>, log: Logger): Relay {
+export function createRelayFor({ deps, bus, history, userChanges }: Composition, config: Pick<Config, 'relay'>, log: Logger): Relay {
   return createRelay({
     bus,
     history,
+    // Pushed revocation: a revoke, logout, password change or delete, here or on another replica (NATS), ends
+    // the user's streams at once instead of on the next ping tick.
+    userChanges,
     authenticate: (token) => deps.authenticator.authenticate(token),
     tokenFromCookie: (cookieHeader, req) => handshakeCookieToken(cookieHeader, req, deps.http),
     isAllowedOrigin: (origin, req) => isAllowedOrigin(origin, headersOf(req), urlOf(req), deps.http),

@@ -7,7 +7,7 @@
  * The only message a client may ever send is another auth message: it swaps the token the periodic re-check
  * uses, so a client with a refreshed token keeps its stream. Anything else closes with 1008.
  *
- * A cap on connections per user fits where a token is first accepted, since only then is the user known.
+ * The cap on streams per user is checked in `onAuthorized` (relay.ts), where the user is first known.
  */
 import type { RawData } from 'ws';
 import type { Client, Ending, Log, RelayCode } from './client.ts';

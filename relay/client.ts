@@ -12,12 +12,13 @@ export const CLOSE_CODES = {
   validation_failed: 4400,
   unauthenticated: 4401,
   forbidden: 4403,
+  rate_limited: 4429,
   store_unavailable: 4503,
   protocol: 1008,
   going_away: 1001,
 } as const;
 
-export type RelayCode = 'validation_failed' | 'unauthenticated' | 'forbidden' | 'store_unavailable';
+export type RelayCode = 'validation_failed' | 'unauthenticated' | 'forbidden' | 'rate_limited' | 'store_unavailable';
 export type ClientState = 'authenticating' | 'replaying' | 'live' | 'closed';
 
 export interface Client {

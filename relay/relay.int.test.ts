@@ -562,3 +562,92 @@ Slow('should refuse other paths with 404 and close clients with 1001 on close()'
 });
 
 Slow.run();
+
+const Limits = suite('relay: limits and pushed revocation');
+
+/** The close, or undefined if the socket is still open after `ms` (so a test fails instead of hanging). */
+const closedWithin = (c: Client, ms = 2_000) =>
+  Promise.race([c.closed, new Promise<undefined>((r) => setTimeout(r, ms))]);
+
+Limits('should close a user\'s streams at once when the user store reports a change, without waiting for the tick', async () => {
+  const listeners = new Set<(u: string | null) => void>();
+  const userChanges = { subscribe: (l: (u: string | null) => void) => (listeners.add(l), () => void listeners.delete(l)) };
+  const h = await start({ userChanges }); // the default 30 s ping tick: only the push can close it in time
+  try {
+    h.users.set('tok-reader2', { username: 'reader2', permissions: ['events.read'] });
+    const c = connect(h.url, { auth: 'tok-reader' });
+    const other = connect(h.url, { auth: 'tok-reader2' });
+    await waitFor('live', () => isLive(c)() && isLive(other)());
+    h.users.set('tok-reader', { username: 'reader', permissions: [] });
+    const t0 = Date.now();
+    for (const l of listeners) l('reader');
+    const closed = await closedWithin(c);
+    assert.is(closed?.code, CLOSE_CODES.forbidden, 'still open 2 s after the change');
+    assert.ok(Date.now() - t0 < 1000, `closed after ${Date.now() - t0} ms`);
+    assert.is(other.ws.readyState, WebSocket.OPEN, 'another user keeps the stream');
+    await h.relay.close();
+    assert.is(listeners.size, 0, 'close() unsubscribes');
+  } finally {
+    await h.stop();
+  }
+});
+
+Limits('should close a user\'s stream beyond maxConnectionsPerUser with 4429 and keep the others', async () => {
+  const h = await start({ maxConnectionsPerUser: 2 });
+  try {
+    const first = [connect(h.url, { auth: 'tok-reader' }), connect(h.url, { auth: 'tok-reader' })];
+    await waitFor('live', () => first.every((c) => isLive(c)()));
+    const third = connect(h.url, { auth: 'tok-reader' });
+    const closed = await closedWithin(third);
+    assert.equal(closed, { code: 4429, reason: 'rate_limited' });
+    assert.equal(third.messages.map((m) => m.error?.code), ['rate_limited']);
+    assert.ok(first.every((c) => c.ws.readyState === WebSocket.OPEN));
+    first[0]!.ws.close();
+    await first[0]!.closed;
+    await waitFor('the relay forgot the closed stream', () => h.relay.size === 1);
+    const again = connect(h.url, { auth: 'tok-reader' });
+    await waitFor('live', isLive(again));
+  } finally {
+    await h.stop();
+  }
+});
+
+Limits('should close a connection beyond maxConnections with 4429, even before it authenticates', async () => {
+  const h = await start({ maxConnections: 2 });
+  try {
+    const idle = connect(h.url); // no token yet: it counts
+    const reader = connect(h.url, { auth: 'tok-reader' });
+    await waitFor('live', isLive(reader));
+    const extra = connect(h.url, { auth: 'tok-reader' });
+    assert.equal(await closedWithin(extra), { code: 4429, reason: 'rate_limited' });
+    assert.is(h.relay.size, 2);
+    idle.ws.close();
+    await idle.closed;
+    await waitFor('room again', () => h.relay.size === 1);
+    const next = connect(h.url, { auth: 'tok-reader' });
+    await waitFor('live', isLive(next));
+  } finally {
+    await h.stop();
+  }
+});
+
+Limits('should bound what one replay sends and tell the client to page the rest with list-events', async () => {
+  const h = await start({ maxReplayEvents: 50, pageSize: 20 });
+  try {
+    const stored = batch(120);
+    await h.publish(stored);
+    await waitFor('stored', async () => (await h.history.range({ since: 0n, limit: 200 })).events.length === 120);
+    const c = connect(h.url, { auth: 'tok-reader' });
+    await waitFor('live', isLive(c));
+    assert.equal(c.events().map((e) => e.id), stored.slice(0, 50).map((e) => e.id));
+    const truncated = c.messages.find((m) => m.type === 'truncated') as unknown as { since: string; until: string; sent: number };
+    assert.is(truncated.since, stored[50]!.timeNano);
+    assert.is(truncated.sent, 50);
+    const rest = await h.history.range({ since: BigInt(truncated.since), until: BigInt(truncated.until), limit: 200 });
+    assert.equal(rest.events.map((e) => e.id), stored.slice(50).map((e) => e.id), 'the span named holds exactly what was not sent');
+  } finally {
+    await h.stop();
+  }
+});
+
+Limits.run();

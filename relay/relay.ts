@@ -21,6 +21,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { EventBus } from '../lib/events/event-bus.ts';
 import type { EventHistory } from '../lib/events/event-history.ts';
+import type { UserChanges } from '../lib/users/invalidations.ts';
 import type { Principal } from './auth.ts';
 import { createAuth } from './auth.ts';
 import { createBackpressure } from './backpressure.ts';
@@ -59,6 +60,17 @@ export interface RelayDeps {
   maxPayload?: number;
   /** Events per history page during a replay. Default 1000. */
   pageSize?: number;
+  /** Events one replay may send; past it the client gets `{"type":"truncated"}` and goes live. Default 10 000. */
+  maxReplayEvents?: number;
+  /** Bytes of frames one replay may send, likewise. Default 8 MiB. */
+  maxReplayBytes?: number;
+  /** Open connections at most, authenticated or not; one more is closed with 4429. Default 1000. */
+  maxConnections?: number;
+  /** Streams one user may hold at once; one more is closed with 4429. Default 10. */
+  maxConnectionsPerUser?: number;
+  /** Changes to users as the process learns of them: a changed user's streams are re-checked at once, not on
+   *  the next ping tick. Without it, revocation waits for the tick. */
+  userChanges?: UserChanges;
   /** Replay waits for the socket to drain whenever more than this is queued. Default 1 MiB. */
   replayHighWaterBytes?: number;
   /** After the replay, events from this far before the client joined are read once more, so an event the
@@ -107,6 +119,10 @@ export function createRelay(deps: RelayDeps): Relay {
   const authTimeoutMs = positive('authTimeoutMs', deps.authTimeoutMs, 5_000);
   const maxPayload = positive('maxPayload', deps.maxPayload, 16 * 1024);
   const pageSize = positive('pageSize', deps.pageSize, 1_000);
+  const maxReplayEvents = positive('maxReplayEvents', deps.maxReplayEvents, 10_000);
+  const maxReplayBytes = positive('maxReplayBytes', deps.maxReplayBytes, 8 * 1024 * 1024);
+  const maxConnections = positive('maxConnections', deps.maxConnections, 1_000);
+  const maxConnectionsPerUser = positive('maxConnectionsPerUser', deps.maxConnectionsPerUser, 10);
   const replayHighWaterBytes = positive('replayHighWaterBytes', deps.replayHighWaterBytes, 1024 * 1024);
   const catchUpWindowMs = positive('catchUpWindowMs', deps.catchUpWindowMs, 5_000);
   const settleMs = deps.settleMs ?? 250;
@@ -128,10 +144,32 @@ export function createRelay(deps: RelayDeps): Relay {
   });
   const backpressure = createBackpressure({ maxBufferedBytes, replayHighWaterBytes, ending });
   const fanout = createFanOut({ bus, backpressure, ending, log });
-  const replay = createReplay({ history, backpressure, ending, clock, log, pageSize, catchUpWindowMs, settleMs });
+  const replay = createReplay({
+    history,
+    backpressure,
+    ending,
+    clock,
+    log,
+    pageSize,
+    maxEvents: maxReplayEvents,
+    maxBytes: maxReplayBytes,
+    catchUpWindowMs,
+    settleMs,
+  });
   const revocation = createRevocation({ authenticate, pingIntervalMs, overloaded: backpressure.overloaded, ending, clock, log });
 
+  const streamsOf = (username: string): number => {
+    let n = 0;
+    for (const other of clients) if (other.username === username && (other.state === 'replaying' || other.state === 'live')) n++;
+    return n;
+  };
+
   const stream = async (c: Client): Promise<void> => {
+    // Counted here, where the user is first known; clients still authenticating count only in the total.
+    if (streamsOf(c.username!) >= maxConnectionsPerUser) {
+      ending.fail(c, 'rate_limited', `Too many streams for this user (at most ${maxConnectionsPerUser}); close one first`);
+      return;
+    }
     c.state = 'replaying';
     fanout.join(c);
     revocation.watch(c);
@@ -153,6 +191,10 @@ export function createRelay(deps: RelayDeps): Relay {
   // retried when a client comes.
   fanout.subscribe().catch((e: unknown) => log('relay: bus subscription failed', { error: String(e) }));
 
+  const unsubscribeChanges = deps.userChanges?.subscribe((username) =>
+    username === null ? revocation.onAnyChange() : revocation.onRevoked(username),
+  );
+
   const upgrade = createUpgrade({
     path,
     maxPayload,
@@ -162,6 +204,14 @@ export function createRelay(deps: RelayDeps): Relay {
     now,
     onConnection(ws, { since, token }) {
       const c = newClient(ws);
+      if (clients.size >= maxConnections) {
+        // NOTE: upgraded before the refusal so a browser can read why (it cannot read a refused handshake's
+        // status); kept out of `clients`, and terminated if it does not answer the close at once.
+        ws.on('error', () => {});
+        ending.fail(c, 'rate_limited', `The relay is at its connection limit (${maxConnections}); retry later`);
+        setTimeout(() => ws.terminate(), 1_000).unref();
+        return;
+      }
       clients.add(c);
       ws.on('error', (e) => {
         // ws closes with 1009 on an oversized message and 1002/1007 on bad frames; it reports them here.
@@ -191,6 +241,7 @@ export function createRelay(deps: RelayDeps): Relay {
     async close() {
       if (closing) return;
       closing = true;
+      unsubscribeChanges?.();
       revocation.stop();
       const open = [...clients];
       for (const c of open) {

@@ -37,7 +37,7 @@ const fakeHistory = (events: Event[] = []) => {
   return h;
 };
 
-const setup = (events: Event[] = [], over: { settleMs?: number; pageSize?: number; replayHighWaterBytes?: number } = {}) => {
+const setup = (events: Event[] = [], over: { settleMs?: number; pageSize?: number; replayHighWaterBytes?: number; maxEvents?: number; maxBytes?: number } = {}) => {
   const clock = manualClock();
   const log = recordingLog();
   const h = fakeHistory(events);
@@ -50,6 +50,8 @@ const setup = (events: Event[] = [], over: { settleMs?: number; pageSize?: numbe
     clock,
     log,
     pageSize: over.pageSize ?? 2,
+    maxEvents: over.maxEvents ?? 10_000,
+    maxBytes: over.maxBytes ?? 1 << 24,
     catchUpWindowMs: 5_000,
     settleMs: over.settleMs ?? 0,
   });
@@ -151,6 +153,41 @@ Replay('should wait for the socket to drain above the high-water mark before the
   c.fake.bufferedAmount = 0;
   c.fake.flush();
   assert.ok(await running);
+});
+
+Replay('should stop at maxEvents, stop reading, and tell the client the span to read with list-events', async () => {
+  const old = events(9, 60_000);
+  const { h, replay, joined, log } = setup(old, { pageSize: 2, maxEvents: 5 });
+  const c = fakeClient({ state: 'replaying', since: 0n });
+  const recent = await replay.run(c, joined);
+  assert.equal(recent, new Set(), 'the client goes live');
+  const sent = c.fake.messages();
+  assert.equal(sent.slice(0, 5).map((m) => m.event?.id), old.slice(0, 5).map((e) => e.id));
+  assert.equal(sent[5], { type: 'truncated', since: old[5]!.timeNano, until: String(JOINED_NS), sent: 5 });
+  assert.is(sent.length, 6);
+  assert.ok(h.reads.length <= 4, `read ${h.reads.length} pages for 5 events (page 2, one prefetch), no catch-up read`);
+  assert.equal(log.messages, ['relay: replay truncated']);
+});
+
+Replay('should stop at maxBytes, counting the frames it sends', async () => {
+  const old = events(6, 60_000);
+  const frame = (e: (typeof old)[number]) => Buffer.byteLength(`{"type":"event","event":${JSON.stringify(e)}}`);
+  const { replay, joined } = setup(old, { pageSize: 4, maxBytes: frame(old[0]!) + frame(old[1]!) + frame(old[2]!) - 1 });
+  const c = fakeClient({ state: 'replaying', since: 0n });
+  await replay.run(c, joined);
+  assert.equal(ids(c), [old[0]!.id, old[1]!.id, 'truncated']);
+  assert.is((c.fake.messages()[2] as unknown as { since: string }).since, old[2]!.timeNano);
+});
+
+Replay('should count the catch-up read against the same bound', async () => {
+  const before = events(3, 1_000);
+  const { h, replay, joined } = setup([...before], { pageSize: 10, maxEvents: 4 });
+  const c = fakeClient({ state: 'replaying', since: 0n });
+  const running = replay.run(c, joined);
+  const late = events(2, 10, 1);
+  h.events.push(...late);
+  await running;
+  assert.equal(ids(c), [...before, late[0]!].map((e) => e.id).concat('truncated'));
 });
 
 Replay.run();

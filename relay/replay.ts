@@ -7,7 +7,10 @@
  * last `catchUpWindowMs` once more and sends what the first read missed. The ids sent from that window are
  * returned, so the fan-out can skip the buffered live events the client already has.
  *
- * A bound on what one replay may send (events or bytes) belongs in `readFrom`, which sees every page.
+ * One replay sends at most `maxEvents` events and `maxBytes` of frames, counted over both reads: a client that
+ * asks for a month (`?since=0`, or a reconnect storm of them) costs the history and the socket no more than
+ * that. Past the bound the relay skips the rest of the replay, tells the client which span it did not send
+ * (`{"type":"truncated","since","until"}`, to be read with list-events, which pages) and goes live.
  */
 import type { Event } from '../lib/events/event.ts';
 import type { EventHistory, EventPage } from '../lib/events/event-history.ts';
@@ -25,6 +28,10 @@ export interface ReplayOptions {
   clock: Clock;
   log: Log;
   pageSize: number;
+  /** Events one replay may send. */
+  maxEvents: number;
+  /** Bytes of frames one replay may send. */
+  maxBytes: number;
   catchUpWindowMs: number;
   settleMs: number;
 }
@@ -47,13 +54,25 @@ export function createReplay(o: ReplayOptions): Replay {
   const run = async (c: Client, joined: Joined): Promise<Set<string> | undefined> => {
     const tailSince = c.since > joined.ns - catchUpWindowNs ? c.since : joined.ns - catchUpWindowNs;
     const recent = new Set<string>();
+    let sentEvents = 0;
+    let sentBytes = 0;
+    /** The first event the bound kept from the client, once it did. */
+    let cutAt: Event | undefined;
 
     const sendPage = async (events: Event[], skip?: Set<string>): Promise<boolean> => {
       const frames: string[] = [];
       for (const event of events) {
         if (skip?.has(event.id)) continue;
+        const frame = `{"type":"event","event":${JSON.stringify(event)}}`;
+        const bytes = Buffer.byteLength(frame);
+        if (sentEvents + 1 > o.maxEvents || sentBytes + bytes > o.maxBytes) {
+          cutAt = event;
+          break;
+        }
+        sentEvents += 1;
+        sentBytes += bytes;
         if (BigInt(event.timeNano) >= tailSince) recent.add(event.id);
-        frames.push(`{"type":"event","event":${JSON.stringify(event)}}`);
+        frames.push(frame);
       }
       await backpressure.sendReplay(c, frames);
       return c.state === 'replaying';
@@ -71,16 +90,28 @@ export function createReplay(o: ReplayOptions): Replay {
         // The next page is read while this one is sent (a round trip saved per page on a remote history).
         next = page.next === undefined ? undefined : read(page.next);
         if (!(await sendPage(page.events, skip))) return false;
+        if (cutAt) return true;
       }
       return true;
     };
 
+    const truncate = (first: Event): Set<string> | undefined => {
+      // NOTE: `since` is the first unsent event's own time, inclusive: events of that nanosecond that were
+      // sent come again from list-events and are dropped by id, as on a reconnect. Events stored late with a
+      // time before `until` are in the history by the time the client reads it.
+      c.ws.send(JSON.stringify({ type: 'truncated', since: first.timeNano, until: String(joined.ns), sent: sentEvents }));
+      log('relay: replay truncated', { user: c.username, sent: sentEvents, bytes: sentBytes });
+      return c.state === 'replaying' ? recent : undefined;
+    };
+
     try {
       if (!(await readFrom(c.since))) return undefined;
+      if (cutAt) return truncate(cutAt);
       const wait = joined.ms + settleMs - clock.now();
       if (wait > 0) await sleep(clock, wait);
       if (c.state !== 'replaying') return undefined;
       if (!(await readFrom(tailSince, new Set(recent)))) return undefined;
+      if (cutAt) return truncate(cutAt);
     } catch (e) {
       if (c.state === 'closed') return undefined;
       log('relay: history read failed', { error: String(e) });

@@ -137,6 +137,36 @@ Revocation('should re-check one user\'s clients at once on onRevoked, without wa
   revocation.stop();
 });
 
+Revocation('should check once more when a revoke lands while a tick\'s re-check is in flight', async () => {
+  const users = new Map<string, Principal | 'hang'>([['tok-reader', reader]]);
+  const { revocation, clock, calls } = setup(users);
+  const c = watched(revocation);
+  clock.advance(PING_MS); // the tick's re-check has read the user (still a reader) and not yet answered
+  users.set('tok-reader', { username: 'reader', permissions: [] });
+  revocation.onRevoked('reader');
+  await settle();
+  assert.is(c.fake.closedWith?.code, CLOSE_CODES.forbidden);
+  assert.equal(calls, ['tok-reader', 'tok-reader']);
+  revocation.stop();
+});
+
+Revocation('should re-check every client on onAnyChange', async () => {
+  const users = new Map<string, Principal | 'hang'>([
+    ['tok-reader', reader],
+    ['tok-other', { username: 'other', permissions: ['events.read'] }],
+  ]);
+  const { revocation } = setup(users);
+  const a = watched(revocation);
+  const other = watched(revocation, { token: 'tok-other', username: 'other' });
+  users.delete('tok-reader');
+  users.set('tok-other', { username: 'other', permissions: [] });
+  revocation.onAnyChange();
+  await settle();
+  assert.is(a.fake.closedWith?.code, CLOSE_CODES.unauthenticated);
+  assert.is(other.fake.closedWith?.code, CLOSE_CODES.forbidden);
+  revocation.stop();
+});
+
 Revocation('should stop ticking once stopped', async () => {
   const { revocation, tick } = setup(new Map([['tok-reader', reader]]));
   const c = watched(revocation);

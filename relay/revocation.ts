@@ -5,8 +5,10 @@
  * stream run unchecked. The same tick pings: a client that did not answer the previous ping is terminated, and
  * so is one whose socket holds more than the backpressure bound.
  *
- * `onRevoked` re-checks one user's clients at once, for a caller that learns of a revocation or a logout before
- * the next tick.
+ * `onRevoked` re-checks one user's clients at once: the relay calls it for every change to a user that its
+ * process learns of (lib/users/invalidations.ts `UserChanges`), so a revoke, a logout, a password change or a
+ * delete ends the stream within a store round trip, not a ping interval. `onAnyChange` re-checks everyone, for
+ * when the change channel itself broke and changes may have been missed.
  */
 import type { Authenticate } from './auth.ts';
 import { authFailure, hasEventsRead } from './auth.ts';
@@ -29,21 +31,32 @@ export interface Revocation {
   forget(c: Client): void;
   /** Re-checks the clients of `username` now instead of on the next tick. */
   onRevoked(username: string): void;
+  /** Re-checks every client now. */
+  onAnyChange(): void;
   /** Stops the tick. */
   stop(): void;
 }
 
 export function createRevocation(o: RevocationOptions): Revocation {
   const { authenticate, ending, log } = o;
-  const watched = new Map<Client, { alive: boolean; rechecking: boolean }>();
+  const watched = new Map<Client, { alive: boolean; rechecking: boolean; again: boolean }>();
 
   const recheck = async (c: Client): Promise<void> => {
     const w = watched.get(c);
-    if (!w || w.rechecking || c.token === undefined) return;
+    if (!w || c.token === undefined) return;
+    if (w.rechecking) {
+      // NOTE: the check in flight may have read the user before this change: run one more once it answers,
+      // or a revoke that lands during a tick's re-check would wait for the next tick.
+      w.again = true;
+      return;
+    }
     w.rechecking = true;
     try {
-      const principal = await authenticate(c.token);
-      if (!hasEventsRead(principal)) ending.fail(c, 'forbidden', 'events.read was revoked');
+      do {
+        w.again = false;
+        const principal = await authenticate(c.token);
+        if (!hasEventsRead(principal)) ending.fail(c, 'forbidden', 'events.read was revoked');
+      } while (w.again && c.state !== 'closed');
     } catch (e) {
       const f = authFailure(e, log);
       ending.fail(c, f.code, f.message);
@@ -73,7 +86,7 @@ export function createRevocation(o: RevocationOptions): Revocation {
   return {
     watch(c) {
       if (watched.has(c)) return;
-      const w = { alive: true, rechecking: false };
+      const w = { alive: true, rechecking: false, again: false };
       watched.set(c, w);
       c.ws.on('pong', () => {
         w.alive = true;
@@ -84,6 +97,9 @@ export function createRevocation(o: RevocationOptions): Revocation {
     },
     onRevoked(username) {
       for (const c of watched.keys()) if (c.username === username) void recheck(c);
+    },
+    onAnyChange() {
+      for (const c of watched.keys()) void recheck(c);
     },
     stop() {
       tick.cancel();

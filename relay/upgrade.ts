@@ -4,7 +4,8 @@
  * malformed credential is carried into the connection instead, where the client gets the error as a message and
  * a close code it can act on.
  *
- * A cap on connections in total belongs here too, as one more refusal before the upgrade.
+ * The cap on connections in total is not a refusal here: it is checked on the new socket (relay.ts), so that a
+ * browser, which cannot read a refused handshake's status, gets the reason and close code 4429.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';

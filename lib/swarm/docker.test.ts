@@ -209,7 +209,8 @@ Hostile('should cut oversized logs instead of failing', async () => {
     res.end(Buffer.concat(Array(100).fill(one)));
   });
   const lines = await swarm().serviceLogs('s1', { tail: 5, since: 1_700_000_000_000_000_005n });
-  assert.ok(lines.length > 10 && lines.length < 100, String(lines.length));
+  // This engine ignores tail and goes past the answer bound: the adapter stops reading and keeps 5 per task.
+  assert.is(lines.length, 5);
   assert.ok(seen.includes('GET /services/s1/logs?stdout=true&stderr=true&timestamps=true&details=true&tail=5&since=1700000000.000000005'), seen.join());
 });
 

@@ -7,6 +7,7 @@ import Dockerode from 'dockerode';
 import { AppError, invalidField } from '../errors.ts';
 import { parseTimeBound } from '../events/docker-event.ts';
 import { swarmUnavailable, toSwarmError } from './docker-errors.ts';
+import { createLogCollector, DEFAULT_LOG_LIMITS, type LogLimits } from './log-stream.ts';
 import type {
   DockerServiceSpec,
   LogLine,
@@ -35,8 +36,10 @@ export interface DockerSwarmOptions {
   apiToken?: string;
   /** Deadline of each engine call, default 10 s. */
   timeoutMs?: number;
-  /** Largest answer read from the engine, default 64 MiB; service logs are cut there instead. */
+  /** Largest answer read from the engine, default 64 MiB. Service logs are not held, so not bound by it. */
   maxResponseBytes?: number;
+  /** What one service-logs answer keeps: line length and total bytes (lib/swarm/log-stream.ts). */
+  logLimits?: Partial<Omit<LogLimits, 'tail'>>;
 }
 
 type Json = Record<string, unknown>;
@@ -49,6 +52,9 @@ interface Call {
   body?: unknown;
   /** Return what was read so far instead of failing when the answer is too large. */
   truncate?: boolean;
+  /** Takes the answer's bytes as they arrive, instead of collecting them (the promise then gives nothing);
+   *  false stops reading. */
+  sink?: (chunk: Buffer) => boolean;
 }
 
 interface Modem {
@@ -201,60 +207,15 @@ const isAfter = (time: string, ns: bigint): boolean => {
 
 const byNewest = (a: Task, b: Task): number => compareText(sortableTime(b.createdAt), sortableTime(a.createdAt));
 
-function decodeAttribute(value: string): string {
-  try {
-    return decodeURIComponent(value.replace(/\+/g, ' '));
-  } catch {
-    return value;
-  }
-}
-
-/** One log message as the engine writes it with timestamps and details: `<time> <k=v,k=v> <text>`. */
-function parseLogMessage(message: string, stream: LogLine['stream']): LogLine {
-  const body = message.endsWith('\n') ? message.slice(0, -1) : message;
-  const firstSpace = body.indexOf(' ');
-  const time = firstSpace < 0 ? body : body.slice(0, firstSpace);
-  const rest = firstSpace < 0 ? '' : body.slice(firstSpace + 1);
-  const secondSpace = rest.indexOf(' ');
-  const details = secondSpace < 0 ? rest : rest.slice(0, secondSpace);
-  const attributes: Record<string, string> = {};
-  for (const pair of details.split(',')) {
-    const at = pair.indexOf('=');
-    if (at > 0) attributes[decodeAttribute(pair.slice(0, at))] = decodeAttribute(pair.slice(at + 1));
-  }
-  return {
-    time,
-    taskId: attributes['com.docker.swarm.task.id'] ?? '',
-    nodeId: attributes['com.docker.swarm.node.id'] ?? '',
-    stream,
-    text: secondSpace < 0 ? '' : rest.slice(secondSpace + 1),
-  };
-}
-
 /**
- * Splits a service log answer into lines. Without a TTY the engine multiplexes stdout and stderr in frames:
- * an 8-byte header (stream type, 3 zero bytes, big-endian length) then the payload
- * (https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerAttach).
- * A truncated last frame is dropped; a header that makes no sense ends the parsing.
+ * Splits a whole service log answer into lines (lib/swarm/log-stream.ts decodes it; see there for the frame
+ * format). The Swarm adapter itself never holds a whole answer: it feeds the collector as bytes arrive.
  */
 export function parseServiceLogs(buffer: Buffer, tty: boolean): LogLine[] {
-  const lines: LogLine[] = [];
-  if (tty) {
-    for (const message of buffer.toString('utf8').split('\n')) if (message !== '') lines.push(parseLogMessage(message, 'stdout'));
-    return lines;
-  }
-  let offset = 0;
-  while (offset + 8 <= buffer.length) {
-    const type = buffer[offset];
-    const length = buffer.readUInt32BE(offset + 4);
-    if (type === undefined || type > 3 || buffer[offset + 1] !== 0 || buffer[offset + 2] !== 0 || buffer[offset + 3] !== 0) break;
-    if (offset + 8 + length > buffer.length) break;
-    const message = buffer.toString('utf8', offset + 8, offset + 8 + length);
-    offset += 8 + length;
-    // 0 stdin, 1 stdout, 2 stderr, 3 the engine's own errors about the stream.
-    lines.push(parseLogMessage(message, type === 2 || type === 3 ? 'stderr' : 'stdout'));
-  }
-  return lines;
+  const collector = createLogCollector(tty, { tail: Number.MAX_SAFE_INTEGER, maxLineBytes: Number.MAX_SAFE_INTEGER, maxTotalBytes: Number.MAX_SAFE_INTEGER });
+  collector.push(buffer);
+  collector.end();
+  return collector.lines();
 }
 
 function toSwarmObject(o: Json): SwarmObject {
@@ -315,7 +276,7 @@ export function createDockerSwarm(options: DockerSwarmOptions = {}): Swarm {
               done = true;
               signal.removeEventListener('abort', onAbort);
               if (error) fail(error);
-              else resolve(Buffer.concat(chunks));
+              else resolve(call.sink ? Buffer.alloc(0) : Buffer.concat(chunks));
             };
             const onAbort = () => {
               finish(signal.reason);
@@ -323,7 +284,15 @@ export function createDockerSwarm(options: DockerSwarmOptions = {}): Swarm {
             };
             signal.addEventListener('abort', onAbort);
             res.on('data', (chunk: Buffer) => {
+              if (done) return;
               size += chunk.length;
+              if (call.sink) {
+                // NOTE: no size bound here: what a sink keeps is its own bound, and stopping early would keep
+                // the oldest lines of a log rather than the newest. The call's deadline bounds the reading.
+                if (call.sink(chunk)) return;
+                finish();
+                return void res.destroy();
+              }
               if (size <= maxBytes) return void chunks.push(chunk);
               if (call.truncate) {
                 chunks.push(chunk.subarray(0, chunk.length - (size - maxBytes)));
@@ -449,7 +418,8 @@ export function createDockerSwarm(options: DockerSwarmOptions = {}): Swarm {
       const service = await inspect('services', checkRef(id, 'id'));
       const tty = record(record(record(service.Spec).TaskTemplate).ContainerSpec).TTY === true;
       const tail = logOptions.tail === undefined ? DEFAULT_LOG_TAIL : Math.max(0, Math.floor(logOptions.tail));
-      const body = await send({
+      const collector = createLogCollector(tty, { ...DEFAULT_LOG_LIMITS, ...options.logLimits, tail });
+      await send({
         method: 'GET',
         path: `/services/${encodeURIComponent(text(service.ID))}/logs`,
         query: {
@@ -460,12 +430,13 @@ export function createDockerSwarm(options: DockerSwarmOptions = {}): Swarm {
           tail,
           since: logOptions.since !== undefined ? engineTimestamp(logOptions.since) : undefined,
         },
-        truncate: true,
+        sink: (chunk) => collector.push(chunk),
       });
+      collector.end();
       const until = logOptions.until;
       // NOTE: the engine takes `until` for container logs only (swarmkit's log subscription has no end), so
       // the bound is applied here, to the lines' own timestamps.
-      return parseServiceLogs(body, tty)
+      return collector.lines()
         .filter((line) => until === undefined || !isAfter(line.time, until))
         .map((line, i) => ({ line, i, key: sortableTime(line.time) }))
         .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.i - b.i))

@@ -6,7 +6,7 @@
  *   other replicas then see a revoke within that TTL, not on the next request.
  */
 import type { Config } from '../config.ts';
-import { jsonLog, type InvalidationLog, type Invalidations } from './invalidations.ts';
+import { createUserChanges, jsonLog, type InvalidationLog, type Invalidations, type UserChanges } from './invalidations.ts';
 import { createMemoryInvalidations } from './invalidations/memory.ts';
 import { createNatsInvalidations } from './invalidations/nats.ts';
 import { createCachedUserStore } from './permission-cache.ts';
@@ -16,6 +16,8 @@ import { createMongoUserStore } from './user-store/mongo.ts';
 
 export interface UserStoreComposition {
   users: UserStore;
+  /** Every change to a user this process learns of: its own writes and, over NATS, other replicas'. */
+  changes: UserChanges;
   /** Closes the store and the invalidation channel. */
   close(): Promise<void>;
 }
@@ -33,13 +35,18 @@ export async function createUserStore(
   options: UserStoreCompositionOptions = {},
 ): Promise<UserStoreComposition> {
   const log = options.log ?? jsonLog;
+  const changes = createUserChanges(log);
   if (!config.mongoUrl) {
     // One process owns the file and every write passes through the cache, which drops the entry at
     // once: reads stay exact while the per-request permission check skips SQLite. A write by another
     // process on the same file (not a supported setup) is seen within the 1 s TTL.
     const invalidations = createMemoryInvalidations();
-    const users = createCachedUserStore(createEmbeddedUserStore({ dataDir: config.dataDir }), { invalidations, ttlMs: options.isolatedCacheTtlMs ?? 1000 });
-    return { users, close: async () => (await users.close(), await invalidations.close()) };
+    const users = createCachedUserStore(createEmbeddedUserStore({ dataDir: config.dataDir }), {
+      invalidations,
+      ttlMs: options.isolatedCacheTtlMs ?? 1000,
+      onChange: changes.emit,
+    });
+    return { users, changes, close: async () => (await users.close(), await invalidations.close()) };
   }
   const inner = await createMongoUserStore({ url: config.mongoUrl });
   let invalidations: Invalidations;
@@ -59,9 +66,10 @@ export async function createUserStore(
     await inner.close();
     throw e;
   }
-  const users = createCachedUserStore(inner, { invalidations, ttlMs });
+  const users = createCachedUserStore(inner, { invalidations, ttlMs, onChange: changes.emit });
   return {
     users,
+    changes,
     async close() {
       await users.close();
       await invalidations.close();

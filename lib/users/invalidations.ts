@@ -18,6 +18,36 @@ export interface Invalidations {
   close(): Promise<void>;
 }
 
+/**
+ * Every change to a user that this process learns of, its own writes and other replicas' alike (the
+ * composition builds it from the permission cache's `onChange`). For a reader that must act at once, not on
+ * its next request: the relay ends the streams of a user who lost access.
+ */
+export interface UserChanges {
+  /** `listener` gets a username, or null when anything may have changed; returns the unsubscribe. */
+  subscribe(listener: OnInvalidate): () => void;
+}
+
+/** A UserChanges and the `emit` its source calls; a throwing listener is logged, never the emitter's problem. */
+export function createUserChanges(log: InvalidationLog = jsonLog): UserChanges & { emit: OnInvalidate } {
+  const listeners = new Set<OnInvalidate>();
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    emit(username) {
+      for (const listener of listeners) {
+        try {
+          listener(username);
+        } catch (e) {
+          log('error', 'user change listener failed', { error: String(e) });
+        }
+      }
+    },
+  };
+}
+
 /** The NATS subject the invalidations travel on. */
 export const INVALIDATION_SUBJECT = 'swarm-dashboard.users.invalidate';
 

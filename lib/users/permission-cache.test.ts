@@ -243,4 +243,28 @@ test('should refuse a TTL above 5 s at construction', () => {
   void inner.close();
 });
 
+test('should tell onChange of its own writes and of other replicas\' changes, after the entry is dropped', async ({ now }) => {
+  const { store } = countingStore(tempDb());
+  await store.create(user('oc', { permissions: ['events.read'] }));
+  const invalidations = recordingInvalidations();
+  const seen: Array<{ username: string | null; permissions: string[] | undefined }> = [];
+  const cached: UserStore = createCachedUserStore(store, {
+    invalidations,
+    now,
+    // Reads inside the callback must already see the change: the relay re-checks from here.
+    onChange: (username) => void (username === null ? seen.push({ username, permissions: undefined }) : cached.get(username).then((u) => seen.push({ username, permissions: u?.permissions }))),
+  });
+  assert.equal((await cached.get('oc'))!.permissions, ['events.read']);
+  await cached.removePermission('oc', 'events.read');
+  await new Promise((r) => setImmediate(r));
+  assert.equal(seen, [{ username: 'oc', permissions: [] }]);
+  await store.addPermission('oc', 'events.read'); // another replica's write, then its invalidation
+  for (const l of invalidations.listeners) l('oc');
+  for (const l of invalidations.listeners) l(null);
+  await new Promise((r) => setImmediate(r));
+  // null is recorded at once, 'oc' after its read.
+  assert.equal(seen.slice(1), [{ username: null, permissions: undefined }, { username: 'oc', permissions: ['events.read'] }]);
+  await cached.close();
+});
+
 test.run();

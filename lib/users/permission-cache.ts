@@ -10,7 +10,7 @@
  *   how long a revoked permission or a dead token can live on another replica. See docs/users.md.
  * - `list` and `holders` are never cached (the last-admin rule reads `holders`).
  */
-import type { Invalidations } from './invalidations.ts';
+import type { Invalidations, OnInvalidate } from './invalidations.ts';
 import type { User, UserStore } from './user-store.ts';
 
 export const MAX_CACHE_TTL_MS = 5000;
@@ -25,6 +25,13 @@ export interface CachedUserStoreOptions {
   maxEntries?: number;
   /** Milliseconds clock, for tests. */
   now?: () => number;
+  /**
+   * Told of every change to a user, after the entry is dropped (so a read from inside sees the new state):
+   * a write through this store (once it settled, even when it failed midway) and an invalidation from another
+   * replica. `null`: anything may have changed (the invalidation link broke). The relay re-checks open
+   * streams here instead of waiting for its ping tick.
+   */
+  onChange?: OnInvalidate;
 }
 
 interface Entry {
@@ -59,7 +66,11 @@ export function createCachedUserStore(inner: UserStore, options: CachedUserStore
       inflight.delete(username);
     }
   };
-  const unsubscribe = invalidations.subscribe(drop);
+  const onChange = options.onChange ?? (() => {});
+  const unsubscribe = invalidations.subscribe((username) => {
+    drop(username);
+    onChange(username);
+  });
 
   const load = (username: string): Promise<User | null> => {
     const startedAt = now();
@@ -91,6 +102,9 @@ export function createCachedUserStore(inner: UserStore, options: CachedUserStore
       return await change();
     } finally {
       drop(username);
+      // NOTE: the invalidations adapters never echo a replica's own message, so this process learns of its
+      // own writes here, not from the channel.
+      onChange(username);
       await invalidations.publish(username);
     }
   };

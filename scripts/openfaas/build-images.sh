@@ -35,3 +35,9 @@ if ! DOCKER_BUILDKIT=0 .cache/bin/faas-cli build -f faas.yml --parallel "${PARAL
 fi
 say "faas-cli build in $(ms_since "$t0") ms (log: $log)"
 docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '/dashboard-[a-z-]+:' | sort >&2 || true
+# Every function image must run as its non-root user (template/hono-node: USER app).
+images=()
+while read -r name; do
+  if ((${#filter[@]} == 0)) || [[ " $* " == *" $name "* ]]; then images+=("${FN_REGISTRY:-127.0.0.1:5000}/dashboard-$name:${FN_TAG:-dev}"); fi
+done < <(sed -n 's|^ *image: ${FN_REGISTRY:-[^}]*}/dashboard-\([a-z-]*\):.*|\1|p' faas.yml)
+bash scripts/openfaas/check-image-users.sh "${images[@]}"

@@ -35,22 +35,34 @@ for f in gateway-config/Caddyfile gateway-config/frontend.Caddyfile; do
   say "$f validates"
 done
 
-caddy_image() { # image, extra rootfs setup command
-  local image=$1 rootfs; rootfs=$(mktemp -d)
+# Both Caddy images run as caddy (uid/gid 1000), owning only /data and /config (certificates, autosave); the
+# binary and the site files stay root's and read-only to it. The edge binds 80 and 443: its binary carries the
+# file capability cap_net_bind_service (as the official Caddy image's does), so the ports, the ACME challenges
+# and the HTTP→HTTPS redirects stay as they are with no root and no other capability. The frontend listens on
+# :8080 and gets no capability.
+CADDY_UID=1000
+caddy_image() { # image, bind low ports (yes|no), extra rootfs setup command
+  local image=$1 low=$2 rootfs; rootfs=$(mktemp -d)
   mkdir -p "$rootfs/usr/bin" "$rootfs/etc/ssl/certs" "$rootfs/etc/caddy" "$rootfs/data" "$rootfs/config" "$rootfs/srv" "$rootfs/tmp"
   chmod 1777 "$rootfs/tmp"
   cp "$caddy" "$rootfs/usr/bin/caddy"
   cp /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/"
-  printf 'root:x:0:0:root:/:/sbin/nologin\n' >"$rootfs/etc/passwd"
-  [ -n "${2:-}" ] && eval "$2"
-  tar -C "$rootfs" --owner=0 --group=0 -c . | docker import -c 'ENV XDG_CONFIG_HOME=/config XDG_DATA_HOME=/data HOME=/tmp' \
-    -c 'EXPOSE 80 443 8080' -c 'CMD ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"]' - "$image" >/dev/null
-  rm -rf "$rootfs"
-  say "$image imported"
+  printf 'root:x:0:0:root:/:/sbin/nologin\ncaddy:x:%s:%s:caddy:/data:/sbin/nologin\n' $CADDY_UID $CADDY_UID >"$rootfs/etc/passwd"
+  printf 'root:x:0:\ncaddy:x:%s:\n' $CADDY_UID >"$rootfs/etc/group"
+  [ "$low" = yes ] && setcap cap_net_bind_service=+ep "$rootfs/usr/bin/caddy"
+  [ -n "${3:-}" ] && eval "$3"
+  # Owners are set in the archive, not on disk: root for everything but the two writable directories.
+  tar -C "$rootfs" --numeric-owner --owner=0 --group=0 --xattrs --xattrs-include='security.capability' \
+    --exclude=./data --exclude=./config -c . >"$rootfs.tar"
+  tar -C "$rootfs" --numeric-owner --owner=$CADDY_UID --group=$CADDY_UID --no-recursion -rf "$rootfs.tar" ./data ./config
+  docker import -c "USER $CADDY_UID:$CADDY_UID" -c 'ENV XDG_CONFIG_HOME=/config XDG_DATA_HOME=/data HOME=/data' \
+    -c 'EXPOSE 80 443 8080' -c 'CMD ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"]' - "$image" <"$rootfs.tar" >/dev/null
+  rm -rf "$rootfs" "$rootfs.tar"
+  say "$image imported (user $CADDY_UID, low ports: $low)"
 }
-caddy_image "$REGISTRY/dashboard-edge:$EDGE_TAG"
+caddy_image "$REGISTRY/dashboard-edge:$EDGE_TAG" yes
 [ -f frontend/dist/index.html ] || npm run -s build:frontend >&2
-caddy_image "$REGISTRY/dashboard-frontend:$TAG" 'cp -r "$root/frontend/dist/." "$rootfs/srv/"'
+caddy_image "$REGISTRY/dashboard-frontend:$TAG" no 'cp -r "$root/frontend/dist/." "$rootfs/srv/"'
 
 # relay and workers: one bundle per process, the native modules build:functions already trimmed beside them.
 [ -d build/functions/login/node_modules ] || npm run -s build:functions login >&2
@@ -72,3 +84,5 @@ docker tag "$REGISTRY/dashboard-relay:$TAG" "$REGISTRY/dashboard-worker:$TAG"
 rm -rf "$ctx"
 say "$REGISTRY/dashboard-relay:$TAG and dashboard-worker:$TAG built"
 docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '/dashboard-(edge|frontend|relay|worker):' >&2
+bash "$root/scripts/openfaas/check-image-users.sh" "$REGISTRY/dashboard-edge:$EDGE_TAG" "$REGISTRY/dashboard-frontend:$TAG" \
+  "$REGISTRY/dashboard-relay:$TAG" "$REGISTRY/dashboard-worker:$TAG"

@@ -3,7 +3,13 @@
  * (`hash(id) mod buckets`), clustered by (time_nano, id), so equal times never overwrite each other and a
  * redelivered event is an idempotent upsert. A small `<table>_days` table lists the days that hold events, so a
  * range reads only those partitions. Retention is a TTL from the write (`ttlSeconds`, EVENTS_TTL_DAYS).
- * Type, action and actor filters run in CQL inside each partition (ALLOW FILTERING, never across partitions).
+ *
+ * Type, action and actor filters are applied here, not by Cassandra: a range reads its day partitions in
+ * clustering order, chunk by chunk, and keeps the rows that match. So every row a query examines is counted,
+ * and a query stops after `maxRowsExamined` rows or `maxScanMs`, whichever comes first, answering the matches
+ * found so far with a `next` cursor at the last row examined. A filter that matches nothing over 30 days thus
+ * costs each request at most one budget, and the client pages on; with ALLOW FILTERING it made Cassandra read
+ * every row of every partition in the range in one request.
  */
 import { Client, concurrent, policies, types } from 'cassandra-driver';
 import { AppError } from '../../errors.ts';
@@ -27,7 +33,34 @@ export interface CassandraEventHistoryOptions {
   ttlSeconds?: number;
   /** Statements (single-partition batches) in flight during an append. Default 8. */
   concurrency?: number;
+  /** Rows one range may examine before it answers with what it found and a `next` cursor. Default 20 000. */
+  maxRowsExamined?: number;
+  /** Time one range may scan before it answers likewise, in ms. Default 2000. */
+  maxScanMs?: number;
+  /** Rows read per partition and round trip while filtering. Default 1000. */
+  scanChunkRows?: number;
+  /** Told what each range cost (for tests and metrics). */
+  onRange?(stats: RangeStats): void;
 }
+
+export interface RangeStats {
+  rowsExamined: number;
+  partitions: number;
+  ms: number;
+  /** 'page': the page filled; 'budget': rows or time ran out (the answer has `next`); 'end': nothing is left. */
+  stopped: 'page' | 'budget' | 'end';
+}
+
+interface Row {
+  t: bigint;
+  id: string;
+  type: string;
+  action: string;
+  actor: string;
+  body: string;
+}
+
+const compareRows = (a: Row, b: Row): number => (a.t !== b.t ? (a.t < b.t ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 const DAY_NS = 86_400_000_000_000n;
 const MIN_DAY = 0;
@@ -53,6 +86,10 @@ export const createCassandraEventHistory = async (options: CassandraEventHistory
   const buckets = options.buckets ?? 1;
   const ttl = options.ttlSeconds ?? 30 * 86_400;
   const concurrency = options.concurrency ?? 8;
+  const maxRowsExamined = options.maxRowsExamined ?? 20_000;
+  const maxScanMs = options.maxScanMs ?? 2_000;
+  const scanChunkRows = options.scanChunkRows ?? 1_000;
+  const onRange = options.onRange ?? (() => {});
 
   const client = new Client({
     contactPoints: options.contactPoints,
@@ -113,44 +150,44 @@ export const createCassandraEventHistory = async (options: CassandraEventHistory
     return out;
   };
 
-  const rowOf = (row: types.Row): Event => JSON.parse(row.get('body') as string) as Event;
-
-  /** Rows of one partition after `lower`, up to `until`, matching the filters, at most `limit`. */
-  const readPartition = async (
+  /** Up to `limit` rows of one partition after `lower`, up to `until`, in clustering order. */
+  const readChunk = async (
     day: number,
     bucket: number,
     lower: { t: bigint; id: string; inclusive: boolean } | undefined,
-    q: EventQuery,
+    until: bigint | undefined,
     limit: number,
-  ): Promise<Event[]> => {
+  ): Promise<Row[]> => {
     const where = ['day = ?', 'bucket = ?'];
     const params: unknown[] = [day, bucket];
     if (lower) {
       where.push(lower.inclusive ? '(time_nano, id) >= (?, ?)' : '(time_nano, id) > (?, ?)');
       params.push(lower.t, lower.id);
     }
-    if (q.until !== undefined) {
+    if (until !== undefined) {
       // NOTE: CQL refuses single- and multi-column restrictions on the same clustering columns together.
       where.push(lower ? '(time_nano) <= (?)' : 'time_nano <= ?');
-      params.push(q.until);
+      params.push(until);
     }
-    let filtered = false;
-    for (const [column, value] of [['type', q.type], ['action', q.action], ['actor_id', q.actor]] as const) {
-      if (value === undefined) continue;
-      where.push(`${column} = ?`);
-      params.push(value);
-      filtered = true;
-    }
-    const cql = `SELECT body FROM ${t} WHERE ${where.join(' AND ')} LIMIT ${limit}${filtered ? ' ALLOW FILTERING' : ''}`;
-    const events: Event[] = [];
-    // eachRow with autoPage would over-read; LIMIT caps the rows and fetchSize pages them.
+    const cql = `SELECT time_nano, id, type, action, actor_id, body FROM ${t} WHERE ${where.join(' AND ')} LIMIT ${limit}`;
+    const rows: Row[] = [];
+    // LIMIT caps the rows and fetchSize pages them (eachRow with autoPage would over-read).
     let pageState: string | undefined;
     do {
-      const rs = await client.execute(cql, params, { fetchSize: Math.min(limit, 10_000), ...(pageState ? { pageState } : {}) });
-      for (const row of rs.rows) events.push(rowOf(row));
+      const rs = await client.execute(cql, params, { fetchSize: Math.min(limit, 5_000), ...(pageState ? { pageState } : {}) });
+      for (const r of rs.rows) {
+        rows.push({
+          t: r.get('time_nano') as bigint,
+          id: r.get('id') as string,
+          type: r.get('type') as string,
+          action: r.get('action') as string,
+          actor: r.get('actor_id') as string,
+          body: r.get('body') as string,
+        });
+      }
       pageState = rs.pageState ?? undefined;
-    } while (pageState && events.length < limit);
-    return events.slice(0, limit);
+    } while (pageState && rows.length < limit);
+    return rows.slice(0, limit);
   };
 
   return {
@@ -203,24 +240,79 @@ export const createCassandraEventHistory = async (options: CassandraEventHistory
       if (query.until !== undefined && lower && query.until < lower.t) return { events: [] };
       const fromDay = lower ? dayOf(lower.t) : MIN_DAY;
       const toDay = query.until !== undefined ? dayOf(query.until) : MAX_DAY;
+      const filtered = query.type !== undefined || query.action !== undefined || query.actor !== undefined;
+      const matches = (r: Row) =>
+        (query.type === undefined || r.type === query.type) &&
+        (query.action === undefined || r.action === query.action) &&
+        (query.actor === undefined || r.actor === query.actor);
+      const started = Date.now();
+      let examined = 0;
+      let partitions = 0;
+      let stopped: RangeStats['stopped'] = 'end';
+      /** The last row examined: everything up to it, in every bucket, has been looked at. */
+      let scanned: Row | undefined;
+      const out: Event[] = [];
       try {
         const days = (await client.execute(selectDays, [fromDay, toDay])).rows.map((r) => r.get('day') as number);
-        const out: Event[] = [];
-        for (const day of days) {
-          const want = limit + 1 - out.length;
+        days: for (const day of days) {
           const dayLower = lower && dayOf(lower.t) === day ? lower : undefined;
-          const parts = await Promise.all(
-            Array.from({ length: buckets }, (_, b) => readPartition(day, b, dayLower, query, want)),
-          );
-          out.push(...parts.flat().sort(compareEvents).slice(0, want));
-          if (out.length > limit) break;
+          // A merge over the day's buckets, each read a chunk at a time from where it stopped.
+          const parts = Array.from({ length: buckets }, () => ({ rows: [] as Row[], at: 0, done: false, from: dayLower }));
+          partitions += buckets;
+          for (;;) {
+            // Checked before every read, day boundaries included; never before the first, so each request
+            // moves the scan on.
+            if (scanned && (examined >= maxRowsExamined || Date.now() - started >= maxScanMs)) {
+              stopped = 'budget';
+              break days;
+            }
+            const chunk = filtered ? scanChunkRows : limit + 1 - out.length;
+            await Promise.all(
+              parts.map(async (p, b) => {
+                if (p.done || p.at < p.rows.length) return;
+                p.rows = await readChunk(day, b, p.from, query.until, chunk);
+                p.at = 0;
+                examined += p.rows.length;
+                if (p.rows.length < chunk) p.done = true;
+                const last = p.rows[p.rows.length - 1];
+                if (last) p.from = { t: last.t, id: last.id, inclusive: false };
+              }),
+            );
+            let refill = false;
+            for (;;) {
+              let best: (typeof parts)[number] | undefined;
+              for (const p of parts) {
+                if (p.at < p.rows.length) {
+                  if (!best || compareRows(p.rows[p.at]!, best.rows[best.at]!) < 0) best = p;
+                } else if (!p.done) {
+                  refill = true;
+                  break;
+                }
+              }
+              if (refill || !best) break;
+              const row = best.rows[best.at++]!;
+              scanned = row;
+              if (!matches(row)) continue;
+              out.push(JSON.parse(row.body) as Event);
+              if (out.length > limit) {
+                stopped = 'page';
+                break days;
+              }
+            }
+            if (!refill) break;
+          }
         }
-        const events = out.slice(0, limit);
-        const last = events[events.length - 1];
-        return out.length > limit && last ? { events, next: encodeCursor(last) } : { events };
       } catch (e) {
         throw unavailable(e);
+      } finally {
+        onRange({ rowsExamined: examined, partitions, ms: Date.now() - started, stopped });
       }
+      if (stopped === 'page') {
+        const events = out.slice(0, limit);
+        return { events, next: encodeCursor(events[events.length - 1]!) };
+      }
+      if (stopped === 'budget' && scanned) return { events: out, next: encodeCursor({ timeNano: String(scanned.t), id: scanned.id }) };
+      return { events: out };
     },
 
     async close() {
