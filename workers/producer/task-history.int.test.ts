@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createMemoryEventBus } from '../../lib/events/event-bus/memory.ts';
 import { mountFunction } from '../../lib/http/mount.ts';
 import { connectTestSwarm, sweepTestServices, testLabels, TEST_IMAGE, uniquePrefix, waitFor } from '../../testing/swarm.ts';
 import { createTestDeps, post } from '../../testing/deps.ts';
@@ -28,7 +29,8 @@ history('should list more than five failed tasks of one slot, with the error and
   const dataDir = mkdtempSync(join(tmpdir(), 'tasks-'));
   const controller = new AbortController();
   const errors: unknown[] = [];
-  const { done } = startEventPipeline({ docker, bus: deps.events, history: deps.history, dataDir, signal: controller.signal, onError: (e) => errors.push(e) });
+  const bus = createMemoryEventBus();
+  const { done } = startEventPipeline({ docker, bus, history: deps.history, dataDir, signal: controller.signal, onError: (e) => errors.push(e) });
   let serviceId: string | undefined;
   try {
     const { authorization } = await deps.addUser('viewer', ['services.read']);
@@ -50,7 +52,7 @@ history('should list more than five failed tasks of one slot, with the error and
       const inSlot = body.tasks.filter((t) => t.slot === 1);
       return inSlot.length >= 7 ? inSlot : undefined;
     }, { timeoutMs: 90_000, intervalMs: 1000 });
-    const engineTasks = (await docker.listTasks({ filters: JSON.stringify({ service: [name] }) } as never)) as Array<{ Slot?: number }>;
+    const engineTasks = (await docker.listTasks({ filters: JSON.stringify({ service: [name] }) } as never)) as unknown as Array<{ Slot?: number }>;
     console.log(`  ${failed.length} failed tasks in slot 1 after ${Date.now() - started} ms; the engine lists ${engineTasks.length}`);
     assert.ok(engineTasks.filter((t) => t.Slot === 1).length <= 6, 'the engine keeps about five per slot');
     assert.ok(failed.some((t) => !t.current), 'some failed tasks are known only from the history');
@@ -69,6 +71,7 @@ history('should list more than five failed tasks of one slot, with the error and
     if (serviceId) await docker.getService(serviceId).remove().catch(() => {});
     controller.abort();
     await done;
+    await bus.close();
     await deps.cleanup();
     rmSync(dataDir, { recursive: true, force: true });
   }
