@@ -17,6 +17,7 @@ import { listAlertDeliveries } from './list-alert-deliveries/function.ts';
 import { listAlertRules } from './list-alert-rules/function.ts';
 import { listEvents } from './list-events/function.ts';
 import { listNodes } from './list-nodes/function.ts';
+import { listTasks } from './list-tasks/function.ts';
 import { listServices } from './list-services/function.ts';
 import { listUsers } from './list-users/function.ts';
 import { login } from './login/function.ts';
@@ -67,6 +68,7 @@ export const FUNCTIONS: readonly AnyFunctionDefinition[] = [
   deleteService,
   serviceLogs,
   listNodes,
+  listTasks,
   updateNode,
   listEvents,
   listAlertRules,

@@ -5,7 +5,7 @@
  * toasts and the 401 → login hand-off.
  */
 import type {
-  Event, LogLine, Me, NodeSummary, NodeUpdate, Permission, ServiceDetail, ServiceInput, ServiceSummary, UserSummary,
+  Event, LogLine, Me, NodeSummary, NodeUpdate, Permission, ServiceDetail, ServiceInput, ServiceSummary, TaskWithHistory, UserSummary,
 } from './types.ts';
 
 export class ApiError extends Error {
@@ -53,7 +53,7 @@ const RETRYABLE = new Set([502, 503, 504]);
  * dropped connection does not say whether a write was applied, so retrying a restart could start two rollouts.
  */
 export const READ_ONLY_FUNCTIONS: ReadonlySet<string> = new Set([
-  'whoami', 'list-users', 'list-services', 'inspect-service', 'service-logs', 'list-nodes', 'list-events',
+  'whoami', 'list-users', 'list-services', 'inspect-service', 'service-logs', 'list-nodes', 'list-events', 'list-tasks',
 ]);
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -156,6 +156,11 @@ export const createApi = (options: ApiOptions = {}) => {
     deleteService: (id: string, o?: CallOptions) => call<void>('delete-service', { id }, o),
     serviceLogs: (id: string, query: { since?: string; until?: string; tail?: number } = {}, o?: CallOptions) =>
       call<{ lines: LogLine[] }>('service-logs', { id, ...query }, o),
+    // NOTE: `limit` is at most 1000; pass the answer's `next` as `cursor` (with the same filters) for the next page.
+    listTasks: (
+      query: { service?: string; node?: string; state?: string; since?: string; limit?: number; cursor?: string },
+      o?: CallOptions,
+    ) => call<{ tasks: TaskWithHistory[]; next?: string }>('list-tasks', query, o),
     listNodes: (o?: CallOptions) => call<{ nodes: NodeSummary[] }>('list-nodes', {}, o),
     updateNode: (id: string, version: number, update: NodeUpdate, o?: CallOptions) =>
       call<{ id: string; version: number }>('update-node', { id, version, ...update }, o),

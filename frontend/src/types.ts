@@ -4,6 +4,7 @@
  */
 export type { Permission } from '../../lib/permissions.ts';
 export type { Event } from '../../lib/events/event.ts';
+export type { TaskHistoryEntry, TaskWithHistory } from '../../lib/events/task-history.ts';
 export type {
   DockerServiceSpec, LogLine, NodeSummary, NodeUpdate, PortSummary, ServiceDetail, ServiceSummary, Task,
 } from '../../lib/swarm/swarm.ts';

@@ -16,6 +16,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventId, formatTimeNano, parseTimeBound } from '../../lib/events/docker-event.ts';
 import type { Event } from '../../lib/events/event.ts';
+import { taskStateKey } from '../../lib/events/task-event.ts';
 
 export type ResyncKind = 'service' | 'node';
 
@@ -23,6 +24,8 @@ export type ResyncKind = 'service' | 'node';
 export interface SwarmSnapshot {
   service: Record<string, [string, string]>;
   node: Record<string, [string, string]>;
+  /** Task history: task id → [service id, taskStateKey of the newest state published]; absent in older files. */
+  task?: Record<string, [string, string]>;
 }
 
 export interface SnapshotStore {
@@ -54,6 +57,17 @@ const KINDS = new Set<string>(['service', 'node']);
 export const observe = (snapshot: SwarmSnapshot, events: readonly Event[]): boolean => {
   let changed = false;
   for (const e of events) {
+    if (e.scope === 'swarm' && e.type === 'task') {
+      const tasks = (snapshot.task ??= {});
+      const key = taskStateKey(e.action, e.timeNano);
+      const prev = tasks[e.actor.id];
+      // An older state arriving late (a redelivery) must not make the newer one look unseen.
+      if (!prev || (prev[1] !== key && BigInt(e.timeNano) >= BigInt(prev[1].slice(prev[1].lastIndexOf('@') + 1)))) {
+        tasks[e.actor.id] = [e.actor.attributes.serviceId ?? '', key];
+        changed = true;
+      }
+      continue;
+    }
     if (e.scope !== 'swarm' || !KINDS.has(e.type)) continue;
     const objects = snapshot[e.type as ResyncKind];
     const id = e.actor.id;
@@ -61,6 +75,9 @@ export const observe = (snapshot: SwarmSnapshot, events: readonly Event[]): bool
       if (id in objects) {
         delete objects[id];
         changed = true;
+      }
+      if (e.type === 'service' && snapshot.task) {
+        for (const [task, [service]] of Object.entries(snapshot.task)) if (service === id) delete snapshot.task[task];
       }
       continue;
     }
@@ -149,7 +166,8 @@ const isSnapshot = (v: unknown): v is SwarmSnapshot => {
   const r = record(v);
   return ['service', 'node'].every((k) =>
     Object.values(record(r[k])).every((x) => Array.isArray(x) && x.length === 2 && typeof x[0] === 'string' && /^[0-9]{1,19}$/.test(String(x[1])))) &&
-    typeof r.service === 'object' && typeof r.node === 'object';
+    typeof r.service === 'object' && typeof r.node === 'object' &&
+    (r.task === undefined || Object.values(record(r.task)).every((x) => Array.isArray(x) && x.length === 2 && typeof x[0] === 'string' && typeof x[1] === 'string'));
 };
 
 /** The snapshot file beside the producer's cursor (`producer-state-<node>.json` in `dataDir`), written atomically. */

@@ -18,9 +18,10 @@ import {
   emptySnapshot, listSwarmObjects, observe, resyncEvents, stillNeeded, type EngineState, type SnapshotStore, type SwarmSnapshot,
 } from './resync.ts';
 import { abortableSleep } from '../abortable-sleep.ts';
+import { createTaskWatch, type EngineTasks } from './task-watch.ts';
 
 /** The part of dockerode the producer uses. */
-export interface EngineEvents extends Partial<EngineState> {
+export interface EngineEvents extends Partial<EngineState>, Partial<EngineTasks> {
   getEvents(options?: { since?: number }): Promise<NodeJS.ReadableStream>;
   info(): Promise<{ Name?: string; Swarm?: { NodeID?: string } }>;
 }
@@ -35,6 +36,8 @@ export interface ProducerOptions {
    * it (or without listServices/listNodes on `docker`), the producer only follows the stream.
    */
   snapshot?: SnapshotStore | ((node: string) => SnapshotStore);
+  /** Task history (./task-watch.ts): batching and follow-up delays of the task listings, in ms. */
+  taskWatch?: { batchMs?: number; settleMs?: number };
   /** How long the resync lets the stream's replay arrive before and after listing. Default 300 ms. */
   resyncSettleMs?: number;
   signal: AbortSignal;
@@ -99,6 +102,20 @@ export const runProducer = async (options: ProducerOptions): Promise<void> => {
     queue.push(...events);
     observe(seen, events);
   };
+  const tasks = docker.listTasks
+    ? createTaskWatch({
+        engine: { listTasks: (o) => docker.listTasks!(o) },
+        seen: () => seen,
+        stored: () => stored,
+        emit: (events) => {
+          enqueue(events);
+          notify();
+        },
+        node: nodeId,
+        onError,
+        ...options.taskWatch,
+      })
+    : undefined;
 
   const publisher = (async () => {
     let delay = initialMs;
@@ -154,6 +171,8 @@ export const runProducer = async (options: ProducerOptions): Promise<void> => {
       onError(e);
       return;
     }
+    // Every (re)connect may have missed task changes too: list the tasks of every service.
+    tasks?.touch(objects.filter((o) => o.kind === 'service').map((o) => o.id));
     const now = BigInt(Date.now()) * 1_000_000n;
     const candidates = resyncEvents(seen, objects, nodeId, now);
     if (candidates.length === 0) return;
@@ -216,6 +235,7 @@ export const runProducer = async (options: ProducerOptions): Promise<void> => {
             const event = fromDockerEvent(parsed, nodeId);
             if (!event) continue;
             enqueue([event]);
+            tasks?.observe(event);
             const t = BigInt(event.timeNano);
             if (newestRead === null || t > newestRead) newestRead = t;
           }
@@ -237,6 +257,7 @@ export const runProducer = async (options: ProducerOptions): Promise<void> => {
     await abortableSleep(delay * (0.5 + Math.random()), signal);
   }
   await resyncing;
+  await tasks?.stop();
   reading = false;
   notify();
   await publisher;

@@ -11,15 +11,19 @@ import { can } from '../logic/permissions.ts';
 import { formFromSpec, type ServiceForm as FormState } from '../logic/service-form.ts';
 import { formatPorts, shortImage } from '../logic/services.ts';
 import { createServiceDetailStore } from '../stores/service-detail.ts';
-import type { ServiceDetail as Detail, ServiceInput, Task } from '../types.ts';
+import type { ServiceDetail as Detail, ServiceInput, Task, TaskHistoryEntry } from '../types.ts';
+
+type ShownTask = Task & { nodeHostname?: string | null; history?: TaskHistoryEntry[]; current?: boolean };
+/** A node's hostname where list-tasks gave one, else its short id. */
+const nodeName = (t: ShownTask) => t.nodeHostname || shortId(t.nodeId);
 
 type Tab = 'overview' | 'tasks' | 'history' | 'logs' | 'json' | 'edit';
 
 /** Tasks grouped by slot (replicated) or node (global), newest first: the state history of each replica. */
-const groupTasks = (tasks: readonly Task[]) => {
-  const groups = new Map<string, Task[]>();
+const groupTasks = (tasks: readonly ShownTask[]) => {
+  const groups = new Map<string, ShownTask[]>();
   for (const t of tasks) {
-    const key = t.slot !== null && t.slot !== undefined ? `Replica ${t.slot}` : `Node ${shortId(t.nodeId)}`;
+    const key = t.slot !== null && t.slot !== undefined ? `Replica ${t.slot}` : `Node ${nodeName(t)}`;
     const list = groups.get(key) ?? [];
     list.push(t);
     groups.set(key, list);
@@ -73,6 +77,7 @@ export default function ServiceDetail() {
 
   createEffect(on(id, (next) => store.select(next)));
   createEffect(on(tab, (t) => store.showLogs(t === 'logs')));
+  createEffect(on(tab, (t) => store.showTasks(t === 'tasks')));
 
   const scale = (e: SubmitEvent) => {
     e.preventDefault();
@@ -84,7 +89,7 @@ export default function ServiceDetail() {
     return d ? formFromSpec(d.service.spec) : null;
   });
 
-  const tasksGrouped = createMemo(() => groupTasks(detail()?.tasks ?? []));
+  const tasksGrouped = createMemo(() => groupTasks(store.tasks() ?? detail()?.tasks ?? []));
   const taskEvents = (taskId: string) => history().filter((e) => e.actor.attributes?.['com.docker.swarm.task.id'] === taskId);
 
   const TabButton = (p: { value: Tab; label: string }) => (
@@ -198,7 +203,7 @@ export default function ServiceDetail() {
                                 <>
                                   <tr classList={{ failed: !!t.error || t.state === 'failed' || t.state === 'rejected' }}>
                                     <td class="mono">{shortId(t.id)}</td>
-                                    <td class="mono">{shortId(t.nodeId)}</td>
+                                    <td class="mono" title={t.nodeId ?? ''}>{nodeName(t)}</td>
                                     <td>
                                       <span class={`state state-${t.state}`}>{t.state}</span>
                                     </td>
@@ -211,7 +216,26 @@ export default function ServiceDetail() {
                                     </td>
                                     <td title={t.updatedAt}>{ago(t.updatedAt, ctx.now())}</td>
                                   </tr>
-                                  <Show when={taskEvents(t.id).length > 0}>
+                                  <Show when={(t.history?.length ?? 0) > 1 || t.history?.some((h) => h.error || h.exitCode !== undefined)}>
+                                    <tr class="task-events">
+                                      <td colspan="6">
+                                        <ol class="timeline" data-testid="task-history">
+                                          <For each={t.history}>
+                                            {(h) => (
+                                              <li>
+                                                <span class="mono" title={h.time}>{clock(h.time)}</span> {h.state}
+                                                {h.exitCode !== undefined ? ` (exit ${h.exitCode})` : ''}
+                                                <Show when={h.error}>
+                                                  <span class="field-error"> {h.error}</span>
+                                                </Show>
+                                              </li>
+                                            )}
+                                          </For>
+                                        </ol>
+                                      </td>
+                                    </tr>
+                                  </Show>
+                                  <Show when={!t.history && taskEvents(t.id).length > 0}>
                                     <tr class="task-events">
                                       <td colspan="6">
                                         <ol class="timeline">

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { ApiError } from '../api.ts';
 import type { AppContext } from '../context.ts';
 import type { EventListener } from '../live.ts';
-import type { Event, NodeSummary, ServiceSummary, Task } from '../types.ts';
+import type { Event, NodeSummary, Task } from '../types.ts';
 import { createNodesStore } from './nodes.ts';
 
 const node = (id: string, hostname: string, over: Partial<NodeSummary> = {}): NodeSummary => ({
@@ -18,19 +18,6 @@ const node = (id: string, hostname: string, over: Partial<NodeSummary> = {}): No
   labels: {},
   version: 7,
   ...over,
-});
-
-const svc = (id: string): ServiceSummary => ({
-  id,
-  name: `name-${id}`,
-  image: 'local/busybox:1',
-  mode: 'replicated',
-  replicas: { desired: 1, running: 1 },
-  ports: [],
-  labels: {},
-  createdAt: '2026-01-01T00:00:00Z',
-  updatedAt: '2026-01-01T00:00:00Z',
-  version: 1,
 });
 
 const task = (id: string, serviceId: string, nodeId: string | null, slot: number | null, state = 'running'): Task => ({
@@ -69,10 +56,12 @@ const fakeContext = (nodes: NodeSummary[], options: { failUpdate?: boolean; task
         if (options.failUpdate) throw new ApiError(409, 'version_conflict', 'stale');
         return { id, version: version + 1 };
       },
-      listServices: async () => ({ services: Object.keys(options.tasks ?? {}).map(svc) }),
-      inspectService: async (id: string) => {
-        if (id === 'gone') throw new ApiError(404, 'not_found', 'gone');
-        return { service: { ...svc(id), spec: {} }, tasks: options.tasks?.[id] ?? [] };
+      listTasks: async (query: { cursor?: string; since?: string; limit?: number }) => {
+        calls.push(`listTasks ${query.cursor ?? 'first'} ${query.limit}`);
+        // Two pages, to show every page is read; the first holds a task only the history knows.
+        const all = Object.entries(options.tasks ?? {}).flatMap(([id, tasks]) =>
+          tasks.map((t) => ({ ...t, serviceName: `name-${id}`, nodeHostname: null, current: t.id !== 'old', history: [] })));
+        return query.cursor ? { tasks: all.slice(2) } : { tasks: all.slice(0, 2), next: 'page-2' };
       },
     },
     live: { subscribe: (l: EventListener) => (listeners.push(l), () => listeners.splice(listeners.indexOf(l), 1)) },
@@ -127,10 +116,10 @@ store('should answer false on a failed update, without a toast, and reload', asy
   s.dispose();
 });
 
-store('should group the running tasks by node, by service name and slot', async () => {
+store('should group the running current tasks of every list-tasks page by node, by service name and slot', async () => {
   const f = fakeContext([node('n1', 'alpha')], {
     tasks: {
-      b: [task('t1', 'b', 'n1', 2), task('t2', 'b', 'n1', 1), task('t3', 'b', 'n1', 3, 'shutdown')],
+      b: [task('old', 'b', 'n1', 2), task('t1', 'b', 'n1', 2), task('t2', 'b', 'n1', 1), task('t3', 'b', 'n1', 3, 'shutdown')],
       a: [task('t4', 'a', 'n2', 1), task('t5', 'a', null, 2)],
       gone: [],
     },
@@ -145,6 +134,7 @@ store('should group the running tasks by node, by service name and slot', async 
   assert.equal(byNode.get('n1')!.map((p) => p.task.id), ['t2', 't1']);
   assert.equal(byNode.get('n2')!.map((p) => `${p.service.name}/${p.task.id}`), ['name-a/t4']);
   assert.equal(byNode.get('unassigned')!.map((p) => p.task.id), ['t5']);
+  assert.equal(f.calls, ['listTasks first 1000', 'listTasks page-2 1000']);
   s.dispose();
 });
 store.run();

@@ -3,20 +3,11 @@ import type { AppContext } from '../context.ts';
 import type { NodeSummary, NodeUpdate, ServiceSummary, Task } from '../types.ts';
 
 export interface Placement {
-  service: ServiceSummary;
+  service: Pick<ServiceSummary, 'id' | 'name'>;
   task: Task;
 }
 
 export type NodesStore = ReturnType<typeof createNodesStore>;
-
-/** Runs `fn` over `items` with at most `limit` at a time. */
-const eachLimited = async <T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) => {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-};
 
 /** Placements by node id ('unassigned' for none), each list by service name, then slot. */
 const groupByNode = (placements: readonly Placement[]): ReadonlyMap<string, Placement[]> => {
@@ -89,17 +80,19 @@ export const createNodesStore = (ctx: AppContext) => {
     async loadTasks() {
       setLoadingTasks(true);
       try {
-        const { services } = await ctx.api.listServices();
         const found: Placement[] = [];
-        // NOTE: the contract has no list-tasks yet, so this inspects each service, four at a time.
-        await eachLimited(services, 4, async (service) => {
-          try {
-            const { tasks } = await ctx.api.inspectService(service.id, { quiet: true });
-            for (const task of tasks) if (task.desiredState === 'running' || task.state === 'running') found.push({ service, task });
-          } catch {
-            // a service deleted meanwhile
+        // One list-tasks call a page instead of an inspect per service; `since` now: only current tasks matter.
+        const since = new Date().toISOString();
+        let cursor: string | undefined;
+        do {
+          const page = await ctx.api.listTasks({ since, limit: 1000, ...(cursor ? { cursor } : {}) });
+          for (const { history: _, serviceName, nodeHostname: __, current, ...task } of page.tasks) {
+            if (current && (task.desiredState === 'running' || task.state === 'running')) {
+              found.push({ service: { id: task.serviceId, name: serviceName }, task });
+            }
           }
-        });
+          cursor = page.next;
+        } while (cursor);
         setTasksByNode(groupByNode(found));
       } finally {
         setLoadingTasks(false);

@@ -57,6 +57,18 @@ const fakeContext = (services: Record<string, ServiceDetail>, options: { me?: Me
         calls.push(`events ${query.type ?? `actor=${query.actor}`}`);
         return { events: (options.stored ?? []).filter((e) => (query.type ? e.type === query.type : e.actor.id === query.actor)) };
       },
+      listTasks: async (query: { service: string; cursor?: string }) => {
+        calls.push(`tasks ${query.service} ${query.cursor ?? 'first'}`);
+        const task = (id: string, state: string) => ({
+          id, slot: 1, nodeId: 'n1', nodeHostname: 'alpha', serviceId: query.service, serviceName: `name-${query.service}`, state,
+          desiredState: 'shutdown', message: '', error: state === 'failed' ? 'task: non-zero exit (3)' : null, createdAt: '2026-01-01T00:00:00Z',
+          updatedAt: '2026-01-01T00:00:00Z', current: false, history: [{ state, message: '', error: null, time: '2026-01-01T00:00:00Z', exitCode: 3 }],
+        });
+        // Seven failed tasks of one slot, on two pages: more than the five inspect-service can show.
+        return query.cursor
+          ? { tasks: [5, 6, 7].map((n) => task(`t${n}`, 'failed')) }
+          : { tasks: [1, 2, 3, 4].map((n) => task(`t${n}`, 'failed')), next: 'p2' };
+      },
       serviceLogs: async (id: string) => {
         calls.push(`logs ${id}`);
         if (options.logsFail) throw new ApiError(503, 'swarm_unavailable', 'no engine');
@@ -211,4 +223,26 @@ store('should load the log tail when shown, follow it only while shown, and toas
   assert.equal(failing.toasts, ['error: no engine']);
   t.dispose();
 });
+store('should load every list-tasks page for the Tasks tab only while it is shown, and refresh it on reloads', async () => {
+  const f = fakeContext({ a: detailOf('a') }, { me: { username: 'bob', permissions: [] } });
+  const s = createServiceDetailStore(f.ctx, { services: f.servicesStore, pollMs: 60_000 });
+  s.select('a');
+  await wait(5);
+  assert.is(s.tasks(), null);
+  assert.not.ok(f.calls.some((c) => c.startsWith('tasks')));
+  s.showTasks(true);
+  await wait(5);
+  assert.equal(s.tasks()!.map((t) => t.id), ['t1', 't2', 't3', 't4', 't5', 't6', 't7']);
+  assert.equal(f.calls.filter((c) => c.startsWith('tasks')), ['tasks a first', 'tasks a p2']);
+  assert.is(s.tasks()![6]!.nodeHostname, 'alpha');
+  await s.load();
+  await wait(5);
+  assert.is(f.calls.filter((c) => c === 'tasks a first').length, 2);
+  s.showTasks(false);
+  await s.load();
+  await wait(5);
+  assert.is(f.calls.filter((c) => c === 'tasks a first').length, 2);
+  s.dispose();
+});
+
 store.run();

@@ -4,7 +4,7 @@ import { storeOf, type AppContext } from '../context.ts';
 import { createEventLog, eventService, isServiceRemoval } from '../logic/events.ts';
 import { can } from '../logic/permissions.ts';
 import { progressOf } from '../logic/services.ts';
-import type { Event, LogLine, ServiceDetail, ServiceInput } from '../types.ts';
+import type { Event, LogLine, ServiceDetail, ServiceInput, TaskWithHistory } from '../types.ts';
 import { createServicesStore, type ServicesStore } from './services.ts';
 
 export type ServiceDetailStore = ReturnType<typeof createServiceDetailStore>;
@@ -33,6 +33,27 @@ export const createServiceDetailStore = (
   const [history, setHistory] = createSignal<readonly Event[]>([]);
   const historyLog = createEventLog(5000);
   let historyFor = '';
+  const [tasks, setTasks] = createSignal<TaskWithHistory[] | null>(null);
+  const [tasksShown, setTasksShown] = createSignal(false);
+
+  /** The Tasks tab's list: every task list-tasks knows for the service, beyond Docker's five per slot. */
+  const loadTasks = async () => {
+    const d = detail();
+    if (!d) return;
+    try {
+      const out: TaskWithHistory[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await ctx.api.listTasks({ service: d.service.id, since: d.service.createdAt, limit: 1000, ...(cursor ? { cursor } : {}) }, { quiet: true });
+        out.push(...page.tasks);
+        cursor = page.next;
+      } while (cursor && out.length < 5000);
+      if (detail()?.service.id === d.service.id) setTasks(out);
+    } catch {
+      // NOTE: the tab falls back to the tasks inspect-service gave (e.g. a server without list-tasks).
+      setTasks(null);
+    }
+  };
 
   const loadHistory = async (d: ServiceDetail) => {
     const since = d.service.createdAt;
@@ -69,6 +90,7 @@ export const createServiceDetailStore = (
       setLoadError(null);
       if (replicas() === '' || busy() === null) setReplicas(String(d.service.replicas.desired));
       syncHistory();
+      if (tasksShown()) void loadTasks();
     } catch (e) {
       setLoadError(e);
     }
@@ -142,6 +164,13 @@ export const createServiceDetailStore = (
     replicas,
     setReplicas,
     history,
+    /** The Tasks tab's tasks with their history (list-tasks), or null until shown and loaded. */
+    tasks,
+    /** Whether the Tasks tab is on screen: showing it loads list-tasks, and each reload then refreshes it. */
+    showTasks(shown: boolean) {
+      setTasksShown(shown);
+      if (shown) void loadTasks();
+    },
     logs,
     follow,
     setFollow,
@@ -150,6 +179,7 @@ export const createServiceDetailStore = (
     select(next: string) {
       setId(next);
       setDetail(null);
+      setTasks(null);
       historyLog.clear();
       setHistory([]);
       historyFor = '';
