@@ -9,3 +9,5 @@ export type {
 } from '../../lib/swarm/swarm.ts';
 export type { ServiceInput, ServiceMount, ServicePort } from '../../lib/swarm/service-input.ts';
 export type { UserPermissions as Me, UserSummary } from '../../lib/users/user-store.ts';
+export type { StackAction, StackSummary } from '../../lib/stacks/stacks.ts';
+export type { ObjectKind, ObjectListing } from '../../lib/secrets/versions.ts';
