@@ -5,8 +5,22 @@
  * toasts and the 401 → login hand-off.
  */
 import type {
-  Event, LogLine, Me, NodeSummary, NodeUpdate, Permission, ServiceDetail, ServiceInput, ServiceSummary, TaskWithHistory, UserSummary,
+  Event, LogLine, Me, NodeSummary, NodeUpdate, ObjectKind, ObjectListing, Permission, ServiceDetail, ServiceInput,
+  ServiceSummary, StackAction, StackSummary, TaskWithHistory, UserSummary,
 } from './types.ts';
+
+export interface DeployStackRequest {
+  name: string;
+  compose: string;
+  env?: Record<string, string>;
+  prune?: boolean;
+  dryRun?: boolean;
+}
+
+export interface DeployStackResult {
+  name: string;
+  services: { name: string; action: StackAction }[];
+}
 
 export class ApiError extends Error {
   readonly code: string;
@@ -54,6 +68,7 @@ const RETRYABLE = new Set([502, 503, 504]);
  */
 export const READ_ONLY_FUNCTIONS: ReadonlySet<string> = new Set([
   'whoami', 'list-users', 'list-services', 'inspect-service', 'service-logs', 'list-nodes', 'list-events', 'list-tasks',
+  'list-stacks', 'inspect-stack', 'list-secrets', 'list-configs', 'inspect-config',
 ]);
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -169,5 +184,20 @@ export const createApi = (options: ApiOptions = {}) => {
       query: { since?: string; until?: string; type?: string; action?: string; actor?: string; limit?: number; cursor?: string },
       o?: CallOptions,
     ) => call<{ events: Event[]; next?: string }>('list-events', query, o),
+    listStacks: (o?: CallOptions) => call<{ stacks: StackSummary[] }>('list-stacks', {}, o),
+    inspectStack: (name: string, o?: CallOptions) =>
+      call<{ name: string; compose: string; services: ServiceSummary[] }>('inspect-stack', { name }, o),
+    // NOTE: `dryRun: true` judges and diffs only: the preview before a deploy.
+    deployStack: (request: DeployStackRequest, o?: CallOptions) => call<DeployStackResult>('deploy-stack', request, o),
+    removeStack: (name: string, o?: CallOptions) => call<void>('remove-stack', { name }, o),
+    // NOTE: secrets and configs share their shapes; `kind` picks the function (list-secrets, rotate-config, …).
+    listObjects: (kind: ObjectKind, o?: CallOptions) =>
+      call<Record<string, ObjectListing[]>>(`list-${kind}s`, {}, o).then((r) => r[`${kind}s`] ?? []),
+    createObject: (kind: ObjectKind, input: { name: string; data: string; labels?: Record<string, string> }, o?: CallOptions) =>
+      call<{ id: string; name: string; version: 1 }>(`create-${kind}`, input, o),
+    rotateObject: (kind: ObjectKind, name: string, data: string, o?: CallOptions) =>
+      call<{ name: string; version: number; services: string[] }>(`rotate-${kind}`, { name, data }, o),
+    deleteObject: (kind: ObjectKind, name: string, o?: CallOptions) => call<void>(`delete-${kind}`, { name }, o),
+    inspectConfig: (name: string, o?: CallOptions) => call<ObjectListing & { data: string }>('inspect-config', { name }, o),
   };
 };

@@ -10,6 +10,8 @@ const Login = lazy(() => import('./pages/login.tsx'));
 const Services = lazy(() => import('./pages/services.tsx'));
 const ServiceNew = lazy(() => import('./pages/service-new.tsx'));
 const ServiceDetail = lazy(() => import('./pages/service-detail.tsx'));
+const Stacks = lazy(() => import('./pages/stacks.tsx'));
+const Secrets = lazy(() => import('./pages/secrets.tsx'));
 const Nodes = lazy(() => import('./pages/nodes.tsx'));
 const Events = lazy(() => import('./pages/events.tsx'));
 const Users = lazy(() => import('./pages/users.tsx'));
@@ -35,6 +37,8 @@ render(
         <Route path="/services" component={guarded(Services, 'services.read')} />
         <Route path="/services/new" component={guarded(ServiceNew, 'services.write')} />
         <Route path="/services/:id" component={guarded(ServiceDetail, 'services.read')} />
+        <Route path="/stacks" component={guarded(Stacks, 'services.read')} />
+        <Route path="/secrets" component={guarded(Secrets, 'secrets.read')} />
         <Route path="/nodes" component={guarded(Nodes, 'nodes.read')} />
         <Route path="/events" component={guarded(Events, 'events.read')} />
         <Route path="/users" component={guarded(Users, 'users.read')} />

@@ -158,6 +158,8 @@ const Nav = () => {
     <nav aria-label="Main">
       <ul>
         {link('/services', 'Services', can(me(), 'services.read'))}
+        {link('/stacks', 'Stacks', can(me(), 'services.read'))}
+        {link('/secrets', 'Secrets and configs', can(me(), 'secrets.read') || can(me(), 'configs.read'))}
         {link('/nodes', 'Nodes', can(me(), 'nodes.read'))}
         {link('/events', 'Events', can(me(), 'events.read'))}
         {link('/users', 'Users', can(me(), 'users.read'))}

@@ -10,3 +10,12 @@ export type {
 } from '../../lib/swarm/swarm.ts';
 export type { ServiceInput, ServiceMount, ServicePort } from '../../lib/swarm/service-input.ts';
 export type { UserPermissions as Me, UserSummary } from '../../lib/users/user-store.ts';
+import type { z } from 'zod';
+import type { stackSummarySchema } from '../../functions/list-stacks/schema.ts';
+export type StackSummary = z.infer<typeof stackSummarySchema>;
+/**
+ * deploy-stack's action per service (lib/stacks/stacks.ts `StackAction`). NOTE: a copy, because importing anything
+ * from lib/stacks pulls its Ajv-based parser into the SPA's type check, which resolves Ajv's typings differently.
+ */
+export type StackAction = 'created' | 'updated' | 'unchanged' | 'removed';
+export type { ObjectKind, ObjectListing } from '../../lib/secrets/versions.ts';

@@ -147,6 +147,35 @@ ToSpec('should round-trip through fromServiceSpec', () => {
   assert.ok(serviceInputSchema.safeParse(back).success);
 });
 
+ToSpec('should map update and rollback config, restart policy, healthcheck and placement preferences, and read them back', () => {
+  const input = {
+    name: 'web',
+    image: 'local/busybox:1',
+    updateConfig: { parallelism: 2, delaySeconds: 5, failureAction: 'rollback' as const, monitorSeconds: 1.5, maxFailureRatio: 0.2, order: 'start-first' as const },
+    rollbackConfig: { parallelism: 1, failureAction: 'pause' as const },
+    restartPolicy: { condition: 'on-failure' as const, delaySeconds: 2, maxAttempts: 3, windowSeconds: 60 },
+    healthcheck: { test: ['CMD-SHELL', 'true'], intervalSeconds: 10, timeoutSeconds: 3, retries: 2, startPeriodSeconds: 1 },
+    placementPreferences: [{ spread: 'node.labels.zone' }],
+  };
+  assert.ok(serviceInputSchema.safeParse(input).success);
+  const spec = toServiceSpec(input) as Record<string, any>;
+  assert.equal(spec.UpdateConfig, { Parallelism: 2, Delay: 5e9, FailureAction: 'rollback', Monitor: 1.5e9, MaxFailureRatio: 0.2, Order: 'start-first' });
+  assert.equal(spec.RollbackConfig, { Parallelism: 1, FailureAction: 'pause' });
+  assert.equal(spec.TaskTemplate.RestartPolicy, { Condition: 'on-failure', Delay: 2e9, MaxAttempts: 3, Window: 60e9 });
+  assert.equal(spec.TaskTemplate.ContainerSpec.Healthcheck, { Test: ['CMD-SHELL', 'true'], Interval: 10e9, Timeout: 3e9, Retries: 2, StartPeriod: 1e9 });
+  assert.equal(spec.TaskTemplate.Placement, { Preferences: [{ Spread: { SpreadDescriptor: 'node.labels.zone' } }] });
+  const back = fromServiceSpec(spec as DockerServiceSpec);
+  for (const key of ['updateConfig', 'rollbackConfig', 'restartPolicy', 'healthcheck', 'placementPreferences'] as const) assert.equal(back[key], input[key], key);
+});
+
+ToSpec('should refuse a rollback that rolls back, a healthcheck without CMD, and an unknown restart condition', () => {
+  const bad = (extra: object) => serviceInputSchema.safeParse({ name: 'web', image: 'i', ...extra }).success;
+  assert.is(bad({ rollbackConfig: { failureAction: 'rollback' } }), false);
+  assert.is(bad({ healthcheck: { test: ['curl', 'x'] } }), false);
+  assert.is(bad({ restartPolicy: { condition: 'always' } }), false);
+  assert.is(bad({ placementPreferences: [{ spread: 'node labels' }] }), false);
+});
+
 ToSpec.run();
 
 // A spec as the engine returns it, with parts ServiceInput does not describe.
@@ -245,6 +274,14 @@ Apply('should survive a hostile current spec', () => {
   assert.is(next.TaskTemplate.ContainerSpec.Image, 'x');
   assert.equal(next.Mode, { Replicated: { Replicas: 1 } });
   assert.equal(fromServiceSpec(hostile).name, 'web');
+});
+
+Apply('should replace or remove the update config, restart policy, healthcheck and preferences, keeping constraints', () => {
+  const next = applyServiceInput(engineSpec(), { updateConfig: {}, restartPolicy: { condition: 'none' }, healthcheck: { test: ['NONE'] }, placementPreferences: [] }) as Record<string, any>;
+  assert.is(next.UpdateConfig, undefined);
+  assert.equal(next.TaskTemplate.RestartPolicy, { Condition: 'none' });
+  assert.equal(next.TaskTemplate.ContainerSpec.Healthcheck, { Test: ['NONE'] });
+  assert.equal(next.TaskTemplate.Placement, { Constraints: ['node.role == worker'] });
 });
 
 Apply.run();

@@ -47,6 +47,38 @@ const attachment = z.strictObject({
   target: z.string().min(1).max(4096).regex(/^[^\0]+$/).optional(),
 });
 
+const seconds = z.number().min(0).max(31 * 24 * 3600);
+
+/** How the engine rolls out an update (UpdateConfig) or a rollback (RollbackConfig); durations in seconds. */
+const rolloutConfig = <A extends [string, ...string[]]>(failureActions: A) =>
+  z.strictObject({
+    parallelism: z.number().int().min(0).max(MAX_REPLICAS).optional(),
+    delaySeconds: seconds.optional(),
+    failureAction: z.enum(failureActions).optional(),
+    monitorSeconds: seconds.optional(),
+    maxFailureRatio: z.number().min(0).max(1).optional(),
+    order: z.enum(['stop-first', 'start-first']).optional(),
+  });
+
+const restartPolicy = z.strictObject({
+  condition: z.enum(['none', 'on-failure', 'any']).optional(),
+  delaySeconds: seconds.optional(),
+  maxAttempts: z.number().int().min(0).max(10_000).optional(),
+  windowSeconds: seconds.optional(),
+});
+
+/** The engine's Healthcheck: `test` is `["CMD", …]`, `["CMD-SHELL", "<command>"]` or `["NONE"]`. */
+const healthcheck = z.strictObject({
+  test: z.array(z.string().max(4096)).min(1).max(100).refine((t) => ['CMD', 'CMD-SHELL', 'NONE'].includes(t[0]!), 'starts with "CMD", "CMD-SHELL" or "NONE"'),
+  intervalSeconds: seconds.optional(),
+  timeoutSeconds: seconds.optional(),
+  retries: z.number().int().min(0).max(1000).optional(),
+  startPeriodSeconds: seconds.optional(),
+});
+
+/** A placement preference: spread the tasks over the values of a node attribute, e.g. `node.labels.zone`. */
+const placementPreference = z.strictObject({ spread: z.string().min(1).max(512).regex(/^\S+$/, 'no whitespace') });
+
 /** The fields of ServiceInput, unrefined, for callers that extend or partial them before refining. */
 export const serviceInputObject = z.strictObject({
   name: z.string().min(1).max(63).regex(SERVICE_NAME, 'letters, digits, "-" and "_", starting and ending with a letter or digit'),
@@ -72,6 +104,11 @@ export const serviceInputObject = z.strictObject({
   networks: z.array(z.string().min(1).max(128).regex(NETWORK_REF)).max(20).optional(),
   secrets: z.array(attachment).max(50).optional(),
   configs: z.array(attachment).max(50).optional(),
+  updateConfig: rolloutConfig(['pause', 'continue', 'rollback']).optional(),
+  rollbackConfig: rolloutConfig(['pause', 'continue']).optional(),
+  restartPolicy: restartPolicy.optional(),
+  healthcheck: healthcheck.optional(),
+  placementPreferences: z.array(placementPreference).max(10).optional(),
 });
 
 export type ServiceAttachment = z.infer<typeof attachment>;
@@ -159,6 +196,37 @@ const setOrDelete = (target: Json, key: string, value: unknown[] | undefined): v
   else target[key] = value;
 };
 
+/** The engine's durations are integer nanoseconds. */
+const ns = (secondsValue: number): number => Math.round(secondsValue * 1e9);
+const fromNs = (v: unknown): number | undefined => (finite(v) === undefined ? undefined : (v as number) / 1e9);
+const setOrDeleteObject = (target: Json, key: string, value: Json): void => {
+  if (Object.keys(value).length === 0) delete target[key];
+  else target[key] = value;
+};
+type RolloutConfig = NonNullable<ServiceInput['updateConfig']>;
+const toRollout = (c: Partial<RolloutConfig> & { failureAction?: string }): Json => ({
+  ...(c.parallelism !== undefined ? { Parallelism: c.parallelism } : {}),
+  ...(c.delaySeconds !== undefined ? { Delay: ns(c.delaySeconds) } : {}),
+  ...(c.failureAction !== undefined ? { FailureAction: c.failureAction } : {}),
+  ...(c.monitorSeconds !== undefined ? { Monitor: ns(c.monitorSeconds) } : {}),
+  ...(c.maxFailureRatio !== undefined ? { MaxFailureRatio: c.maxFailureRatio } : {}),
+  ...(c.order !== undefined ? { Order: c.order } : {}),
+});
+/** Drops undefined values, so a read-back spec compares equal to the input that made it. */
+const defined = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+const fromRollout = (v: unknown): Json | undefined => {
+  const r = record(v);
+  if (Object.keys(r).length === 0) return undefined;
+  return defined({
+    parallelism: finite(r.Parallelism),
+    delaySeconds: fromNs(r.Delay),
+    failureAction: typeof r.FailureAction === 'string' && r.FailureAction !== '' ? r.FailureAction : undefined,
+    monitorSeconds: fromNs(r.Monitor),
+    maxFailureRatio: finite(r.MaxFailureRatio),
+    order: typeof r.Order === 'string' && r.Order !== '' ? r.Order : undefined,
+  });
+};
+
 const specMode = (spec: Json): 'replicated' | 'global' => {
   const mode = record(spec.Mode);
   return 'Global' in mode || 'GlobalJob' in mode ? 'global' : 'replicated';
@@ -220,6 +288,32 @@ export function applyServiceInput(current: DockerServiceSpec, patch: Partial<Ser
   }
   if (patch.secrets !== undefined) setOrDelete(container, 'Secrets', toReferences('secret', patch.secrets, objects.secrets));
   if (patch.configs !== undefined) setOrDelete(container, 'Configs', toReferences('config', patch.configs, objects.configs));
+  if (patch.updateConfig !== undefined) setOrDeleteObject(spec as Json, 'UpdateConfig', toRollout(patch.updateConfig));
+  if (patch.rollbackConfig !== undefined) setOrDeleteObject(spec as Json, 'RollbackConfig', toRollout(patch.rollbackConfig));
+  if (patch.restartPolicy !== undefined) {
+    const r = patch.restartPolicy;
+    setOrDeleteObject(task, 'RestartPolicy', {
+      ...(r.condition !== undefined ? { Condition: r.condition } : {}),
+      ...(r.delaySeconds !== undefined ? { Delay: ns(r.delaySeconds) } : {}),
+      ...(r.maxAttempts !== undefined ? { MaxAttempts: r.maxAttempts } : {}),
+      ...(r.windowSeconds !== undefined ? { Window: ns(r.windowSeconds) } : {}),
+    });
+  }
+  if (patch.healthcheck !== undefined) {
+    const h = patch.healthcheck;
+    setOrDeleteObject(container, 'Healthcheck', {
+      Test: [...h.test],
+      ...(h.intervalSeconds !== undefined ? { Interval: ns(h.intervalSeconds) } : {}),
+      ...(h.timeoutSeconds !== undefined ? { Timeout: ns(h.timeoutSeconds) } : {}),
+      ...(h.retries !== undefined ? { Retries: h.retries } : {}),
+      ...(h.startPeriodSeconds !== undefined ? { StartPeriod: ns(h.startPeriodSeconds) } : {}),
+    });
+  }
+  if (patch.placementPreferences !== undefined) {
+    const placement = child(task, 'Placement');
+    setOrDelete(placement, 'Preferences', patch.placementPreferences.map((p) => ({ Spread: { SpreadDescriptor: p.spread } })));
+    if (Object.keys(placement).length === 0) delete task.Placement;
+  }
   if (patch.ports !== undefined) {
     const endpoint = child(spec, 'EndpointSpec');
     setOrDelete(endpoint, 'Ports', toPorts(patch.ports));
@@ -326,6 +420,27 @@ export function fromServiceSpec(spec: DockerServiceSpec): ServiceInput {
   const reservations = fromAmounts(resources.Reservations);
   const secrets = fromReferences(container.Secrets, 'SecretName');
   const configs = fromReferences(container.Configs, 'ConfigName');
+  const updateConfig = fromRollout(spec.UpdateConfig);
+  const rollbackConfig = fromRollout(spec.RollbackConfig);
+  const restart = record(task.RestartPolicy);
+  const restartPolicy = Object.keys(restart).length === 0 ? undefined : defined({
+    condition: typeof restart.Condition === 'string' && restart.Condition !== '' ? restart.Condition : undefined,
+    delaySeconds: fromNs(restart.Delay),
+    maxAttempts: finite(restart.MaxAttempts),
+    windowSeconds: fromNs(restart.Window),
+  });
+  const health = record(container.Healthcheck);
+  const healthcheck = stringArray(health.Test).length === 0 ? undefined : defined({
+    test: stringArray(health.Test),
+    intervalSeconds: fromNs(health.Interval),
+    timeoutSeconds: fromNs(health.Timeout),
+    retries: finite(health.Retries),
+    startPeriodSeconds: fromNs(health.StartPeriod),
+  });
+  const placementPreferences = (Array.isArray(record(task.Placement).Preferences) ? (record(task.Placement).Preferences as unknown[]) : [])
+    .map((p) => record(record(p).Spread).SpreadDescriptor)
+    .filter((d): d is string => typeof d === 'string')
+    .map((spread) => ({ spread }));
   return {
     name: typeof spec.Name === 'string' ? spec.Name : '',
     image: typeof container.Image === 'string' ? container.Image : '',
@@ -342,5 +457,10 @@ export function fromServiceSpec(spec: DockerServiceSpec): ServiceInput {
     networks,
     ...(secrets.length > 0 ? { secrets } : {}),
     ...(configs.length > 0 ? { configs } : {}),
+    ...(updateConfig ? { updateConfig: updateConfig as ServiceInput['updateConfig'] } : {}),
+    ...(rollbackConfig ? { rollbackConfig: rollbackConfig as ServiceInput['rollbackConfig'] } : {}),
+    ...(restartPolicy ? { restartPolicy: restartPolicy as ServiceInput['restartPolicy'] } : {}),
+    ...(healthcheck ? { healthcheck } : {}),
+    ...(placementPreferences.length > 0 ? { placementPreferences } : {}),
   };
 }

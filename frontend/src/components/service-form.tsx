@@ -229,6 +229,92 @@ export const ServiceForm = (props: {
         </div>
       </fieldset>
 
+      <fieldset>
+        <legend>Secrets, configs and placement preferences</legend>
+        <div class="grid2">
+          <Field path="secrets" label="Secrets" hint="One a line: name, or name:file under /run/secrets">
+            {(a) => <textarea {...a} rows="2" value={form.secrets} onInput={(e) => set('secrets', e.currentTarget.value)} />}
+          </Field>
+          <Field path="configs" label="Configs" hint="One a line: name, or name:/absolute/path">
+            {(a) => <textarea {...a} rows="2" value={form.configs} onInput={(e) => set('configs', e.currentTarget.value)} />}
+          </Field>
+          <Field path="placementPreferences" label="Spread tasks over" hint="One a line, e.g. node.labels.zone">
+            {(a) => <textarea {...a} rows="2" value={form.preferences} onInput={(e) => set('preferences', e.currentTarget.value)} />}
+          </Field>
+        </div>
+      </fieldset>
+
+      <fieldset>
+        <legend>Restart policy and healthcheck</legend>
+        <div class="grid2">
+          <Field path="restartPolicy.condition" label="Restart">
+            {(a) => (
+              <select {...a} value={form.restartCondition} onChange={(e) => set('restartCondition', e.currentTarget.value as FormState['restartCondition'])}>
+                <option value="">engine default</option><option value="any">any</option><option value="on-failure">on-failure</option><option value="none">none</option>
+              </select>
+            )}
+          </Field>
+          <Field path="restartPolicy.maxAttempts" label="Max restart attempts" hint="0 is unlimited">
+            {(a) => <input {...a} inputmode="numeric" value={form.restartMaxAttempts} onInput={(e) => set('restartMaxAttempts', e.currentTarget.value)} />}
+          </Field>
+          <Field path="restartPolicy.delaySeconds" label="Restart delay (s)">
+            {(a) => <input {...a} inputmode="decimal" value={form.restartDelay} onInput={(e) => set('restartDelay', e.currentTarget.value)} />}
+          </Field>
+          <Field path="healthcheck" label="Healthcheck command" hint="Run by the shell; exit 0 is healthy">
+            {(a) => <input {...a} value={form.healthCommand} onInput={(e) => set('healthCommand', e.currentTarget.value)} />}
+          </Field>
+          <Field path="healthcheck.intervalSeconds" label="Healthcheck interval (s)">
+            {(a) => <input {...a} inputmode="decimal" value={form.healthInterval} onInput={(e) => set('healthInterval', e.currentTarget.value)} />}
+          </Field>
+          <Field path="healthcheck.retries" label="Healthcheck retries">
+            {(a) => <input {...a} inputmode="numeric" value={form.healthRetries} onInput={(e) => set('healthRetries', e.currentTarget.value)} />}
+          </Field>
+        </div>
+      </fieldset>
+
+      <fieldset>
+        <legend>Updates and rollbacks</legend>
+        <div class="grid2">
+          <Field path="updateConfig.parallelism" label="Update parallelism" hint="0 updates all at once">
+            {(a) => <input {...a} inputmode="numeric" value={form.updateParallelism} onInput={(e) => set('updateParallelism', e.currentTarget.value)} />}
+          </Field>
+          <Field path="updateConfig.delaySeconds" label="Delay between batches (s)">
+            {(a) => <input {...a} inputmode="decimal" value={form.updateDelay} onInput={(e) => set('updateDelay', e.currentTarget.value)} />}
+          </Field>
+          <Field path="updateConfig.failureAction" label="On update failure">
+            {(a) => (
+              <select {...a} value={form.updateFailureAction} onChange={(e) => set('updateFailureAction', e.currentTarget.value as FormState['updateFailureAction'])}>
+                <option value="">engine default</option><option value="pause">pause</option><option value="continue">continue</option><option value="rollback">rollback</option>
+              </select>
+            )}
+          </Field>
+          <Field path="updateConfig.order" label="Update order">
+            {(a) => (
+              <select {...a} value={form.updateOrder} onChange={(e) => set('updateOrder', e.currentTarget.value as FormState['updateOrder'])}>
+                <option value="">engine default</option><option value="stop-first">stop-first</option><option value="start-first">start-first</option>
+              </select>
+            )}
+          </Field>
+          <Field path="rollbackConfig.parallelism" label="Rollback parallelism">
+            {(a) => <input {...a} inputmode="numeric" value={form.rollbackParallelism} onInput={(e) => set('rollbackParallelism', e.currentTarget.value)} />}
+          </Field>
+          <Field path="rollbackConfig.failureAction" label="On rollback failure">
+            {(a) => (
+              <select {...a} value={form.rollbackFailureAction} onChange={(e) => set('rollbackFailureAction', e.currentTarget.value as FormState['rollbackFailureAction'])}>
+                <option value="">engine default</option><option value="pause">pause</option><option value="continue">continue</option>
+              </select>
+            )}
+          </Field>
+          <Field path="rollbackConfig.order" label="Rollback order">
+            {(a) => (
+              <select {...a} value={form.rollbackOrder} onChange={(e) => set('rollbackOrder', e.currentTarget.value as FormState['rollbackOrder'])}>
+                <option value="">engine default</option><option value="stop-first">stop-first</option><option value="start-first">start-first</option>
+              </select>
+            )}
+          </Field>
+        </div>
+      </fieldset>
+
       <ErrorDetails error={serverError()} />
       <div class="actions">
         <Show when={props.onCancel}>

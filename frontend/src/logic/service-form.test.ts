@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { serviceInputSchema } from '../../../lib/swarm/service-input.ts';
+import { serviceInputSchema, toServiceSpec } from '../../../lib/swarm/service-input.ts';
 import {
   emptyForm, formFromSpec, joinWords, parseBytes, serverFieldErrors, splitWords, toServiceInput, type ServiceForm,
 } from './service-form.ts';
@@ -159,6 +159,47 @@ spec('should read a Docker ServiceSpec back into the same form', () => {
 spec('should read global mode', () => {
   assert.is(formFromSpec({ Name: 'g', Mode: { Global: {} }, TaskTemplate: { ContainerSpec: { Image: 'x' } } }).mode, 'global');
 });
+spec('should carry update, rollback, restart, healthcheck, secrets, configs and preferences through the server schema and back', () => {
+  const form = {
+    ...emptyForm(),
+    name: 'web',
+    image: 'local/busybox:1',
+    secrets: 'db-pass\ntoken:api-token',
+    configs: 'nginx:/etc/nginx.conf',
+    preferences: 'node.labels.zone',
+    restartCondition: 'on-failure' as const,
+    restartMaxAttempts: '3',
+    restartDelay: '2',
+    healthCommand: 'wget -q -O- localhost || exit 1',
+    healthInterval: '10',
+    healthRetries: '2',
+    updateParallelism: '2',
+    updateDelay: '5',
+    updateFailureAction: 'rollback' as const,
+    updateOrder: 'start-first' as const,
+    rollbackParallelism: '1',
+    rollbackFailureAction: 'pause' as const,
+    rollbackOrder: 'stop-first' as const,
+  };
+  const { input, errors } = toServiceInput(form);
+  assert.equal(errors, {});
+  assert.ok(serviceInputSchema.safeParse(input).success);
+  assert.equal(input.secrets, [{ name: 'db-pass' }, { name: 'token', target: 'api-token' }]);
+  assert.equal(input.healthcheck, { test: ['CMD-SHELL', 'wget -q -O- localhost || exit 1'], intervalSeconds: 10, retries: 2 });
+  assert.equal(input.updateConfig, { parallelism: 2, delaySeconds: 5, failureAction: 'rollback', order: 'start-first' });
+  const engine = toServiceSpec(input, {
+    secrets: [{ id: 's1', name: 'db-pass.v1', labels: {}, createdAt: '', updatedAt: '', version: 1 }, { id: 's2', name: 'token.v3', labels: {}, createdAt: '', updatedAt: '', version: 1 }],
+    configs: [{ id: 'c1', name: 'nginx.v2', labels: {}, createdAt: '', updatedAt: '', version: 1 }],
+  });
+  const back = formFromSpec(engine);
+  for (const key of Object.keys(form) as (keyof typeof form)[]) if (key !== 'replicas') assert.equal(back[key], form[key], key);
+});
+
+spec('should flag bad numbers, a relative config path and a bad secret name', () => {
+  const { errors } = toServiceInput({ ...emptyForm(), name: 'web', image: 'i:1', configs: 'nginx:etc/x', secrets: 'bad.name', updateParallelism: '1.5', restartDelay: '-1' });
+  assert.equal(Object.keys(errors).sort(), ['configs', 'restartPolicy.delaySeconds', 'secrets', 'updateConfig.parallelism']);
+});
+
 spec.run();
 
 const server = suite('serverFieldErrors');

@@ -40,6 +40,25 @@ export interface ServiceForm {
   reserveMemory: string;
   /** Comma- or line-separated names. */
   networks: string;
+  /** `name` or `name:target`, one a line. */
+  secrets: string;
+  configs: string;
+  /** Spread descriptors (e.g. node.labels.zone), one a line. */
+  preferences: string;
+  restartCondition: '' | 'none' | 'on-failure' | 'any';
+  restartMaxAttempts: string;
+  restartDelay: string;
+  /** A shell command (CMD-SHELL); empty leaves the image's healthcheck. */
+  healthCommand: string;
+  healthInterval: string;
+  healthRetries: string;
+  updateParallelism: string;
+  updateDelay: string;
+  updateFailureAction: '' | 'pause' | 'continue' | 'rollback';
+  updateOrder: '' | 'stop-first' | 'start-first';
+  rollbackParallelism: string;
+  rollbackFailureAction: '' | 'pause' | 'continue';
+  rollbackOrder: '' | 'stop-first' | 'start-first';
 }
 
 export const emptyForm = (): ServiceForm => ({
@@ -59,6 +78,22 @@ export const emptyForm = (): ServiceForm => ({
   reserveCpus: '',
   reserveMemory: '',
   networks: '',
+  secrets: '',
+  configs: '',
+  preferences: '',
+  restartCondition: '',
+  restartMaxAttempts: '',
+  restartDelay: '',
+  healthCommand: '',
+  healthInterval: '',
+  healthRetries: '',
+  updateParallelism: '',
+  updateDelay: '',
+  updateFailureAction: '',
+  updateOrder: '',
+  rollbackParallelism: '',
+  rollbackFailureAction: '',
+  rollbackOrder: '',
 });
 
 /** Field path → message. Paths: `name`, `ports.0.target`, `env`, … */
@@ -267,8 +302,62 @@ export const toServiceInput = (
   if (badNetwork) errors.networks = `Not a network name: ${badNetwork}.`;
   if (input.networks.includes('host') && !options.privileged) errors.networks = 'Host networking needs services.privileged.';
 
+  const attachments = (text: string, key: 'secrets' | 'configs') => {
+    const out = lines(text).map((l) => {
+      const at = l.indexOf(':');
+      return at < 0 ? { name: l } : { name: l.slice(0, at).trim(), target: l.slice(at + 1).trim() };
+    });
+    const bad = out.find((a) => !OBJECT_NAME.test(a.name) || a.target === '' || (key === 'configs' && a.target !== undefined && !a.target.startsWith('/')));
+    if (bad) errors[key] = key === 'configs' ? `Use name or name:/absolute/path (bad: ${bad.name}).` : `Use name or name:file (bad: ${bad.name}).`;
+    return out;
+  };
+  const secrets = attachments(form.secrets, 'secrets');
+  const configs = attachments(form.configs, 'configs');
+  if (secrets.length > 0) input.secrets = secrets;
+  if (configs.length > 0) input.configs = configs;
+
+  // NOTE: the engine takes whole numbers or seconds; '' leaves a setting to the engine's default.
+  const num = (text: string, field: string, opts: { int?: boolean; max?: number } = {}): number | undefined => {
+    if (text.trim() === '') return undefined;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n < 0 || (opts.int && !Number.isInteger(n)) || (opts.max !== undefined && n > opts.max)) {
+      errors[field] = opts.int ? 'A whole number, 0 or more.' : 'A number of seconds, 0 or more.';
+      return undefined;
+    }
+    return n;
+  };
+  const compact = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as T;
+
+  input.placementPreferences = lines(form.preferences).map((spread) => ({ spread }));
+  if (input.placementPreferences.some((p) => /\s/.test(p.spread))) errors.placementPreferences = 'One descriptor a line, e.g. node.labels.zone.';
+  input.restartPolicy = compact({
+    condition: form.restartCondition || undefined,
+    maxAttempts: num(form.restartMaxAttempts, 'restartPolicy.maxAttempts', { int: true }),
+    delaySeconds: num(form.restartDelay, 'restartPolicy.delaySeconds'),
+  });
+  input.updateConfig = compact({
+    parallelism: num(form.updateParallelism, 'updateConfig.parallelism', { int: true, max: MAX_REPLICAS }),
+    delaySeconds: num(form.updateDelay, 'updateConfig.delaySeconds'),
+    failureAction: form.updateFailureAction || undefined,
+    order: form.updateOrder || undefined,
+  });
+  input.rollbackConfig = compact({
+    parallelism: num(form.rollbackParallelism, 'rollbackConfig.parallelism', { int: true, max: MAX_REPLICAS }),
+    failureAction: form.rollbackFailureAction || undefined,
+    order: form.rollbackOrder || undefined,
+  });
+  if (form.healthCommand.trim() !== '') {
+    input.healthcheck = compact({
+      test: ['CMD-SHELL', form.healthCommand.trim()],
+      intervalSeconds: num(form.healthInterval, 'healthcheck.intervalSeconds'),
+      retries: num(form.healthRetries, 'healthcheck.retries', { int: true, max: 1000 }),
+    });
+  }
+
   return { input, errors };
 };
+
+const OBJECT_NAME = /^[A-Za-z0-9_-]{1,60}$/;
 
 const record = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
@@ -325,6 +414,54 @@ export const formFromSpec = (spec: DockerServiceSpec): ServiceForm => {
     reserveCpus: cpu(reservations.NanoCPUs),
     reserveMemory: mem(reservations.MemoryBytes),
     networks: networks.join(', '),
+    ...specExtras(spec),
+  };
+};
+
+const seconds = (nanos: unknown): string => (typeof nanos === 'number' && nanos > 0 ? String(nanos / 1e9) : '');
+const count = (v: unknown): string => (typeof v === 'number' ? String(v) : '');
+const oneOf = <T extends string>(v: unknown, allowed: readonly T[]): T | '' => (allowed.includes(v as T) ? (v as T) : '');
+
+/** The update, rollback, restart, healthcheck, secrets, configs and preferences parts of the form. */
+const specExtras = (spec: DockerServiceSpec) => {
+  const task = record(spec.TaskTemplate);
+  const container = record(task.ContainerSpec);
+  const restart = record(task.RestartPolicy);
+  const health = record(container.Healthcheck);
+  const test = strings(health.Test);
+  const update = record(spec.UpdateConfig);
+  const rollback = record(spec.RollbackConfig);
+  const refs = (list: unknown, nameKey: string) =>
+    (Array.isArray(list) ? list : [])
+      .map((r) => {
+        const o = record(r);
+        // NOTE: the engine holds `<name>.vN`; the form names what users see.
+        const name = String(o[nameKey] ?? '').replace(/\.v\d+$/, '');
+        const target = String(record(o.File).Name ?? '');
+        return name === '' ? '' : target === '' || target === name ? name : `${name}:${target}`;
+      })
+      .filter((l) => l !== '')
+      .join('\n');
+  return {
+    secrets: refs(container.Secrets, 'SecretName'),
+    configs: refs(container.Configs, 'ConfigName'),
+    preferences: (Array.isArray(record(task.Placement).Preferences) ? (record(task.Placement).Preferences as unknown[]) : [])
+      .map((p) => String(record(record(p).Spread).SpreadDescriptor ?? ''))
+      .filter((d) => d !== '')
+      .join('\n'),
+    restartCondition: oneOf(restart.Condition, ['none', 'on-failure', 'any'] as const),
+    restartMaxAttempts: count(restart.MaxAttempts),
+    restartDelay: seconds(restart.Delay),
+    healthCommand: test[0] === 'CMD-SHELL' ? (test[1] ?? '') : test[0] === 'CMD' ? joinWords(test.slice(1)) : '',
+    healthInterval: seconds(health.Interval),
+    healthRetries: count(health.Retries),
+    updateParallelism: count(update.Parallelism),
+    updateDelay: seconds(update.Delay),
+    updateFailureAction: oneOf(update.FailureAction, ['pause', 'continue', 'rollback'] as const),
+    updateOrder: oneOf(update.Order, ['stop-first', 'start-first'] as const),
+    rollbackParallelism: count(rollback.Parallelism),
+    rollbackFailureAction: oneOf(rollback.FailureAction, ['pause', 'continue'] as const),
+    rollbackOrder: oneOf(rollback.Order, ['stop-first', 'start-first'] as const),
   };
 };
 

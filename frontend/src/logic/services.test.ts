@@ -45,6 +45,17 @@ query('should not mutate its input', () => {
   queryServices(list, { sort: 'name', descending: true });
   assert.equal(list, copy);
 });
+query('should filter by stack, or by no stack, and group the services of a stack together', () => {
+  const stacked = [
+    svc('shop_web', { labels: { 'com.docker.stack.namespace': 'shop' } }),
+    svc('alone'),
+    svc('blog_db', { labels: { 'com.docker.stack.namespace': 'blog' } }),
+    svc('shop_api', { labels: { 'com.docker.stack.namespace': 'shop' } }),
+  ];
+  assert.equal(queryServices(stacked, { stack: 'shop' }).map((s) => s.name), ['shop_api', 'shop_web']);
+  assert.equal(queryServices(stacked, { stack: '-' }).map((s) => s.name), ['alone']);
+  assert.equal(queryServices(stacked, { groupByStack: true, sort: 'name', descending: true }).map((s) => s.name), ['blog_db', 'shop_web', 'shop_api', 'alone']);
+});
 query.run();
 
 const progress = suite('progressOf');

@@ -10,7 +10,14 @@ export interface ServiceQuery {
   state?: '' | 'converging' | 'healthy' | 'stopped';
   sort?: ServiceSortKey;
   descending?: boolean;
+  /** '' any, '-' outside any stack, else that stack's name. */
+  stack?: string;
+  /** Rows of a stack together (stacks by name, services outside any last); the sort applies within each. */
+  groupByStack?: boolean;
 }
+
+/** Read here rather than from logic/stacks.ts, which builds on this module. */
+const stackLabel = (s: ServiceSummary): string => s.labels?.['com.docker.stack.namespace'] ?? '';
 
 const UPDATING = new Set(['updating', 'rollback_started']);
 const PAUSED = new Set(['paused', 'rollback_paused']);
@@ -62,6 +69,7 @@ export const queryServices = (services: readonly ServiceSummary[], q: ServiceQue
   const out = services.filter((s) => {
     if (needle && !matchesSearch(s, needle)) return false;
     if (q.mode && s.mode !== q.mode) return false;
+    if (q.stack && (q.stack === '-' ? stackLabel(s) !== '' : stackLabel(s) !== q.stack)) return false;
     if (q.state) {
       const p = progressOf(s);
       if (q.state === 'converging' && !p.converging) return false;
@@ -72,7 +80,12 @@ export const queryServices = (services: readonly ServiceSummary[], q: ServiceQue
   });
   const key = q.sort ?? 'name';
   const sign = q.descending ? -1 : 1;
-  out.sort((a, b) => sign * compare[key](a, b) || compare.name(a, b));
+  const byStack = (a: ServiceSummary, b: ServiceSummary) => {
+    const x = stackLabel(a);
+    const y = stackLabel(b);
+    return x === y ? 0 : x === '' ? 1 : y === '' ? -1 : x < y ? -1 : 1;
+  };
+  out.sort((a, b) => (q.groupByStack ? byStack(a, b) : 0) || sign * compare[key](a, b) || compare.name(a, b));
   return out;
 };
 

@@ -6,12 +6,14 @@ import { ProgressBar } from '../components/progress.tsx';
 import { ago } from '../logic/format.ts';
 import { can } from '../logic/permissions.ts';
 import { formatPorts, queryServices, shortImage, type ServiceQuery, type ServiceSortKey } from '../logic/services.ts';
+import { stackNames, stackOf } from '../logic/stacks.ts';
 import { createServicesStore } from '../stores/services.ts';
 
 const ROW = 48;
 
 const COLUMNS: { key: ServiceSortKey | null; label: string }[] = [
   { key: 'name', label: 'Name' },
+  { key: null, label: 'Stack' },
   { key: 'image', label: 'Image' },
   { key: 'mode', label: 'Mode' },
   { key: 'replicas', label: 'Replicas' },
@@ -27,11 +29,22 @@ export default function Services() {
   const [state, setState] = createSignal<ServiceQuery['state']>('');
   const [sort, setSort] = createSignal<ServiceSortKey>('name');
   const [descending, setDescending] = createSignal(false);
+  const [stack, setStack] = createSignal('');
+  const [grouped, setGrouped] = createSignal(false);
+  const stacks = createMemo(() => stackNames(store.services()));
 
   onMount(() => void store.load());
 
   const rows = createMemo(() =>
-    queryServices(store.services(), { search: search(), mode: mode(), state: state(), sort: sort(), descending: descending() }),
+    queryServices(store.services(), {
+      search: search(),
+      mode: mode(),
+      state: state(),
+      sort: sort(),
+      descending: descending(),
+      stack: stack(),
+      groupByStack: grouped(),
+    }),
   );
 
   // NOTE: only the rows in view are in the DOM (fixed row height), so 1,000 services render as fast as 30.
@@ -83,6 +96,17 @@ export default function Services() {
             <option value="stopped">scaled to 0</option>
           </select>
         </div>
+        <div class="field inline">
+          <label for="svc-stack">Stack</label>
+          <select id="svc-stack" value={stack()} onChange={(e) => setStack(e.currentTarget.value)} data-testid="service-stack-filter">
+            <option value="">any</option>
+            <option value="-">no stack</option>
+            <For each={stacks()}>{(n) => <option value={n}>{n}</option>}</For>
+          </select>
+        </div>
+        <label class="check inline">
+          <input type="checkbox" checked={grouped()} onChange={(e) => setGrouped(e.currentTarget.checked)} data-testid="service-group-stack" /> Group by stack
+        </label>
         <p class="muted count" aria-live="polite" data-testid="service-count">
           {rows().length} of {store.services().length} services
         </p>
@@ -114,13 +138,13 @@ export default function Services() {
           </thead>
           <tbody>
             <tr class="spacer" aria-hidden="true">
-              <td colspan="6" style={{ height: `${v.range().start * ROW}px` }} />
+              <td colspan="7" style={{ height: `${v.range().start * ROW}px` }} />
             </tr>
             <Index
               each={visible()}
               fallback={
                 <tr>
-                  <td colspan="6" class="muted">
+                  <td colspan="7" class="muted">
                     {store.loaded() ? 'No services match.' : 'Loading…'}
                   </td>
                 </tr>
@@ -130,6 +154,15 @@ export default function Services() {
                 <tr data-service={s().name} aria-rowindex={v.range().start + i + 2}>
                   <td class="name-cell">
                     <a href={`/services/${encodeURIComponent(s().id)}`}>{s().name}</a>
+                  </td>
+                  <td class="ellipsis" data-testid="service-stack">
+                    <Show when={stackOf(s())} fallback={<span class="muted">—</span>}>
+                      {(n) => (
+                        <button type="button" class="linklike" title={`Show only ${n()}`} onClick={() => setStack(n())}>
+                          {n()}
+                        </button>
+                      )}
+                    </Show>
                   </td>
                   <td class="mono ellipsis" title={s().image}>
                     {shortImage(s().image)}
@@ -144,7 +177,7 @@ export default function Services() {
               )}
             </Index>
             <tr class="spacer" aria-hidden="true">
-              <td colspan="6" style={{ height: `${Math.max(0, rows().length - v.range().end) * ROW}px` }} />
+              <td colspan="7" style={{ height: `${Math.max(0, rows().length - v.range().end) * ROW}px` }} />
             </tr>
           </tbody>
         </table>
