@@ -28,7 +28,7 @@ const Objects = suite('DockerSwarm secrets, configs and networks (real engine)')
 Objects.after(async () => {
   for (const s of (await swarm.listServiceSpecs()).filter((x) => x.name.startsWith(prefix))) {
     const detail = await swarm.inspectService(s.id);
-    await swarm.removeService(await gate.admitService({ username: 'op', permissions: ['services.privileged'] }, detail)).catch(() => {});
+    await swarm.removeService(await gate.admitService({ username: 'op', permissions: ['services.read', 'services.write', 'services.privileged'] }, detail)).catch(() => {});
   }
   for (const s of (await swarm.listSecrets()).filter((x) => x.name.startsWith(prefix))) await swarm.removeSecret(s.id).catch(() => {});
   for (const c of (await swarm.listConfigs()).filter((x) => x.name.startsWith(prefix))) await swarm.removeConfig(c.id).catch(() => {});
