@@ -164,6 +164,9 @@ export const createApi = (options: ApiOptions = {}) => {
     createService: (input: ServiceInput, o?: CallOptions) => call<{ id: string; name: string }>('create-service', input, o),
     updateService: (id: string, version: number, input: Partial<ServiceInput>, o?: CallOptions) =>
       call<{ id: string; version: number }>('update-service', { ...input, id, version }, o),
+    /** Replaces the whole spec (a Docker ServiceSpec); the security policy judges it like any update. */
+    replaceServiceSpec: (id: string, version: number, spec: Record<string, unknown>, o?: CallOptions) =>
+      call<{ id: string; version: number }>('update-service', { id, version, spec }, o),
     scaleService: (id: string, replicas: number, o?: CallOptions) =>
       call<{ id: string; version: number }>('scale-service', { id, replicas }, o),
     restartService: (id: string, o?: CallOptions) => call<{ id: string; version: number }>('restart-service', { id }, o),

@@ -128,6 +128,64 @@ test('should refuse bad input with validation_failed before the engine', async (
   assert.equal(swarm.calls, []);
 });
 
+test('should replace the whole spec with a raw spec, judged by the policy', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const raw = { ...cleanSpec, TaskTemplate: { ContainerSpec: { Image: 'local/busybox:2', Args: ['sleep', '60'] } }, Labels: { team: 'a' } };
+  const res = await ask(deps, { id: 'web', version: 7, spec: raw }, { authorization });
+  assert.is(res.status, 200);
+  assert.equal(await res.json(), { id: 'svc1', version: 8 });
+  const [id, version, spec] = swarm.calls.find((c) => c.method === 'updateService')!.args as [string, number, unknown];
+  assert.is(id, 'svc1');
+  assert.is(version, 7);
+  assert.equal(spec, raw);
+  const audit = deps.published.find((e) => e.action === 'service.update')!;
+  assert.is(audit.actor.attributes['result'], 'success');
+  assert.match(audit.actor.attributes['after']!, /busybox:2/);
+});
+
+test('should deny a raw spec with a bind mount for a non-privileged user', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  const raw = { ...cleanSpec, TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1', Mounts: [{ Type: 'bind', Source: '/var/run/docker.sock', Target: '/s' }] } } };
+  const res = await ask(deps, { id: 'web', version: 7, spec: raw }, { authorization });
+  assert.is(res.status, 403);
+  const body = await res.json();
+  assert.is(body.error.code, 'policy_denied');
+  assert.ok(body.error.details.length > 0);
+  assert.not.ok(methods(swarm).includes('updateService'));
+  const audit = deps.published.find((e) => e.action === 'service.update')!;
+  assert.is(audit.actor.attributes['error'], 'policy_denied');
+});
+
+test('should let services.privileged send a raw spec with a bind mount', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('root', ALL_PERMISSIONS);
+  const raw = { ...cleanSpec, TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1', Mounts: [{ Type: 'bind', Source: '/', Target: '/host' }] } } };
+  const res = await ask(deps, { id: 'web', version: 7, spec: raw }, { authorization });
+  assert.is(res.status, 200);
+  assert.equal(swarm.calls.find((c) => c.method === 'updateService')!.args[2], raw);
+});
+
+test('should refuse a raw spec together with fields, without a Name, too large, or renaming', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('dev', ['services.write']);
+  for (const [body, field] of [
+    [{ id: 'web', version: 7, spec: cleanSpec, image: 'local/busybox:2' }, 'image'],
+    [{ id: 'web', version: 7, spec: cleanSpec, replicas: 2 }, 'replicas'],
+    [{ id: 'web', version: 7, spec: { TaskTemplate: {} } }, 'spec.Name'],
+    [{ id: 'web', version: 7, spec: [cleanSpec] }, 'spec'],
+    [{ id: 'web', version: 7, spec: { ...cleanSpec, Labels: { big: 'x'.repeat(300 * 1024) } } }, 'spec'],
+  ] as const) {
+    const res = await ask(deps, body, { authorization });
+    assert.is(res.status, 400, field);
+    const { error } = await res.json();
+    assert.is(error.code, 'validation_failed');
+    assert.ok(error.details.some((d: { field: string }) => d.field === field), JSON.stringify(error.details));
+  }
+  assert.equal(swarm.calls, []);
+  const res = await ask(deps, { id: 'web', version: 7, spec: { ...cleanSpec, Name: 'other' } }, { authorization });
+  assert.is(res.status, 400);
+  assert.equal((await res.json()).error.details[0].field, 'spec.Name');
+  assert.equal(methods(swarm), ['inspectService']);
+});
+
 test('should answer only POST: GET is 404', async ({ deps, swarm }) => {
   const { authorization } = await deps.addUser('dev', ['services.write']);
   const res = await mountFunction(updateService, deps).request('/?id=web&version=7', { headers: { authorization } });

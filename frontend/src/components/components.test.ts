@@ -106,4 +106,14 @@ ui('should draw a sparkline with a readable summary', async () => {
   assert.match(html, /aria-label="Events per minute: 8 in total, peak 5 per minute"/);
 });
 
+ui('should open the spec editor on the spec as YAML, with saving disabled until a diff is reviewed', async () => {
+  const spec = { Name: 'web', TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1' } } };
+  const html = await render('/src/components/spec-editor.tsx', 'SpecEditor', { spec, version: 3, onSave: async () => {}, onCancel: () => {} });
+  assert.match(html, /aria-label="Service spec \(YAML\)"/);
+  assert.match(html, /Name: web\nTaskTemplate:\n {2}ContainerSpec:\n {4}Image: local\/busybox:1/);
+  assert.match(html, /<button[^>]*disabled[^>]*data-testid="spec-save"/);
+  assert.not.match(html, /data-testid="spec-diff"/);
+  assert.match(html, /Version (?:<!--[^>]*-->)*3/);
+});
+
 ui.run();

@@ -32,7 +32,15 @@ export const createVirtual = (count: Accessor<number>, rowHeight: number, fallba
     onCleanup(() => observer.disconnect());
   });
   onCleanup(() => cancelAnimationFrame(frame));
-  return { range, bind, onScroll, scrollTop };
+  /** Scrolls just enough for row `index` to be in view, and renders the window at once (keyboard moves). */
+  const scrollTo = (index: number) => {
+    const top = index * rowHeight;
+    const view = el?.clientHeight || height();
+    const next = top < scrollTop() ? top : top + rowHeight > scrollTop() + view ? top + rowHeight - view : scrollTop();
+    if (el) el.scrollTop = next;
+    setScrollTop(next);
+  };
+  return { range, bind, onScroll, scrollTop, scrollTo };
 };
 
 /**
@@ -46,14 +54,18 @@ export const VirtualList = <T,>(props: {
   children: (item: () => T, index: number) => JSX.Element;
   label: string;
   class?: string;
+  onKeyDown?: (e: KeyboardEvent) => void;
+  /** Receives the list's `scrollTo(index)`, e.g. for a keyboard list's `scrollTo`. */
+  controls?: (c: { scrollTo(index: number): void }) => void;
 }) => {
   const v = createVirtual(() => props.items.length, props.rowHeight);
+  props.controls?.({ scrollTo: v.scrollTo });
   const indices = createMemo(() => {
     const { start, end } = v.range();
     return Array.from({ length: end - start }, (_, k) => start + k);
   });
   return (
-    <div ref={v.bind} class={`vlist ${props.class ?? ''}`} onScroll={v.onScroll} tabindex="0" role="list" aria-label={props.label}>
+    <div ref={v.bind} class={`vlist ${props.class ?? ''}`} onScroll={v.onScroll} onKeyDown={(e) => props.onKeyDown?.(e)} tabindex="0" role="list" aria-label={props.label}>
       <div class="vlist-spacer" style={{ height: `${v.range().start * props.rowHeight}px` }} />
       <For each={indices()}>
         {(i) => (

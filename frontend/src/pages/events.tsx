@@ -1,6 +1,7 @@
 import { createMemo, createSignal, For, Show } from 'solid-js';
 import { useApp, useStore } from '../context.ts';
 import { Sparkline } from '../components/sparkline.tsx';
+import { createKeyboardList } from '../components/keyboard-list.ts';
 import { VirtualList } from '../components/virtual-list.tsx';
 import { describeAudit, describeEvent, eventNode, eventService, filterEvents, perMinute } from '../logic/events.ts';
 import { clock } from '../logic/format.ts';
@@ -41,6 +42,8 @@ export default function Events() {
     return name ? text.replace(`service:${a['target.id']}`, `service ${name}`) : text;
   };
   const newestFirst = createMemo(() => filtered().slice().reverse());
+  let scrollTo = (_: number) => {};
+  const keys = createKeyboardList({ count: () => newestFirst().length, open: (i) => setSelected(newestFirst()[i] ?? null), scrollTo: (i) => scrollTo(i) });
   const waiting = () => (paused() ? store.items().length - paused()!.length : 0);
   const series = createMemo(() => perMinute(filtered(), ctx.now(), 60));
 
@@ -91,9 +94,10 @@ export default function Events() {
             <span>Action</span>
             <span>What</span>
           </div>
-          <VirtualList items={newestFirst()} rowHeight={ROW} label="Events, newest first" class="events-vlist">
-            {(e) => (
+          <VirtualList items={newestFirst()} rowHeight={ROW} label="Events, newest first" class="events-vlist" onKeyDown={keys.onKeyDown} controls={(c) => (scrollTo = c.scrollTo)}>
+            {(e, i) => (
               <div
+                {...keys.row(i)}
                 role="listitem"
                 class="event-row"
                 classList={{ audit: isAudit(e()), selected: selected()?.id === e().id }}

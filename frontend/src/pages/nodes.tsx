@@ -3,6 +3,7 @@ import { createSignal, For, onMount, Show } from 'solid-js';
 import { useApp, usePageStore } from '../context.ts';
 import { ConfirmDialog } from '../components/confirm.tsx';
 import { ErrorDetails } from '../components/error-details.tsx';
+import { createKeyboardList } from '../components/keyboard-list.ts';
 import { formatPairs, parsePairs } from '../logic/service-form.ts';
 import { shortId } from '../logic/format.ts';
 import { can } from '../logic/permissions.ts';
@@ -18,6 +19,7 @@ export default function Nodes() {
   const [labelsError, setLabelsError] = createSignal<string | null>(null);
   const [confirm, setConfirm] = createSignal<{ node: NodeSummary; change: 'drain' | 'demote' } | null>(null);
   const writable = () => can(ctx.session.me(), 'nodes.write');
+  const keys = createKeyboardList({ count: () => nodes().length });
   const load = () => store.load();
   onMount(() => void load());
 
@@ -49,7 +51,7 @@ export default function Nodes() {
       </div>
       <ErrorDetails error={error()} />
       <div class="table-wrap">
-        <table data-testid="nodes-table">
+        <table data-testid="nodes-table" onKeyDown={keys.onKeyDown}>
           <thead>
             <tr>
               <th scope="col">Hostname</th>
@@ -66,8 +68,8 @@ export default function Nodes() {
           </thead>
           <tbody>
             <For each={nodes()} fallback={<tr><td colspan="8" class="muted">{loaded() ? 'No nodes.' : 'Loading…'}</td></tr>}>
-              {(n) => (
-                <tr data-node={n.hostname}>
+              {(n, i) => (
+                <tr {...keys.row(i)} data-node={n.hostname}>
                   <td>
                     <span class="mono" title={n.id}>
                       {n.hostname}

@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../components/confirm.tsx';
 import { ErrorDetails } from '../components/error-details.tsx';
 import { ProgressBar } from '../components/progress.tsx';
 import { ServiceForm } from '../components/service-form.tsx';
+import { SpecEditor } from '../components/spec-editor.tsx';
 import { describeEvent } from '../logic/events.ts';
 import { ago, clock, shortId } from '../logic/format.ts';
 import { can } from '../logic/permissions.ts';
@@ -17,7 +18,7 @@ type ShownTask = Task & { nodeHostname?: string | null; history?: TaskHistoryEnt
 /** A node's hostname where list-tasks gave one, else its short id. */
 const nodeName = (t: ShownTask) => t.nodeHostname || shortId(t.nodeId);
 
-type Tab = 'overview' | 'tasks' | 'history' | 'logs' | 'json' | 'edit';
+type Tab = 'overview' | 'tasks' | 'history' | 'logs' | 'json' | 'edit' | 'spec';
 
 /** Tasks grouped by slot (replicated) or node (global), newest first: the state history of each replica. */
 const groupTasks = (tasks: readonly ShownTask[]) => {
@@ -112,7 +113,7 @@ export default function ServiceDetail() {
     { value: 'history', label: 'History' },
     { value: 'logs', label: 'Logs' },
     { value: 'json', label: 'Raw JSON' },
-    ...(writable() ? [{ value: 'edit' as Tab, label: 'Edit' }] : []),
+    ...(writable() ? [{ value: 'edit' as Tab, label: 'Edit' }, { value: 'spec' as Tab, label: 'Edit spec' }] : []),
   ];
   const onTabKey = (e: KeyboardEvent) => {
     const list = tabs().map((t) => t.value);
@@ -308,6 +309,18 @@ export default function ServiceDetail() {
                     onCancel={() => setTab('overview')}
                     onSubmit={async (input: ServiceInput) => {
                       await store.update(input);
+                      setTab('overview');
+                      await store.load();
+                    }}
+                  />
+                </Match>
+                <Match when={tab() === 'spec'}>
+                  <SpecEditor
+                    spec={d().service.spec}
+                    version={d().service.version}
+                    onCancel={() => setTab('overview')}
+                    onSave={async (version, spec) => {
+                      await store.replaceSpec(version, spec);
                       setTab('overview');
                       await store.load();
                     }}

@@ -1,5 +1,6 @@
-import { A } from '@solidjs/router';
+import { A, useNavigate } from '@solidjs/router';
 import { createMemo, createSignal, For, Index, onMount, Show } from 'solid-js';
+import { createKeyboardList } from '../components/keyboard-list.ts';
 import { createVirtual } from '../components/virtual-list.tsx';
 import { useApp, useStore } from '../context.ts';
 import { ProgressBar } from '../components/progress.tsx';
@@ -49,6 +50,8 @@ export default function Services() {
 
   // NOTE: only the rows in view are in the DOM (fixed row height), so 1,000 services render as fast as 30.
   const v = createVirtual(() => rows().length, ROW, 640);
+  const navigate = useNavigate();
+  const keys = createKeyboardList({ count: () => rows().length, open: (i) => rows()[i] && navigate(`/services/${encodeURIComponent(rows()[i]!.id)}`), scrollTo: v.scrollTo });
   const visible = createMemo(() => rows().slice(v.range().start, v.range().end));
 
   const sortBy = (key: ServiceSortKey) => {
@@ -116,7 +119,7 @@ export default function Services() {
           {store.error()}
         </p>
       </Show>
-      <div class="table-wrap services-scroll" ref={v.bind} onScroll={v.onScroll}>
+      <div class="table-wrap services-scroll" ref={v.bind} onScroll={v.onScroll} onKeyDown={keys.onKeyDown}>
         <table class="services" data-testid="services-table" aria-rowcount={rows().length + 1}>
           <thead>
             <tr aria-rowindex="1">
@@ -151,7 +154,7 @@ export default function Services() {
               }
             >
               {(s, i) => (
-                <tr data-service={s().name} aria-rowindex={v.range().start + i + 2}>
+                <tr {...keys.row(() => v.range().start + i)} data-service={s().name} aria-rowindex={v.range().start + i + 2}>
                   <td class="name-cell">
                     <a href={`/services/${encodeURIComponent(s().id)}`}>{s().name}</a>
                   </td>

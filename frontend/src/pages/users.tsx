@@ -2,6 +2,7 @@ import { createSignal, For, onMount, Show } from 'solid-js';
 import { useApp, usePageStore } from '../context.ts';
 import { ConfirmDialog } from '../components/confirm.tsx';
 import { ErrorDetails } from '../components/error-details.tsx';
+import { createKeyboardList } from '../components/keyboard-list.ts';
 import { ago } from '../logic/format.ts';
 import { can, mayChange, PERMISSIONS } from '../logic/permissions.ts';
 import { createUsersStore } from '../stores/users.ts';
@@ -13,6 +14,7 @@ export default function Users() {
   const ctx = useApp();
   const store = usePageStore(createUsersStore);
   const { users, loaded, error, busy, load, toggle } = store;
+  const keys = createKeyboardList({ count: () => users().length });
   const [deleting, setDeleting] = createSignal<UserSummary | null>(null);
   const [name, setName] = createSignal('');
   const [password, setPassword] = createSignal('');
@@ -55,7 +57,7 @@ export default function Users() {
       </Show>
       <ErrorDetails error={error()} />
       <div class="table-wrap">
-        <table class="users" data-testid="users-table">
+        <table class="users" data-testid="users-table" onKeyDown={keys.onKeyDown}>
           <caption class="sr-only">Users and their permissions. A permission can be granted or revoked only by a user who holds it.</caption>
           <thead>
             <tr>
@@ -75,8 +77,8 @@ export default function Users() {
           </thead>
           <tbody>
             <For each={users()} fallback={<tr><td colspan={PERMISSIONS.length + 3} class="muted">{loaded() ? 'No users.' : 'Loading…'}</td></tr>}>
-              {(u) => (
-                <tr data-user={u.username}>
+              {(u, i) => (
+                <tr {...keys.row(i)} data-user={u.username}>
                   <th scope="row">
                     {u.username}
                     <Show when={u.username === me()?.username}>

@@ -81,6 +81,7 @@ const fakeContext = (services: Record<string, ServiceDetail>, options: { me?: Me
       },
       updateService: async (id: string, version: number, change: object) => (calls.push(`update ${id} v${version} ${JSON.stringify(change)}`), { id, version: version + 1 }),
       deleteService: async (id: string) => void calls.push(`delete ${id}`),
+      replaceServiceSpec: async (id: string, version: number, spec: object) => (calls.push(`replace ${id} v${version} ${JSON.stringify(spec)}`), { id, version: version + 1 }),
     },
     live: { subscribe: (l: EventListener) => (listeners.push(l), () => listeners.splice(listeners.indexOf(l), 1)) },
     session: { me: () => options.me ?? { username: 'admin', permissions: ['services.read', 'services.write', 'events.read'] } },
@@ -195,6 +196,17 @@ store('should keep the error of a failed action and reload on a version conflict
   assert.ok(await s.remove());
   assert.equal(f.listStore, ['remove a']);
   assert.equal(f.toasts, ['Updating name-a.', 'Service name-a deleted.']);
+  s.dispose();
+});
+
+store('should replace the whole spec at the version the editor started from', async () => {
+  const f = fakeContext({ a: detailOf('a') });
+  const s = createServiceDetailStore(f.ctx, { services: f.servicesStore, pollMs: 60_000 });
+  s.select('a');
+  await wait(10);
+  await s.replaceSpec(3, { Name: 'name-a', Labels: { x: '1' } });
+  assert.is(f.calls.at(-1), 'replace a v3 {"Name":"name-a","Labels":{"x":"1"}}');
+  assert.equal(f.toasts, ['Updating name-a.']);
   s.dispose();
 });
 

@@ -219,6 +219,12 @@ export const createServiceDetailStore = (
       await ctx.api.updateService(service.id, service.version, change, { quiet: true });
       ctx.toasts.success(`Updating ${service.name}.`);
     },
+    /** Replaces the whole spec at `version` (the one the editor started from); throws the API's error for the editor. */
+    async replaceSpec(version: number, spec: Record<string, unknown>) {
+      const { service } = detail()!;
+      await ctx.api.replaceServiceSpec(service.id, version, spec, { quiet: true });
+      ctx.toasts.success(`Updating ${service.name}.`);
+    },
     /** Deletes the service; answers whether it is gone (otherwise actionError says why). */
     async remove() {
       const { service } = detail()!;
