@@ -151,7 +151,9 @@ export const createApi = (options: ApiOptions = {}) => {
     whoami: (o?: CallOptions) => call<Me>('whoami', {}, o),
     changePassword: (currentPassword: string, newPassword: string, o?: CallOptions) =>
       call<{ expiresAt: string }>('change-password', { currentPassword, newPassword }, o),
-    listUsers: (o?: CallOptions) => call<{ users: UserSummary[] }>('list-users', {}, o),
+    /** One page by username; pass the answer's `next` as `cursor` for the following one. */
+    listUsers: (page: { limit?: number; cursor?: string } = {}, o?: CallOptions) =>
+      call<{ users: UserSummary[]; next?: string }>('list-users', page, o),
     createUser: (input: { username: string; password: string; permissions?: Permission[] }, o?: CallOptions) =>
       call<UserSummary>('create-user', input, o),
     deleteUser: (username: string, o?: CallOptions) => call<void>('delete-user', { username }, o),

@@ -70,6 +70,30 @@ export function userStoreContract(name: string, factory: () => Promise<UserStore
     assert.equal((await store.list()).map((u) => u.username), ['alice', 'bob', 'carol']);
   });
 
+  test('should page through users by username, limit at a time, with more while users follow', async ({ store }) => {
+    const names = ['u07', 'u03', 'u10', 'u01', 'u05', 'u09', 'u02', 'u08', 'u04', 'u06'];
+    for (const name of names) await store.create(user(name));
+    const seen: string[] = [];
+    let after: string | undefined;
+    const pages: boolean[] = [];
+    for (;;) {
+      const page = await store.page({ limit: 3, ...(after === undefined ? {} : { after }) });
+      assert.ok(page.users.length <= 3);
+      seen.push(...page.users.map((u) => u.username));
+      pages.push(page.more);
+      if (!page.more) break;
+      after = page.users.at(-1)!.username;
+    }
+    assert.equal(seen, [...names].sort());
+    assert.equal(pages, [true, true, true, false]);
+    const exact = await store.page({ limit: 10 });
+    assert.is(exact.more, false, 'no more when the last page is exactly full');
+    assert.equal(exact.users.map((u) => u.id), (await store.list()).map((u) => u.id));
+    assert.equal(await store.page({ limit: 5, after: 'u10' }), { users: [], more: false });
+    // `after` need not be a stored name: a user deleted between pages does not break the walk.
+    assert.equal((await store.page({ limit: 2, after: 'u045' })).users.map((u) => u.username), ['u05', 'u06']);
+  });
+
   test('should delete a user and report whether it existed', async ({ store }) => {
     await store.create(user('dave'));
     assert.is(await store.delete('dave'), true);

@@ -209,6 +209,15 @@ export async function createMongoUserStore(options: MongoUserStoreOptions): Prom
         return unavailable(e);
       }
     },
+    async page({ limit, after }) {
+      try {
+        // The username is `_id`: a range of the `_id` index, read in order and cut at limit + 1.
+        const docs = await users.find(after === undefined ? {} : { _id: { $gt: after } }).sort({ _id: 1 }).limit(limit + 1).toArray();
+        return { users: (await Promise.all(docs.slice(0, limit).map(withId))).map(toUser), more: docs.length > limit };
+      } catch (e) {
+        return unavailable(e);
+      }
+    },
     delete: (username, guard) =>
       serial(username, async () => {
         try {
