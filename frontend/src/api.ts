@@ -183,7 +183,7 @@ export const createApi = (options: ApiOptions = {}) => {
       call<{ id: string; version: number }>('update-node', { id, version, ...update }, o),
     // NOTE: `limit` is at most 1000; pass the answer's `next` as `cursor` (with the same filters) for the next page.
     listEvents: (
-      query: { since?: string; until?: string; type?: string; action?: string; actor?: string; limit?: number; cursor?: string },
+      query: { since?: string; until?: string; type?: string; action?: string; actor?: string; limit?: number; order?: 'asc' | 'desc'; cursor?: string },
       o?: CallOptions,
     ) => call<{ events: Event[]; next?: string }>('list-events', query, o),
     listStacks: (o?: CallOptions) => call<{ stacks: StackSummary[] }>('list-stacks', {}, o),
