@@ -74,7 +74,7 @@ export const createServiceDetailStore = (
     const queries = await Promise.allSettled(
       filters.map((f, i) =>
         cursors[i] === undefined
-          ? Promise.resolve({ events: [] as Event[] })
+          ? Promise.resolve<{ events: Event[]; next?: string }>({ events: [] })
           : ctx.api.listEvents({ ...f, since, limit: HISTORY_PAGE, order: 'desc', ...(cursors[i] ? { cursor: cursors[i] } : {}) }, { quiet: true }),
       ),
     );
