@@ -151,7 +151,9 @@ export const createApi = (options: ApiOptions = {}) => {
     whoami: (o?: CallOptions) => call<Me>('whoami', {}, o),
     changePassword: (currentPassword: string, newPassword: string, o?: CallOptions) =>
       call<{ expiresAt: string }>('change-password', { currentPassword, newPassword }, o),
-    listUsers: (o?: CallOptions) => call<{ users: UserSummary[] }>('list-users', {}, o),
+    /** One page by username; pass the answer's `next` as `cursor` for the following one. */
+    listUsers: (page: { limit?: number; cursor?: string } = {}, o?: CallOptions) =>
+      call<{ users: UserSummary[]; next?: string }>('list-users', page, o),
     createUser: (input: { username: string; password: string; permissions?: Permission[] }, o?: CallOptions) =>
       call<UserSummary>('create-user', input, o),
     deleteUser: (username: string, o?: CallOptions) => call<void>('delete-user', { username }, o),
@@ -184,7 +186,7 @@ export const createApi = (options: ApiOptions = {}) => {
       call<{ id: string; version: number }>('update-node', { id, version, ...update }, o),
     // NOTE: `limit` is at most 1000; pass the answer's `next` as `cursor` (with the same filters) for the next page.
     listEvents: (
-      query: { since?: string; until?: string; type?: string; action?: string; actor?: string; limit?: number; cursor?: string },
+      query: { since?: string; until?: string; type?: string; action?: string; actor?: string; limit?: number; order?: 'asc' | 'desc'; cursor?: string },
       o?: CallOptions,
     ) => call<{ events: Event[]; next?: string }>('list-events', query, o),
     listStacks: (o?: CallOptions) => call<{ stacks: StackSummary[] }>('list-stacks', {}, o),

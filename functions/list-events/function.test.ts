@@ -68,6 +68,16 @@ test('should page with next and cursor', async ({ deps, queries }) => {
   assert.equal(queries[1], { cursor: first.next, limit: 3 });
 });
 
+test('should page newest first with order desc, by POST and GET', async ({ deps, queries }) => {
+  const { authorization } = await deps.addUser('auditor', ['events.read']);
+  const first = await (await ask(deps, { limit: 3, order: 'desc' }, { authorization })).json();
+  assert.equal(ids(first), [3, 2, 1].map((i) => stored[i]!.id));
+  assert.type(first.next, 'string');
+  const res = await mountFunction(listEvents, deps).request(`/?order=desc&limit=3&cursor=${first.next}`, { headers: { authorization } });
+  assert.equal(await res.json(), { events: [stored[0]] });
+  assert.equal(queries, [{ order: 'desc', limit: 3 }, { cursor: first.next, order: 'desc', limit: 3 }]);
+});
+
 test('should answer GET with the fields as query parameters', async ({ deps, queries }) => {
   const { authorization } = await deps.addUser('auditor', ['events.read']);
   const res = await mountFunction(listEvents, deps).request(`/?type=container&since=${T0 + SECOND}&limit=1`, { headers: { authorization } });
@@ -114,7 +124,7 @@ test('should refuse bad input with validation_failed, without reading the histor
     assert.is(res.status, 400, JSON.stringify(body));
     assert.is((await res.json()).error.code, 'validation_failed');
   }
-  for (const query of ['?limit=0', '?since=last%20week', '?order=desc']) {
+  for (const query of ['?limit=0', '?since=last%20week', '?order=newest', '?order=DESC']) {
     const res = await mountFunction(listEvents, deps).request(`/${query}`, { headers: { authorization } });
     assert.is(res.status, 400, query);
     assert.is((await res.json()).error.code, 'validation_failed');

@@ -5,15 +5,15 @@ import { eventSchema } from '../../lib/events/schemas.ts';
 import { defineFunction } from '../../lib/http/function-definition.ts';
 import { listEventsInput } from './schema.ts';
 
-/** list-events: stored Docker and audit events, ascending by time, a page at a time (`next` → `cursor`). */
+/** list-events: stored Docker and audit events by time, oldest first or (`order: 'desc'`) newest first, a page at a time (`next` → `cursor`). */
 export const listEvents = defineFunction({
   name: 'list-events',
-  summary: 'Stored Docker and audit events, oldest first',
+  summary: 'Stored Docker and audit events, oldest or newest first',
   permission: 'events.read',
   readOnly: true,
   input: listEventsInput,
   output: z.object({ events: z.array(eventSchema), next: z.string().optional() }),
-  async handler({ input: { since, until, cursor, type, action, actor, limit } }, deps) {
+  async handler({ input: { since, until, cursor, type, action, actor, limit, order } }, deps) {
     const query = {
       ...(since === undefined ? {} : { since: parseTimeBound(since, 'since') }),
       ...(until === undefined ? {} : { until: parseTimeBound(until, 'until') }),
@@ -21,6 +21,7 @@ export const listEvents = defineFunction({
       ...(action === undefined ? {} : { action }),
       ...(actor === undefined ? {} : { actor }),
       ...(cursor === undefined ? {} : { cursor }),
+      ...(order === undefined ? {} : { order }),
       limit: limit ?? 100,
     };
     if (query.since !== undefined && query.until !== undefined && query.since > query.until) {

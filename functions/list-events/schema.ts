@@ -10,6 +10,8 @@ export const listEventsInput = z.object({
   action: z.string().min(1).max(128).optional(),
   actor: z.string().min(1).max(256).optional(),
   limit: queryInteger(1, 1000).optional(),
+  /** 'desc': newest first, and `next` leads to older events. */
+  order: z.enum(['asc', 'desc']).optional(),
   /** The `next` of the previous page. */
   cursor: z.string().min(1).max(1024).optional(),
 }).strict();

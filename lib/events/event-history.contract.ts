@@ -138,6 +138,30 @@ export const eventHistoryContract = (name: string, factory: HistoryFactory): voi
     assert.equal(ids(window.events), ids(sorted(events.filter((e) => BigInt(e.timeNano) >= T0 && BigInt(e.timeNano) < T0 + DAY))));
   });
 
+  t('should page newest first with order desc, without gaps or repeats, with filters and inclusive bounds', async () => {
+    const h = await create();
+    const events: Event[] = [];
+    for (let i = 0; i < 60; i++) {
+      const day = BigInt(i % 3);
+      const at = day * DAY + (i % 4 === 0 ? 0n : BigInt(Math.floor(i / 6)));
+      events.push(testEvent(T0 - DAY + at, i, { action: i % 2 ? 'start' : 'die' }));
+    }
+    await h.append(events);
+    const newest = [...sorted(events)].reverse();
+    const all = await readAll(h, { limit: 7, order: 'desc' });
+    assert.equal(ids(all.events), ids(newest));
+    assert.is(all.pages, Math.ceil(60 / 7));
+    const first = await h.range({ limit: 3, order: 'desc' });
+    assert.equal(ids(first.events), ids(newest.slice(0, 3)));
+    const starts = await readAll(h, { limit: 4, action: 'start', order: 'desc' });
+    assert.equal(ids(starts.events), ids(newest.filter((e) => e.action === 'start')));
+    const [since, until] = [T0, T0 + DAY];
+    const window = await readAll(h, { limit: 5, since, until, order: 'desc' });
+    assert.equal(ids(window.events), ids(newest.filter((e) => BigInt(e.timeNano) >= since && BigInt(e.timeNano) <= until)));
+    assert.ok(window.events.some((e) => BigInt(e.timeNano) === until), 'until is inclusive');
+    assert.equal(ids((await h.range({ since: T0 + 2n * DAY, until: T0, order: 'desc' })).events), []);
+  });
+
   t('should continue a cursor into events appended after the page was read', async () => {
     const h = await create();
     await h.append([testEvent(T0 + 1n, 1), testEvent(T0 + 2n, 2)]);

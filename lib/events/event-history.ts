@@ -14,12 +14,14 @@ export interface EventQuery {
   /** Actor id. */
   actor?: string;
   limit?: number;
-  /** Opaque cursor from a previous page's `next`. */
+  /** 'asc' (default): oldest first; 'desc': newest first, `next` then leads to older events. */
+  order?: 'asc' | 'desc';
+  /** Opaque cursor from a previous page's `next` (of a query in the same order). */
   cursor?: string;
 }
 
 export interface EventPage {
-  /** Ascending by timeNano, then id. */
+  /** By timeNano, then id: ascending, or descending for `order: 'desc'`. */
   events: Event[];
   next?: string;
 }

@@ -8,7 +8,7 @@
  *   change on one replica is seen by every replica on its next request.
  * - With the path down, an entry still dies `ttlMs` after it was read from the store: that TTL (≤ 5 s) bounds
  *   how long a revoked permission or a dead token can live on another replica. See docs/users.md.
- * - `list` and `holders` are never cached (the last-admin rule reads `holders`).
+ * - `list`, `page` and `holders` are never cached (the last-admin rule reads `holders`).
  */
 import type { Invalidations, OnInvalidate } from './invalidations.ts';
 import type { User, UserStore } from './user-store.ts';
@@ -117,6 +117,7 @@ export function createCachedUserStore(inner: UserStore, options: CachedUserStore
       return copy(await (inflight.get(username) ?? load(username)));
     },
     list: () => inner.list(),
+    page: (query) => inner.page(query),
     holders: (permission) => inner.holders(permission),
     create: (user) => write(user.username, () => inner.create(user)),
     delete: (username, guard) => write(username, () => inner.delete(username, guard)),

@@ -3,6 +3,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { Permission } from '../permissions.ts';
 import type { NewUser, UserStore } from './user-store.ts';
 
 const user = (username: string, overrides: Partial<NewUser> = {}): NewUser => ({
@@ -70,6 +71,30 @@ export function userStoreContract(name: string, factory: () => Promise<UserStore
     assert.equal((await store.list()).map((u) => u.username), ['alice', 'bob', 'carol']);
   });
 
+  test('should page through users by username, limit at a time, with more while users follow', async ({ store }) => {
+    const names = ['u07', 'u03', 'u10', 'u01', 'u05', 'u09', 'u02', 'u08', 'u04', 'u06'];
+    for (const name of names) await store.create(user(name));
+    const seen: string[] = [];
+    let after: string | undefined;
+    const pages: boolean[] = [];
+    for (;;) {
+      const page = await store.page({ limit: 3, ...(after === undefined ? {} : { after }) });
+      assert.ok(page.users.length <= 3);
+      seen.push(...page.users.map((u) => u.username));
+      pages.push(page.more);
+      if (!page.more) break;
+      after = page.users.at(-1)!.username;
+    }
+    assert.equal(seen, [...names].sort());
+    assert.equal(pages, [true, true, true, false]);
+    const exact = await store.page({ limit: 10 });
+    assert.is(exact.more, false, 'no more when the last page is exactly full');
+    assert.equal(exact.users.map((u) => u.id), (await store.list()).map((u) => u.id));
+    assert.equal(await store.page({ limit: 5, after: 'u10' }), { users: [], more: false });
+    // `after` need not be a stored name: a user deleted between pages does not break the walk.
+    assert.equal((await store.page({ limit: 2, after: 'u045' })).users.map((u) => u.username), ['u05', 'u06']);
+  });
+
   test('should delete a user and report whether it existed', async ({ store }) => {
     await store.create(user('dave'));
     assert.is(await store.delete('dave'), true);
@@ -103,6 +128,37 @@ export function userStoreContract(name: string, factory: () => Promise<UserStore
       store.addPermission('frank', 'events.read'),
     ]);
     assert.equal([...(await store.get('frank'))!.permissions].sort(), ['events.read', 'nodes.read', 'users.read']);
+  });
+
+  test('should lose no change when two stores make 1,000 concurrent grants and revokes on one user', async ({ store }) => {
+    // Two replicas, each with its own connection, changing one user at once: a read-modify-write loses changes.
+    const other = store.second ? await store.second() : store;
+    const perm = (kind: string, i: number) => `services.read:name=${kind}${i}` as Permission;
+    const kept = Array.from({ length: 10 }, (_, i) => perm('keep', i));
+    const revoked = Array.from({ length: 500 }, (_, i) => perm('old', i));
+    const granted = Array.from({ length: 500 }, (_, i) => perm('new', i));
+    try {
+      await store.create(user('busy', { permissions: [...kept, ...revoked] }));
+      const ops = [
+        ...granted.map((p) => (s: UserStore) => s.addPermission('busy', p)),
+        ...revoked.map((p) => (s: UserStore) => s.removePermission('busy', p)),
+      ];
+      // A random interleaving, each operation on a random one of the two stores, all in flight at once.
+      for (let i = ops.length - 1; i > 0; i--) {
+        const j = Math.floor(Math.random() * (i + 1));
+        [ops[i], ops[j]] = [ops[j]!, ops[i]!];
+      }
+      const started = Date.now();
+      const answers = await Promise.all(ops.map((op) => op(Math.random() < 0.5 ? store : other)));
+      const ms = Date.now() - started;
+      assert.ok(answers.every((a) => a !== null));
+      const final = [...(await store.get('busy'))!.permissions].sort();
+      assert.equal(final, [...kept, ...granted].sort(), 'the final permissions are exactly what the operations imply');
+      assert.equal([...(await other.get('busy'))!.permissions].sort(), final);
+      console.log(`  ${name}: 1,000 concurrent grants and revokes through two stores in ${ms} ms, final state exact`);
+    } finally {
+      if (other !== store) await other.close();
+    }
   });
 
   test('should bump the token version when the password changes', async ({ store }) => {

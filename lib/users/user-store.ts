@@ -33,11 +33,27 @@ export interface HolderGuard {
   keepOneHolderOf?: Permission;
 }
 
+export interface PageQuery {
+  limit: number;
+  /** The last username of the previous page; none for the first page. */
+  after?: string;
+}
+
+export interface UserPage {
+  users: User[];
+  more: boolean;
+}
+
 export interface UserStore {
   /** Inserts; throws AppError('user_exists') when the username is taken. */
   create(user: NewUser): Promise<void>;
   get(username: string): Promise<User | null>;
   list(): Promise<User[]>;
+  /**
+   * Up to `limit` users whose username sorts after `after` (byte order), ascending, read through the
+   * username index; `more` tells whether any user follows the last one returned.
+   */
+  page(query: PageQuery): Promise<UserPage>;
   /**
    * Returns false when there was no such user. With a guard, the check that someone else still holds the
    * permission and the delete are one atomic step, across processes too.

@@ -272,6 +272,11 @@ export default function ServiceDetail() {
                         )}
                       </For>
                     </ol>
+                    <Show when={store.historyMore()}>
+                      <button type="button" class="secondary" onClick={() => void store.loadOlderHistory()}>
+                        Load older
+                      </button>
+                    </Show>
                   </Show>
                 </Match>
                 <Match when={tab() === 'logs'}>

@@ -120,6 +120,16 @@ export default function Users() {
           </tbody>
         </table>
       </div>
+      <Show when={store.more()}>
+        <div class="actions">
+          <button type="button" class="secondary" disabled={store.loadingMore()} onClick={() => void store.loadMore()}>
+            Load more
+          </button>
+          <button type="button" class="secondary" disabled={store.loadingMore()} onClick={() => void store.loadAll()}>
+            Load all
+          </button>
+        </div>
+      </Show>
 
       <Show when={writable()}>
         <form class="card create-user" onSubmit={create} novalidate data-testid="create-user-form">

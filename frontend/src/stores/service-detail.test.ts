@@ -4,7 +4,7 @@ import { ApiError } from '../api.ts';
 import type { AppContext } from '../context.ts';
 import type { EventListener } from '../live.ts';
 import type { Event, Me, ServiceDetail, ServiceSummary } from '../types.ts';
-import { createServiceDetailStore } from './service-detail.ts';
+import { HISTORY_PAGE, createServiceDetailStore } from './service-detail.ts';
 
 const detailOf = (id: string, over: Partial<ServiceSummary> = {}): ServiceDetail => ({
   service: {
@@ -53,9 +53,14 @@ const fakeContext = (services: Record<string, ServiceDetail>, options: { me?: Me
         if (!d) throw new ApiError(404, 'not_found', 'no such service');
         return structuredClone(d);
       },
-      listEvents: async (query: { type?: string; actor?: string }) => {
-        calls.push(`events ${query.type ?? `actor=${query.actor}`}`);
-        return { events: (options.stored ?? []).filter((e) => (query.type ? e.type === query.type : e.actor.id === query.actor)) };
+      // Pages like the server: newest first for order desc, `limit` at a time, the cursor an index here.
+      listEvents: async (query: { type?: string; actor?: string; order?: string; limit?: number; cursor?: string }) => {
+        calls.push(`events ${query.type ?? `actor=${query.actor}`}${query.order === 'desc' ? ' desc' : ''}${query.cursor ? ` after ${query.cursor}` : ''}`);
+        const all = (options.stored ?? []).filter((e) => (query.type ? e.type === query.type : e.actor.id === query.actor));
+        const ordered = query.order === 'desc' ? [...all].reverse() : all;
+        const from = Number(query.cursor ?? 0);
+        const to = from + (query.limit ?? 100);
+        return to < ordered.length ? { events: ordered.slice(from, to), next: String(to) } : { events: ordered.slice(from) };
       },
       listTasks: async (query: { service: string; cursor?: string }) => {
         calls.push(`tasks ${query.service} ${query.cursor ?? 'first'}`);
@@ -114,7 +119,29 @@ store("should load the selected service and its stored history, only the service
   assert.is(s.replicas(), '2');
   assert.is(s.loadError(), null);
   assert.equal(s.history().map((e) => e.id).sort(), ['mine', 'task']);
-  assert.equal(f.calls, ['inspect a', 'events actor=a', 'events container', 'events audit']);
+  assert.equal(f.calls, ['inspect a', 'events actor=a desc', 'events container desc', 'events audit desc']);
+  s.dispose();
+});
+
+store('should show the newest stored events first, then load older pages by next until none is left', async () => {
+  // 450 events of the service, oldest first as stored: more than a page.
+  const stored = Array.from({ length: 450 }, (_, i) =>
+    event({ id: `e${i}`, timeNano: String(1_700_000_000_000_000_000n + BigInt(i)), actor: { id: 'a', attributes: { name: 'name-a' } } }),
+  );
+  const f = fakeContext({ a: detailOf('a') }, { stored });
+  const s = createServiceDetailStore(f.ctx, { services: f.servicesStore, pollMs: 60_000 });
+  s.select('a');
+  await wait(10);
+  const shown = () => s.history().map((e) => e.id);
+  assert.is(shown().length, HISTORY_PAGE);
+  assert.equal(shown(), stored.slice(450 - HISTORY_PAGE).map((e) => e.id), 'the newest page, not the oldest');
+  assert.ok(s.historyMore());
+  await s.loadOlderHistory();
+  assert.equal(shown(), stored.slice(450 - 2 * HISTORY_PAGE).map((e) => e.id));
+  await s.loadOlderHistory();
+  assert.equal(shown(), stored.map((e) => e.id));
+  assert.is(s.historyMore(), false);
+  assert.equal(f.calls.filter((c) => c.startsWith('events actor')), ['events actor=a desc', 'events actor=a desc after 200', 'events actor=a desc after 400']);
   s.dispose();
 });
 

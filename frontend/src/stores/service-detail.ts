@@ -7,6 +7,9 @@ import { progressOf } from '../logic/services.ts';
 import type { Event, LogLine, ServiceDetail, ServiceInput, TaskWithHistory } from '../types.ts';
 import { createServicesStore, type ServicesStore } from './services.ts';
 
+/** Stored events read per history query and click of "load older". */
+export const HISTORY_PAGE = 200;
+
 export type ServiceDetailStore = ReturnType<typeof createServiceDetailStore>;
 
 /**
@@ -55,18 +58,34 @@ export const createServiceDetailStore = (
     }
   };
 
-  const loadHistory = async (d: ServiceDetail) => {
+  /** The three history queries' cursors towards older events; undefined once a query reached the service's creation. */
+  let historyCursors: Array<string | undefined> = [];
+  const [historyMore, setHistoryMore] = createSignal(false);
+
+  /**
+   * Reads the history newest first, a page per query: the first call the newest events, each later one
+   * (`older`) the page before, by each query's `next`. So a busy cluster shows its recent events at once.
+   */
+  const loadHistory = async (d: ServiceDetail, older = false) => {
     const since = d.service.createdAt;
+    const filters = [{ actor: d.service.id }, { type: 'container' }, { type: 'audit' }];
+    const cursors = older ? historyCursors : filters.map(() => '');
     // NOTE: settled together, so one failing query (e.g. no events.read) is not an unhandled rejection.
-    const queries = await Promise.allSettled([
-      ctx.api.listEvents({ actor: d.service.id, since, limit: 1000 }, { quiet: true }),
-      ctx.api.listEvents({ type: 'container', since, limit: 1000 }, { quiet: true }),
-      ctx.api.listEvents({ type: 'audit', since, limit: 1000 }, { quiet: true }),
-    ]);
+    const queries = await Promise.allSettled(
+      filters.map((f, i) =>
+        cursors[i] === undefined
+          ? Promise.resolve<{ events: Event[]; next?: string }>({ events: [] })
+          : ctx.api.listEvents({ ...f, since, limit: HISTORY_PAGE, order: 'desc', ...(cursors[i] ? { cursor: cursors[i] } : {}) }, { quiet: true }),
+      ),
+    );
+    if (historyFor !== d.service.id) return;
     const mine = (e: Event) => {
       const s = eventService(e);
       return e.actor.id === d.service.id || (!!s && (s.id === d.service.id || s.id === d.service.name || s.name === d.service.name));
     };
+    // A failed query keeps its cursor, so "load older" tries it again.
+    historyCursors = queries.map((q, i) => (q.status === 'fulfilled' ? q.value.next : cursors[i] || undefined));
+    setHistoryMore(historyCursors.some((c) => c !== undefined));
     for (const q of queries) if (q.status === 'fulfilled') historyLog.add(q.value.events.filter(mine));
     setHistory(historyLog.items);
   };
@@ -164,6 +183,13 @@ export const createServiceDetailStore = (
     replicas,
     setReplicas,
     history,
+    /** Whether older stored events may follow those in `history`. */
+    historyMore,
+    /** Loads the page of stored events before those shown. */
+    async loadOlderHistory() {
+      const d = detail();
+      if (d && historyFor === d.service.id && historyMore()) await loadHistory(d, true);
+    },
     /** The Tasks tab's tasks with their history (list-tasks), or null until shown and loaded. */
     tasks,
     /** Whether the Tasks tab is on screen: showing it loads list-tasks, and each reload then refreshes it. */
@@ -183,6 +209,8 @@ export const createServiceDetailStore = (
       historyLog.clear();
       setHistory([]);
       historyFor = '';
+      historyCursors = [];
+      setHistoryMore(false);
       void load();
     },
     loadLogs,

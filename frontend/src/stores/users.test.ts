@@ -19,7 +19,13 @@ const fakeContext = (list: UserSummary[], me: Me = { username: 'admin', permissi
   };
   const ctx = {
     api: {
-      listUsers: async () => (calls.push('listUsers'), { users: list.map((u) => ({ ...u })) }),
+      // Pages like the server: by username, after the cursor (here simply the last name), `next` while more follow.
+      listUsers: async ({ limit = 100, cursor }: { limit?: number; cursor?: string } = {}) => {
+        calls.push(cursor === undefined ? 'listUsers' : `listUsers after ${cursor}`);
+        const sorted = [...list].sort((a, b) => (a.username < b.username ? -1 : 1)).filter((u) => cursor === undefined || u.username > cursor);
+        const users = sorted.slice(0, limit).map((u) => ({ ...u }));
+        return sorted.length > limit ? { users, next: users.at(-1)!.username } : { users };
+      },
       grantPermission: async (name: string, p: Permission) => {
         calls.push(`grant ${name} ${p}`);
         const u = find(name);
@@ -115,4 +121,38 @@ store('should drop a deleted user, and keep the error when deleting fails', asyn
   assert.is((s.error() as ApiError).code, 'not_found');
   assert.is(s.users().length, 1);
 });
+const many = (n: number) => Array.from({ length: n }, (_, i) => user(`u${String(i).padStart(3, '0')}`));
+
+store('should show the first page, then load more and all pages, in order and without doubles', async () => {
+  const f = fakeContext(many(250));
+  const s = createUsersStore(f.ctx);
+  await s.load();
+  assert.is(s.users().length, 100);
+  assert.ok(s.more());
+  assert.ok(await s.loadMore());
+  assert.is(s.users().length, 200);
+  assert.ok(s.more());
+  await s.loadAll();
+  assert.is(s.more(), false);
+  assert.equal(s.users().map((u) => u.username), many(250).map((u) => u.username));
+  assert.equal(f.calls, ['listUsers', 'listUsers after u099', 'listUsers after u199']);
+  assert.is(await s.loadMore(), false, 'nothing after the last page');
+  await s.load();
+  assert.is(s.users().length, 100, 'a reload starts from the first page again');
+  assert.ok(s.more());
+});
+
+store('should show a created user only when it falls among the pages shown', async () => {
+  const f = fakeContext(many(150));
+  const s = createUsersStore(f.ctx);
+  await s.load();
+  await s.create({ username: 'a-first', password: 'long enough', permissions: [] });
+  await s.create({ username: 'zed', password: 'long enough', permissions: [] });
+  assert.equal(s.users().map((u) => u.username).filter((n) => !n.startsWith('u')), ['a-first']);
+  await s.loadAll();
+  assert.is(s.users().length, 152);
+  assert.is(s.users().at(-1)!.username, 'zed');
+  assert.is(new Set(s.users().map((u) => u.username)).size, 152);
+});
+
 store.run();

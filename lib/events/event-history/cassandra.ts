@@ -150,26 +150,33 @@ export const createCassandraEventHistory = async (options: CassandraEventHistory
     return out;
   };
 
-  /** Up to `limit` rows of one partition after `lower`, up to `until`, in clustering order. */
+  /**
+   * Up to `limit` rows of one partition in clustering order after `lower`, up to `until`; or, `desc`, in reverse
+   * order before `lower` (then an upper bound), down to `until` (then a lower bound).
+   */
   const readChunk = async (
     day: number,
     bucket: number,
     lower: { t: bigint; id: string; inclusive: boolean } | undefined,
     until: bigint | undefined,
     limit: number,
+    desc = false,
   ): Promise<Row[]> => {
     const where = ['day = ?', 'bucket = ?'];
     const params: unknown[] = [day, bucket];
+    const [from, to] = desc ? ['<', '>='] : ['>', '<='];
     if (lower) {
-      where.push(lower.inclusive ? '(time_nano, id) >= (?, ?)' : '(time_nano, id) > (?, ?)');
-      params.push(lower.t, lower.id);
+      // An inclusive bound of time alone (`since`, or `until` descending) takes every id at that time.
+      where.push(lower.inclusive ? `(time_nano) ${from}= (?)` : `(time_nano, id) ${from} (?, ?)`);
+      params.push(lower.t, ...(lower.inclusive ? [] : [lower.id]));
     }
     if (until !== undefined) {
       // NOTE: CQL refuses single- and multi-column restrictions on the same clustering columns together.
-      where.push(lower ? '(time_nano) <= (?)' : 'time_nano <= ?');
+      where.push(lower ? `(time_nano) ${to} (?)` : `time_nano ${to} ?`);
       params.push(until);
     }
-    const cql = `SELECT time_nano, id, type, action, actor_id, body FROM ${t} WHERE ${where.join(' AND ')} LIMIT ${limit}`;
+    const order = desc ? ' ORDER BY time_nano DESC, id DESC' : '';
+    const cql = `SELECT time_nano, id, type, action, actor_id, body FROM ${t} WHERE ${where.join(' AND ')}${order} LIMIT ${limit}`;
     const rows: Row[] = [];
     // LIMIT caps the rows and fetchSize pages them (eachRow with autoPage would over-read).
     let pageState: string | undefined;
@@ -233,13 +240,17 @@ export const createCassandraEventHistory = async (options: CassandraEventHistory
     async range(query): Promise<EventPage> {
       const limit = pageSize(query);
       const cursor = query.cursor !== undefined ? decodeCursor(query.cursor) : undefined;
+      const desc = query.order === 'desc';
+      // `lower` is where the scan starts (exclusive after a cursor) and `end` where it stops: ascending,
+      // since → until; descending, until → since, the days and each partition read backwards.
+      const [start, end] = desc ? [query.until, query.since] : [query.since, query.until];
       let lower: { t: bigint; id: string; inclusive: boolean } | undefined = cursor
         ? { t: cursor.timeNano, id: cursor.id, inclusive: false }
         : undefined;
-      if (query.since !== undefined && (!lower || query.since > lower.t)) lower = { t: query.since, id: '', inclusive: true };
-      if (query.until !== undefined && lower && query.until < lower.t) return { events: [] };
-      const fromDay = lower ? dayOf(lower.t) : MIN_DAY;
-      const toDay = query.until !== undefined ? dayOf(query.until) : MAX_DAY;
+      if (start !== undefined && (!lower || (desc ? start < lower.t : start > lower.t))) lower = { t: start, id: '', inclusive: true };
+      if (end !== undefined && lower && (desc ? end > lower.t : end < lower.t)) return { events: [] };
+      const fromDay = desc ? (end !== undefined ? dayOf(end) : MIN_DAY) : lower ? dayOf(lower.t) : MIN_DAY;
+      const toDay = desc ? (lower ? dayOf(lower.t) : MAX_DAY) : end !== undefined ? dayOf(end) : MAX_DAY;
       const filtered = query.type !== undefined || query.action !== undefined || query.actor !== undefined;
       const matches = (r: Row) =>
         (query.type === undefined || r.type === query.type) &&
@@ -254,6 +265,7 @@ export const createCassandraEventHistory = async (options: CassandraEventHistory
       const out: Event[] = [];
       try {
         const days = (await client.execute(selectDays, [fromDay, toDay])).rows.map((r) => r.get('day') as number);
+        if (desc) days.reverse();
         days: for (const day of days) {
           const dayLower = lower && dayOf(lower.t) === day ? lower : undefined;
           // A merge over the day's buckets, each read a chunk at a time from where it stopped.
@@ -270,7 +282,7 @@ export const createCassandraEventHistory = async (options: CassandraEventHistory
             await Promise.all(
               parts.map(async (p, b) => {
                 if (p.done || p.at < p.rows.length) return;
-                p.rows = await readChunk(day, b, p.from, query.until, chunk);
+                p.rows = await readChunk(day, b, p.from, end, chunk, desc);
                 p.at = 0;
                 examined += p.rows.length;
                 if (p.rows.length < chunk) p.done = true;
@@ -283,7 +295,7 @@ export const createCassandraEventHistory = async (options: CassandraEventHistory
               let best: (typeof parts)[number] | undefined;
               for (const p of parts) {
                 if (p.at < p.rows.length) {
-                  if (!best || compareRows(p.rows[p.at]!, best.rows[best.at]!) < 0) best = p;
+                  if (!best || compareRows(p.rows[p.at]!, best.rows[best.at]!) * (desc ? -1 : 1) < 0) best = p;
                 } else if (!p.done) {
                   refill = true;
                   break;

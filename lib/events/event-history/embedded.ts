@@ -59,14 +59,16 @@ export const createEmbeddedEventHistory = (options: EmbeddedEventHistoryOptions)
 
   const queries = new Map<string, Database.Statement>();
   const statementFor = (q: EventQuery, after: boolean): Database.Statement => {
+    const desc = q.order === 'desc';
     const where: string[] = [];
-    if (after) where.push('(time_nano > @t OR (time_nano = @t AND id > @id))');
+    // Descending, the cursor's position bounds the page from above; the key is read backwards.
+    if (after) where.push(desc ? '(time_nano < @t OR (time_nano = @t AND id < @id))' : '(time_nano > @t OR (time_nano = @t AND id > @id))');
     if (q.since !== undefined) where.push('time_nano >= @since');
     if (q.until !== undefined) where.push('time_nano <= @until');
     if (q.type !== undefined) where.push('type = @type');
     if (q.action !== undefined) where.push('action = @action');
     if (q.actor !== undefined) where.push('actor_id = @actor');
-    const sql = `SELECT body FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time_nano, id LIMIT @limit`;
+    const sql = `SELECT body FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${desc ? 'time_nano DESC, id DESC' : 'time_nano, id'} LIMIT @limit`;
     let stmt = queries.get(sql);
     if (!stmt) {
       stmt = db.prepare(sql);

@@ -50,6 +50,9 @@ export function createEmbeddedUserStore(options: { dataDir: string } | { path: s
   const insert = db.prepare('INSERT INTO users (id, username, password_hash, permissions, token_version, created_at) VALUES (?, ?, ?, ?, ?, ?)');
   const selectRow = db.prepare<[string], Row>('SELECT * FROM users WHERE username = ?');
   const selectAllRows = db.prepare<[], Row>('SELECT * FROM users ORDER BY username');
+  // The primary key is the username, so both read a range of the key in order, LIMIT bounding the work.
+  const selectFirstPage = db.prepare<[number], Row>('SELECT * FROM users ORDER BY username LIMIT ?');
+  const selectPageAfter = db.prepare<[string, number], Row>('SELECT * FROM users WHERE username > ? ORDER BY username LIMIT ?');
   const giveId = db.prepare('UPDATE users SET id = ? WHERE username = ? AND id IS NULL');
   const remove = db.prepare('DELETE FROM users WHERE username = ?');
   const setPermissions = db.prepare('UPDATE users SET permissions = ? WHERE username = ?');
@@ -111,6 +114,10 @@ export function createEmbeddedUserStore(options: { dataDir: string } | { path: s
     },
     async list() {
       return readAll().map(toUser);
+    },
+    async page({ limit, after }) {
+      const rows = after === undefined ? selectFirstPage.all(limit + 1) : selectPageAfter.all(after, limit + 1);
+      return { users: rows.slice(0, limit).map(withId).map(toUser), more: rows.length > limit };
     },
     async delete(username, guard) {
       // IMMEDIATE: the write lock is taken before the holders are read, so two processes cannot both pass.

@@ -29,6 +29,11 @@ export interface MongoUserStoreOptions {
   collection?: string;
   /** How long an operation waits for a reachable server before failing with store_unavailable (2000 ms). */
   serverSelectionTimeoutMs?: number;
+  /**
+   * Whether changes to one user also take a lock shared by every process (see `withUserLock`). Defaults to
+   * on for FerretDB (told by `buildInfo`), off for MongoDB, whose update operators are atomic on their own.
+   */
+  crossProcessLock?: boolean;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -69,6 +74,18 @@ interface IntentDocument {
 /** How long an intent counts when its process died before removing it. */
 const INTENT_LEASE_MS = 60_000;
 
+/** A process holding a user's lock (FerretDB only): see `withUserLock`. */
+interface LockDocument {
+  _id: string;
+  owner: string;
+  expireAt: Date;
+}
+
+/** How long a lock counts when its holder died before removing it; an update takes milliseconds. */
+const LOCK_LEASE_MS = 10_000;
+/** How long a change waits for another process's lock before failing with store_unavailable. */
+const LOCK_WAIT_MS = 15_000;
+
 const toUser = (doc: UserDocument & { id: string }): User => ({
   id: doc.id,
   username: doc._id,
@@ -103,17 +120,57 @@ export async function createMongoUserStore(options: MongoUserStoreOptions): Prom
   const collection = options.collection ?? 'users';
   const users: Collection<UserDocument> = db.collection<UserDocument>(collection);
   const intents: Collection<IntentDocument> = db.collection<IntentDocument>(`${collection}_holder_changes`);
+  const locks: Collection<LockDocument> = db.collection<LockDocument>(`${collection}_locks`);
+  let crossProcessLock = options.crossProcessLock;
 
   try {
     // `_id` is unique already; holders() queries the permissions array (a multikey index).
     await users.createIndex({ permissions: 1 }, { name: 'permissions' });
     await intents.createIndex({ permission: 1 }, { name: 'permission' });
+    crossProcessLock ??= 'ferretdbVersion' in (await db.admin().command({ buildInfo: 1 }));
   } catch (e) {
     await client.close().catch(() => {});
     unavailable(e);
   }
 
-  const serial = keyedQueue();
+  const queue = keyedQueue();
+
+  /**
+   * Runs `task` holding the user's lock across processes: a document in `<collection>_locks` with the username
+   * as `_id`.
+   * NOTE: on FerretDB an insert is the only atomic step (a unique `_id`), so the lock is taken by inserting it:
+   * of two processes, exactly one insert succeeds, and the other waits until the document is gone. Every update
+   * of the user then runs alone, and FerretDB's read-then-write of the document loses nothing. A lock whose
+   * holder died is taken over after its lease; the lease (10 s) is far above an update (milliseconds), and a
+   * holder past it would need a pause of 10 s between its read and its write.
+   */
+  const withUserLock = async <T>(username: string, task: () => Promise<T>): Promise<T> => {
+    const owner = randomUUID();
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
+      try {
+        await locks.insertOne({ _id: username, owner, expireAt: new Date(Date.now() + LOCK_LEASE_MS) });
+        break;
+      } catch (e) {
+        if (!(e instanceof MongoServerError && e.code === DUPLICATE_KEY)) throw e;
+      }
+      // A lease past its end: its holder died. Removing it by owner, so a newer holder's lock is never removed
+      // here except by the same takeover race, which needs two processes to find one dead lock at once.
+      const held = await locks.findOne({ _id: username });
+      if (held && held.expireAt.getTime() < Date.now()) await locks.deleteOne({ _id: username, owner: held.owner });
+      if (Date.now() > deadline) throw new AppError('store_unavailable', `The user ${username} stays locked by another process`);
+      await new Promise((r) => setTimeout(r, wait * (0.5 + Math.random())));
+    }
+    try {
+      return await task();
+    } finally {
+      await locks.deleteOne({ _id: username, owner }).catch(() => {});
+    }
+  };
+
+  /** One change of a user at a time: within this process always, across processes where the server needs it. */
+  const serial = <T>(username: string, task: () => Promise<T>): Promise<T> =>
+    queue(username, () => (crossProcessLock ? withUserLock(username, task).catch(unavailable) : task()));
 
   /** The document with its id, giving it one first when it predates account ids. */
   const withId = async (doc: UserDocument): Promise<UserDocument & { id: string }> => {
@@ -205,6 +262,15 @@ export async function createMongoUserStore(options: MongoUserStoreOptions): Prom
     async list() {
       try {
         return (await Promise.all((await users.find().sort({ _id: 1 }).toArray()).map(withId))).map(toUser);
+      } catch (e) {
+        return unavailable(e);
+      }
+    },
+    async page({ limit, after }) {
+      try {
+        // The username is `_id`: a range of the `_id` index, read in order and cut at limit + 1.
+        const docs = await users.find(after === undefined ? {} : { _id: { $gt: after } }).sort({ _id: 1 }).limit(limit + 1).toArray();
+        return { users: (await Promise.all(docs.slice(0, limit).map(withId))).map(toUser), more: docs.length > limit };
       } catch (e) {
         return unavailable(e);
       }
