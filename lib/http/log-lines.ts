@@ -43,7 +43,10 @@ export function logLinesResponse(source: AsyncIterable<LogLine>, options: LogLin
       try {
         for (;;) {
           const next = await iterator.next();
+          // Cancelled while waiting: the controller is closed already.
+          if (closed && !next.done) return;
           if (next.done) {
+            if (closed) return;
             close();
             return controller.close();
           }
@@ -51,6 +54,7 @@ export function logLinesResponse(source: AsyncIterable<LogLine>, options: LogLin
           return controller.enqueue(encoder.encode(formatLine(next.value, format)));
         }
       } catch (error) {
+        if (closed) return;
         // The status is sent already: the answer's last line says why it ends.
         if (!isAppError(error)) console.error(JSON.stringify({ level: 'error', msg: 'log stream failed', error: String((error as Error)?.stack ?? error) }));
         const failure = isAppError(error) ? errorBody(error) : { error: { code: 'internal_error', message: 'Internal error' } };
