@@ -5,11 +5,11 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { serviceLogs } from '../../functions/service-logs/function.ts';
-import { mountFunction } from '../http/mount.ts';
+import { serviceLogs } from './function.ts';
+import { mountFunction } from '../../lib/http/mount.ts';
 import { createTestDeps, post, type TestDeps } from '../../testing/deps.ts';
 import { admitted, connectTestSwarm, removeServicesByPrefix, testServiceSpec, uniquePrefix, waitFor } from '../../testing/swarm.ts';
-import type { LogLine, Swarm } from './swarm.ts';
+import type { LogLine, Swarm } from '../../lib/swarm/swarm.ts';
 
 const prefix = uniquePrefix('it-follow-');
 const swarm: Swarm = await connectTestSwarm();
