@@ -193,3 +193,41 @@ session('should refuse a bad retries option at construction', () => {
   assert.throws(() => createApi({ retries: -1 }), /retries/);
 });
 session.run();
+
+const logs = suite('api client: followed logs');
+
+logs('should hand on NDJSON lines as they arrive, split across chunks, and reject on an error line', async () => {
+  let accept: string | undefined;
+  let body = '';
+  const server: Server = createServer((req, res) => {
+    accept = req.headers.accept;
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+      const a = JSON.stringify({ time: 't1', taskId: 'x', nodeId: 'n', stream: 'stdout', text: 'first' });
+      res.write(`${a}\n${a.slice(0, 10)}`);
+      setTimeout(() => res.end(`${a.slice(10).replace('first', 'second')}\n{"error":{"code":"swarm_unavailable","message":"gone"}}\n`), 100);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const api = createApi({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  const got: Array<[string, number]> = [];
+  const started = Date.now();
+  const error = await api.followServiceLogs('s1', { tail: 5 }, (l) => got.push([l.text, Date.now() - started]), new AbortController().signal).catch((e: unknown) => e);
+  server.close();
+  assert.equal(JSON.parse(body), { id: 's1', tail: 5, follow: true });
+  assert.is(accept, 'application/x-ndjson');
+  assert.equal(got.map(([t]) => t), ['first', 'second']);
+  assert.ok(got[0]![1] < 90, 'the first line waited for the answer to end');
+  assert.ok(error instanceof ApiError && error.code === 'swarm_unavailable' && error.message === 'gone');
+});
+
+logs('should ask for text/plain and answer a Blob for the download', async () => {
+  const s = await serve([[200, 'a stdout t1 hello\n', { 'Content-Type': 'text/plain; charset=utf-8' }]]);
+  const blob = await createApi({ baseUrl: s.url }).downloadServiceLogs('s1', { tail: 10 });
+  await s.close();
+  assert.is(await blob.text(), 'a stdout t1 hello\n');
+  assert.equal(JSON.parse(s.seen[0]!.body), { id: 's1', tail: 10 });
+});
+
+logs.run();

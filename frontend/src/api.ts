@@ -176,6 +176,67 @@ export const createApi = (options: ApiOptions = {}) => {
     deleteService: (id: string, o?: CallOptions) => call<void>('delete-service', { id }, o),
     serviceLogs: (id: string, query: { since?: string; until?: string; tail?: number } = {}, o?: CallOptions) =>
       call<{ lines: LogLine[] }>('service-logs', { id, ...query }, o),
+    /**
+     * Follows a service's logs (`follow: true`, NDJSON): calls `onLine` for each line as it arrives; resolves when
+     * the server ends the stream (e.g. the gateway's timeout), rejects with an ApiError when it fails or ends
+     * with an error line, and with an AbortError when `signal` aborts. Not retried: the caller reconnects.
+     */
+    followServiceLogs: async (
+      id: string,
+      query: { since?: string; tail?: number; filter?: string },
+      onLine: (line: LogLine) => void,
+      signal: AbortSignal,
+    ): Promise<void> => {
+      let response: Response;
+      try {
+        response = await doFetch(`${baseUrl}/function/service-logs`, {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'Content-Type': 'application/json', Accept: 'application/x-ndjson' },
+          body: JSON.stringify({ id, ...query, follow: true }),
+          signal,
+        });
+      } catch (e) {
+        if ((e as { name?: string }).name === 'AbortError') throw e;
+        return fail(new ApiError(0, 'network_error', 'The dashboard server cannot be reached. Check your connection.'), 'service-logs', { quiet: true });
+      }
+      if (!response.ok) return fail(await decode(response), 'service-logs', { quiet: true });
+      if (!response.body) return;
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      let rest = '';
+      const take = (text: string) => {
+        if (text.trim() === '') return;
+        const value = JSON.parse(text) as LogLine | { error: { code: string; message: string } };
+        if ('error' in value) throw new ApiError(503, value.error.code, value.error.message);
+        onLine(value);
+      };
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          rest += decoder.decode(value, { stream: true });
+          const parts = rest.split('\n');
+          rest = parts.pop() ?? '';
+          for (const part of parts) take(part);
+        }
+        take(rest + decoder.decode());
+      } finally {
+        reader.releaseLock();
+      }
+    },
+    /** The plain text of a service's logs (`Accept: text/plain`), for a download. */
+    downloadServiceLogs: async (id: string, query: { tail?: number; filter?: string } = {}, o?: CallOptions): Promise<Blob> => {
+      const response = await doFetch(`${baseUrl}/function/service-logs`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', Accept: 'text/plain' },
+        body: JSON.stringify({ id, ...query }),
+        signal: o?.signal,
+      });
+      if (!response.ok) return fail(await decode(response), 'service-logs', o ?? {});
+      return response.blob();
+    },
     // NOTE: `limit` is at most 1000; pass the answer's `next` as `cursor` (with the same filters) for the next page.
     listTasks: (
       query: { service?: string; node?: string; state?: string; since?: string; limit?: number; cursor?: string },

@@ -94,17 +94,122 @@ test('should need services.read and not touch the engine without it', async ({ d
 
 test('should refuse bad input with validation_failed before the engine, by POST and by GET', async ({ deps, swarm }) => {
   const { authorization } = await deps.addUser('viewer', ['services.read']);
-  for (const body of [{}, { id: 'bad id' }, { id: 'web', tail: 0 }, { id: 'web', tail: 10_001 }, { id: 'web', tail: 1.5 }, { id: 'web', since: -1 }, { id: 'web', since: 'yesterday' }, { id: 'web', follow: true }]) {
+  for (const body of [{}, { id: 'bad id' }, { id: 'web', tail: 0 }, { id: 'web', tail: 10_001 }, { id: 'web', tail: 1.5 }, { id: 'web', since: -1 }, { id: 'web', since: 'yesterday' }, { id: 'web', follow: 'yes' }, { id: 'web', follow: 1 }, { id: 'web', filter: '' }, { id: 'web', filter: 'x'.repeat(257) }]) {
     const res = await ask(deps, body, { authorization });
     assert.is(res.status, 400, JSON.stringify(body));
     assert.is((await res.json()).error.code, 'validation_failed');
   }
-  for (const query of ['?tail=5', '?id=web&tail=abc', '?id=web&since=-5', '?id=web&since=1700000000.5', '?id=web&grep=x']) {
+  for (const query of ['?tail=5', '?id=web&tail=abc', '?id=web&since=-5', '?id=web&since=1700000000.5', '?id=web&grep=x', '?id=web&follow=1', '?id=web&filter=']) {
     const res = await mountFunction(serviceLogs, deps).request(`/${query}`, { headers: { authorization } });
     assert.is(res.status, 400, query);
     assert.is((await res.json()).error.code, 'validation_failed');
   }
   assert.equal(swarm.calls, []);
+});
+
+/** A follow that sends `sent`, then waits for its signal (the client going away) unless `end` is set. */
+function following(sent: LogLine[], seen: { signal?: AbortSignal }, end?: 'end' | 'fail') {
+  return async (_id: string, _options: unknown, signal: AbortSignal) => {
+    seen.signal = signal;
+    return (async function* () {
+      yield* sent;
+      if (end === 'fail') throw new AppError('swarm_unavailable', 'the Docker engine closed the log stream');
+      if (end === 'end') return;
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+    })();
+  };
+}
+
+async function readLines(body: ReadableStream<Uint8Array>, count: number): Promise<string[]> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (text.split('\n').length - 1 < count) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  reader.releaseLock();
+  return text.split('\n').slice(0, count);
+}
+
+test('should stream NDJSON with follow, filtered, and stop the engine follow when the client goes away', async ({ deps, answers, swarm }) => {
+  const seen: { signal?: AbortSignal } = {};
+  const more = { ...lines[0]!, text: 'hello again', time: '2024-01-01T00:00:02Z' };
+  answers.followServiceLogs = following([lines[0]!, lines[1]!, more], seen);
+  const { authorization } = await deps.addUser('viewer', ['services.read']);
+  const client = new AbortController();
+  const res = await mountFunction(serviceLogs, deps).request('/', { ...post({ id: 'web', follow: true, filter: 'hello', tail: 10 }, { authorization }), signal: client.signal });
+  assert.is(res.status, 200);
+  assert.is(res.headers.get('content-type'), 'application/x-ndjson');
+  // The stream stays open after these lines: reading more would wait for the engine.
+  assert.equal((await readLines(res.body!, 2)).map((l) => JSON.parse(l)), [lines[0], more]);
+  assert.equal(swarm.calls[0], { method: 'followServiceLogs', args: ['web', { tail: 10 }, seen.signal] });
+  assert.is(seen.signal!.aborted, false);
+  client.abort();
+  assert.is(seen.signal!.aborted, true);
+});
+
+test('should stop the engine follow when the reader cancels the body', async ({ deps, answers }) => {
+  const seen: { signal?: AbortSignal } = {};
+  answers.followServiceLogs = following(lines, seen);
+  const { authorization } = await deps.addUser('viewer', ['services.read']);
+  const res = await mountFunction(serviceLogs, deps).request('/?id=web&follow=true', { headers: { authorization } });
+  assert.is((await readLines(res.body!, 1)).length, 1);
+  await res.body!.cancel();
+  assert.is(seen.signal!.aborted, true);
+});
+
+test('should give plain text with Accept: text/plain, followed and not, as a download', async ({ deps, answers }) => {
+  const seen: { signal?: AbortSignal } = {};
+  answers.followServiceLogs = following(lines, seen, 'end');
+  const { authorization } = await deps.addUser('viewer', ['services.read']);
+  const expected = '2024-01-01T00:00:00.000000001Z stdout t1 hello\n2024-01-01T00:00:01.000000000Z stderr t2 oops\n';
+  for (const follow of [false, true]) {
+    const res = await ask(deps, { id: 'web', follow }, { authorization, accept: 'text/plain, */*' });
+    assert.is(res.status, 200);
+    assert.is(res.headers.get('content-type'), 'text/plain; charset=utf-8');
+    assert.is(res.headers.get('content-disposition'), 'attachment; filename="web.log"');
+    assert.is(await res.text(), expected);
+  }
+  const filtered = await ask(deps, { id: 'web', filter: 'oops' }, { authorization, accept: 'text/plain' });
+  assert.is(await filtered.text(), '2024-01-01T00:00:01.000000000Z stderr t2 oops\n');
+  const json = await ask(deps, { id: 'web', filter: 'oops' }, { authorization });
+  assert.equal(await json.json(), { lines: [lines[1]] });
+});
+
+test('should answer not_found before streaming, and end a broken stream with an error line', async ({ deps, answers }) => {
+  answers.followServiceLogs = () => {
+    throw new AppError('not_found', 'no such service');
+  };
+  const { authorization } = await deps.addUser('viewer', ['services.read']);
+  const missing = await ask(deps, { id: 'ghost', follow: true }, { authorization });
+  assert.is(missing.status, 404);
+  assert.is((await missing.json()).error.code, 'not_found');
+  answers.followServiceLogs = following([lines[0]!], {}, 'fail');
+  const broken = await ask(deps, { id: 'web', follow: true }, { authorization });
+  const body = (await broken.text()).trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(body, [lines[0], { error: { code: 'swarm_unavailable', message: 'the Docker engine closed the log stream' } }]);
+});
+
+test('should read a follow whose until has passed once, without following', async ({ deps, swarm }) => {
+  const { authorization } = await deps.addUser('viewer', ['services.read']);
+  const res = await ask(deps, { id: 'web', follow: true, until: '2024-01-01T00:00:00.5Z' }, { authorization });
+  assert.is(res.headers.get('content-type'), 'application/x-ndjson');
+  assert.equal((await res.text()).trim().split('\n').map((l) => JSON.parse(l)), lines);
+  assert.equal(swarm.calls.map((c) => c.method), ['serviceLogs']);
+});
+
+test('should end a follow once the clock passes until', async ({ deps, answers }) => {
+  const seen: { signal?: AbortSignal } = {};
+  answers.followServiceLogs = following([lines[0]!], seen);
+  const { authorization } = await deps.addUser('viewer', ['services.read']);
+  const until = new Date(Date.now() + 200).toISOString();
+  const started = Date.now();
+  const res = await ask(deps, { id: 'web', follow: true, until }, { authorization });
+  assert.is((await res.text()).trim().split('\n').length, 1);
+  assert.ok(seen.signal!.aborted);
+  assert.ok(Date.now() - started < 5000);
 });
 
 test.run();

@@ -10,6 +10,7 @@ test('should allow what the Swarm functions use, with or without a version prefi
     ['GET', '/services?status=true'],
     ['GET', '/v1.41/services/abc123'],
     ['GET', '/services/web/logs?stdout=true&tail=100'],
+    ['GET', '/services/web/logs?stdout=true&stderr=true&timestamps=true&details=true&follow=true&tail=200'], // service-logs follow
     ['GET', '/tasks?filters=%7B%7D'],
     ['GET', '/nodes'],
     ['GET', '/networks/host?scope=swarm'],

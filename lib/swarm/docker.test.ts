@@ -264,6 +264,88 @@ Hostile('should map the engine errors of a node update', async () => {
   assert.is(error.message, 'attempting to demote the last manager of the swarm');
 });
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const line = (text: string, time = '2026-11-27T21:00:01Z') => frame(1, `${time} ${attrs} ${text}\n`);
+
+Hostile('should follow logs as the engine sends them, cut long lines and leave out lines after until', async () => {
+  routes.set('GET /services/s1', send(200, { ID: 's1', Spec: { Name: 'a' } }));
+  routes.set('GET /services/s1/logs', (_req, res) => {
+    res.writeHead(200);
+    res.write(line('first'));
+    setTimeout(() => res.write(Buffer.concat([line('x'.repeat(3000)), line('late', '2026-11-27T21:00:09Z')])), 300);
+    setTimeout(() => res.end(line('last', '2026-11-27T21:00:02Z')), 400);
+  });
+  const follower = createDockerSwarm({ socketPath, timeoutMs: 5000, logLimits: { maxLineBytes: 1000 } });
+  const stream = await follower.followServiceLogs('s1', { tail: 3, until: 1_795_813_205_000_000_000n }, new AbortController().signal);
+  const started = Date.now();
+  const got: Array<[string, number]> = [];
+  for await (const l of stream) got.push([l.text.slice(0, 5), Date.now() - started]);
+  assert.equal(got.map(([t]) => t), ['first', 'xxxxx', 'last']);
+  // The first line is handed on at once, not when the answer ends.
+  assert.ok(got[0]![1] < 250, `first line after ${got[0]![1]} ms`);
+  assert.ok(seen.includes('GET /services/s1/logs?stdout=true&stderr=true&timestamps=true&details=true&follow=true&tail=3'), seen.join());
+});
+
+Hostile('should stop reading a fast engine while the reader waits, and end the engine request on abort', async () => {
+  let written = 0;
+  let engineClosed = false;
+  routes.set('GET /services/s1', send(200, { ID: 's1', Spec: { Name: 'a' } }));
+  routes.set('GET /services/s1/logs', (_req, res) => {
+    res.writeHead(200);
+    res.on('close', () => (engineClosed = true));
+    const one = line('y'.repeat(1000));
+    const pump = () => {
+      while (!res.destroyed) {
+        written += one.length;
+        if (!res.write(one)) return void res.once('drain', pump);
+      }
+    };
+    pump();
+  });
+  const abort = new AbortController();
+  const iterator = (await swarm().followServiceLogs('s1', {}, abort.signal))[Symbol.asyncIterator]();
+  for (let i = 0; i < 5; i++) assert.is((await iterator.next()).done, false);
+  await sleep(700);
+  const stalled = written;
+  await sleep(300);
+  // Backpressure: the engine's writes block at what the sockets and the follow's own window hold.
+  assert.ok(stalled < 8 * 1024 * 1024, `the engine wrote ${stalled} bytes to a reader that took 5 lines`);
+  assert.is(written, stalled, 'the engine kept writing while the reader waited');
+  for (let i = 0; i < 20_000; i++) assert.is((await iterator.next()).done, false);
+  assert.ok(written > 20_000 * 1000, 'reading resumed');
+  abort.abort();
+  assert.is((await iterator.next()).done, true);
+  for (let i = 0; i < 50 && !engineClosed; i++) await sleep(20);
+  assert.ok(engineClosed, 'the engine request was not ended');
+});
+
+Hostile('should wait for headers only within the deadline, then follow a quiet stream without one', async () => {
+  routes.set('GET /services/s1', send(200, { ID: 's1', Spec: { Name: 'a' } }));
+  routes.set('GET /services/s1/logs', () => {});
+  assert.is(await codeOf(swarm(300).followServiceLogs('s1', {}, new AbortController().signal)), 'swarm_unavailable');
+  routes.set('GET /services/s1/logs', (_req, res) => {
+    res.writeHead(200);
+    res.flushHeaders();
+    setTimeout(() => res.end(line('after a quiet while')), 900);
+  });
+  const texts: string[] = [];
+  for await (const l of await swarm(300).followServiceLogs('s1', {}, new AbortController().signal)) texts.push(l.text);
+  assert.equal(texts, ['after a quiet while']);
+  routes.delete('GET /services/s1');
+  assert.is(await codeOf(swarm().followServiceLogs('s1', {}, new AbortController().signal)), 'not_found');
+});
+
+Hostile('should fail a follow whose stream breaks or cannot be read, after the lines read', async () => {
+  routes.set('GET /services/s1', send(200, { ID: 's1', Spec: { Name: 'a' } }));
+  routes.set('GET /services/s1/logs', (_req, res) => {
+    res.writeHead(200);
+    res.end(Buffer.concat([line('ok'), Buffer.from('garbage!garbage!')]));
+  });
+  const iterator = (await swarm().followServiceLogs('s1', {}, new AbortController().signal))[Symbol.asyncIterator]();
+  assert.is((await iterator.next()).value?.text, 'ok');
+  assert.is(await codeOf(iterator.next()), 'swarm_unavailable');
+});
+
 Hostile.run();
 
 const Construct = suite('createDockerSwarm');

@@ -64,6 +64,9 @@ interface Modem {
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 const DEFAULT_LOG_TAIL = 1000;
+/** Bytes of decoded lines a follow holds for its reader before it stops reading the engine, and resumes at. */
+const FOLLOW_HIGH_WATER = 256 * 1024;
+const FOLLOW_LOW_WATER = 64 * 1024;
 // Ids, names and id prefixes of services and nodes; anything else never reaches a URL path.
 const OBJECT_REF = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
 
@@ -247,6 +250,10 @@ export function createDockerSwarm(options: DockerSwarmOptions = {}): Swarm {
   if (!(timeoutMs > 0)) throw new Error('createDockerSwarm: timeoutMs must be positive');
   const docker = createDockerClient(options, timeoutMs);
   const modem = docker.modem as unknown as Modem;
+  const logLimits = { ...DEFAULT_LOG_LIMITS, ...options.logLimits };
+  // Follows have their own client, made on first use: the other one's idle timeout would cut a quiet stream.
+  let streamModem: Modem | undefined;
+  const followModem = (): Modem => (streamModem ??= createDockerClient(options, 0).modem as unknown as Modem);
 
   function send(call: Call): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
@@ -441,6 +448,153 @@ export function createDockerSwarm(options: DockerSwarmOptions = {}): Swarm {
         .map((line, i) => ({ line, i, key: sortableTime(line.time) }))
         .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.i - b.i))
         .map(({ line }) => line);
+    },
+
+    async followServiceLogs(id, logOptions, signal) {
+      const service = await inspect('services', checkRef(id, 'id'));
+      if (signal.aborted) throw toSwarmError(signal.reason, timeoutMs);
+      const tty = record(record(record(service.Spec).TaskTemplate).ContainerSpec).TTY === true;
+      const tail = logOptions.tail === undefined ? DEFAULT_LOG_TAIL : Math.max(0, Math.floor(logOptions.tail));
+      const until = logOptions.until;
+      // Lines are taken out after each chunk, so the collector only ever holds one chunk's lines; it still cuts
+      // each line at maxLineBytes.
+      const collector = createLogCollector(tty, { tail: Number.MAX_SAFE_INTEGER, maxLineBytes: logLimits.maxLineBytes, maxTotalBytes: Number.MAX_SAFE_INTEGER });
+      const query = toQueryString({
+        stdout: true,
+        stderr: true,
+        timestamps: true,
+        details: true,
+        follow: true,
+        tail,
+        since: logOptions.since !== undefined ? engineTimestamp(logOptions.since) : undefined,
+      });
+      // The request lives as long as the caller's signal: no deadline once the engine answered (a quiet service
+      // writes nothing for hours), only until its headers arrive.
+      const request = new AbortController();
+      const onAbort = () => request.abort(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      const headersDeadline = setTimeout(() => request.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+      let res: IncomingMessage;
+      try {
+        res = await new Promise<IncomingMessage>((resolve, reject) => {
+          followModem().dial(
+            {
+              path: `/services/${encodeURIComponent(text(service.ID))}/logs?${query}`,
+              method: 'GET',
+              options: { _query: {} },
+              isStream: true,
+              abortSignal: request.signal,
+              statusCodes: { 200: true },
+            },
+            (error, response) => (error ? reject(toSwarmError(request.signal.aborted ? request.signal.reason : error, timeoutMs)) : resolve(response as IncomingMessage)),
+          );
+        });
+      } catch (error) {
+        signal.removeEventListener('abort', onAbort);
+        throw error;
+      } finally {
+        clearTimeout(headersDeadline);
+      }
+
+      const pending: Array<{ line: LogLine; cost: number }> = [];
+      let head = 0;
+      let pendingBytes = 0;
+      let paused = false;
+      let ended = false;
+      let stopped = false;
+      let failure: AppError | undefined;
+      let wake: (() => void) | undefined;
+      const notify = () => {
+        const w = wake;
+        wake = undefined;
+        w?.();
+      };
+      const stop = () => {
+        if (stopped) return;
+        stopped = true;
+        // The reader is gone: what it did not take is dropped.
+        pending.length = 0;
+        head = 0;
+        pendingBytes = 0;
+        signal.removeEventListener('abort', onAbort);
+        request.abort();
+        res.destroy();
+        notify();
+      };
+      const hold = (lines: LogLine[]) => {
+        for (const line of lines) {
+          if (until !== undefined && isAfter(line.time, until)) continue;
+          const cost = Buffer.byteLength(line.text) + 160;
+          pending.push({ line, cost });
+          pendingBytes += cost;
+        }
+      };
+      res.on('data', (chunk: Buffer) => {
+        if (stopped) return;
+        const readable = collector.push(chunk);
+        hold(collector.take());
+        if (!readable) {
+          failure = swarmUnavailable('the Docker engine sent a log stream that cannot be read');
+          res.destroy();
+        } else if (pendingBytes > FOLLOW_HIGH_WATER && !paused) {
+          // Backpressure: the socket stops being read, so the engine's writes block.
+          paused = true;
+          res.pause();
+        }
+        notify();
+      });
+      res.on('end', () => {
+        collector.end();
+        hold(collector.take());
+        ended = true;
+        notify();
+      });
+      res.on('error', (error) => {
+        failure ??= toSwarmError(error, timeoutMs);
+        notify();
+      });
+      res.on('close', () => {
+        if (!res.complete && !stopped) failure ??= swarmUnavailable('the Docker engine closed the log stream');
+        ended = true;
+        notify();
+      });
+      signal.addEventListener('abort', stop, { once: true });
+
+      const iterator: AsyncIterator<LogLine> = {
+        async next() {
+          for (;;) {
+            if (head < pending.length) {
+              const { line, cost } = pending[head]!;
+              pending[head++] = undefined as never;
+              pendingBytes -= cost;
+              if (head > 1024 && head * 2 > pending.length) {
+                pending.splice(0, head);
+                head = 0;
+              }
+              if (paused && pendingBytes <= FOLLOW_LOW_WATER && !stopped) {
+                paused = false;
+                res.resume();
+              }
+              return { value: line, done: false };
+            }
+            if (stopped) return { value: undefined, done: true };
+            if (failure) {
+              stop();
+              throw failure;
+            }
+            if (ended) {
+              stop();
+              return { value: undefined, done: true };
+            }
+            await new Promise<void>((resolve) => (wake = resolve));
+          }
+        },
+        async return() {
+          stop();
+          return { value: undefined, done: true };
+        },
+      };
+      return { [Symbol.asyncIterator]: () => iterator };
     },
 
     listTasks,

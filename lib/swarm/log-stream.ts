@@ -108,6 +108,8 @@ export interface LogCollector {
   end(): void;
   /** The kept lines, in the order read. */
   lines(): LogLine[];
+  /** The kept lines, in the order read, forgetting them: a follow hands lines on as they are decoded. */
+  take(): LogLine[];
   /** Bytes of lines kept now (for tests and the memory bound). */
   readonly keptBytes: number;
 }
@@ -116,7 +118,7 @@ export function createLogCollector(tty: boolean, limits: LogLimits): LogCollecto
   const { tail, maxLineBytes, maxTotalBytes } = limits;
   const keepBytes = maxLineBytes + PREFIX_ROOM;
   const perTask = new Map<string, Queue<Kept>>();
-  const all = new Queue<Kept>();
+  let all = new Queue<Kept>();
   let keptBytes = 0;
   let stopped = false;
 
@@ -243,6 +245,14 @@ export function createLogCollector(tty: boolean, limits: LogLimits): LogCollecto
       if (tty && (partialFill > 0 || partialCut)) pushRaw(Buffer.from('\n'));
     },
     lines: () => all.values().flatMap((k) => (k.line ? [k.line] : [])),
+    take() {
+      const taken = all.values().flatMap((k) => (k.line ? [k.line] : []));
+      all = new Queue();
+      perTask.clear();
+      keptBytes = 0;
+      keptCount = 0;
+      return taken;
+    },
     get keptBytes() {
       return keptBytes;
     },

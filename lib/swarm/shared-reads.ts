@@ -47,6 +47,7 @@ export function withSharedReads(swarm: Swarm): Swarm {
     rollbackService: swarm.rollbackService.bind(swarm),
     removeService: swarm.removeService.bind(swarm),
     serviceLogs: swarm.serviceLogs.bind(swarm),
+    followServiceLogs: swarm.followServiceLogs.bind(swarm),
     listTasks: swarm.listTasks.bind(swarm),
     updateNode: swarm.updateNode.bind(swarm),
     ping: swarm.ping.bind(swarm),

@@ -149,6 +149,14 @@ export interface Swarm {
   removeService(service: AdmittedService): Promise<void>;
   /** `since`/`until` inclusive, in nanoseconds since the epoch; `tail` lines per task (default 1000); oldest first. */
   serviceLogs(id: string, options: { since?: bigint; until?: bigint; tail?: number }): Promise<LogLine[]>;
+  /**
+   * Follows a service's logs: `tail` lines per task (default 1000), then each line as the engine sends it, in
+   * the engine's order (not sorted), until `signal` aborts, the iteration is left, or the engine ends the
+   * stream. Resolves once the engine accepted the request, so an unknown service rejects with `not_found`
+   * before any line. Lines after `until` are left out. Memory stays bounded: the engine is read only as fast
+   * as the lines are taken.
+   */
+  followServiceLogs(id: string, options: { since?: bigint; until?: bigint; tail?: number }, signal: AbortSignal): Promise<AsyncIterable<LogLine>>;
   listTasks(filter?: { serviceId?: string; nodeId?: string }): Promise<Task[]>;
   listNodes(): Promise<NodeSummary[]>;
   /** Changes only the fields given (labels are replaced as a whole); a stale version throws `version_conflict`. */

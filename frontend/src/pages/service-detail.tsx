@@ -68,7 +68,7 @@ const ReadableSpec = (props: { form: FormState; detail: Detail }) => {
 export default function ServiceDetail() {
   const ctx = useApp();
   const store = usePageStore(createServiceDetailStore);
-  const { detail, loadError, actionError, busy, replicas, setReplicas, history, logs, follow, setFollow, loadLogs } = store;
+  const { detail, loadError, actionError, busy, replicas, setReplicas, history, logs } = store;
   const params = useParams();
   const navigate = useNavigate();
   const [tab, setTab] = createSignal<Tab>('overview');
@@ -77,6 +77,17 @@ export default function ServiceDetail() {
   const id = () => decodeURIComponent(params.id ?? '');
 
   createEffect(on(id, (next) => store.select(next)));
+  /** Saves the server's plain text of the log as <service>.log. */
+  const downloadLogs = async () => {
+    const blob = await store.downloadLogs();
+    if (!blob) return;
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `${detail()?.service.name ?? id()}.log`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  };
   createEffect(on(tab, (t) => store.showLogs(t === 'logs')));
   createEffect(on(tab, (t) => store.showTasks(t === 'tasks')));
 
@@ -281,16 +292,29 @@ export default function ServiceDetail() {
                 </Match>
                 <Match when={tab() === 'logs'}>
                   <div class="toolbar">
-                    <button type="button" class="secondary" onClick={() => void loadLogs()}>
-                      Refresh
+                    <label for="log-search" class="sr-only">Search the log</label>
+                    <input
+                      id="log-search"
+                      type="search"
+                      placeholder="search the lines shown"
+                      value={store.logSearch()}
+                      onInput={(e) => store.setLogSearch(e.currentTarget.value)}
+                      data-testid="log-search"
+                    />
+                    <button type="button" class="secondary" onClick={() => store.pauseLogs(!store.logsPaused())} data-testid="log-pause">
+                      {store.logsPaused() ? 'Resume' : 'Pause'}
                     </button>
-                    <label class="check">
-                      <input type="checkbox" checked={follow()} onChange={(e) => setFollow(e.currentTarget.checked)} />
-                      Follow (every 3 s)
-                    </label>
+                    <button type="button" class="secondary" onClick={() => void downloadLogs()} data-testid="log-download">
+                      Download
+                    </button>
+                    <span class="muted" role="status" data-testid="log-state">
+                      {store.logState() === 'following' ? `Following every task · ${logs().length} lines kept`
+                        : store.logState() === 'paused' ? 'Paused'
+                        : store.logState() === 'error' ? `Reconnecting: ${store.logError() ?? ''}` : ''}
+                    </span>
                   </div>
-                  <pre class="logs" tabindex="0" aria-label="Log tail" data-testid="logs">
-                    <For each={logs()} fallback={<span class="muted">No log lines.</span>}>
+                  <pre class="logs" tabindex="0" aria-label="Service log" data-testid="logs">
+                    <For each={store.visibleLogs()} fallback={<span class="muted">No log lines.</span>}>
                       {(l) => (
                         <span class={`log-line log-${l.stream}`}>
                           {clock(l.time)} {shortId(l.taskId)} {l.text}

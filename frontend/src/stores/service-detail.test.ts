@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { ApiError } from '../api.ts';
 import type { AppContext } from '../context.ts';
 import type { EventListener } from '../live.ts';
-import type { Event, Me, ServiceDetail, ServiceSummary } from '../types.ts';
+import type { Event, LogLine, Me, ServiceDetail, ServiceSummary } from '../types.ts';
 import { HISTORY_PAGE, createServiceDetailStore } from './service-detail.ts';
 
 const detailOf = (id: string, over: Partial<ServiceSummary> = {}): ServiceDetail => ({
@@ -39,7 +39,20 @@ const event = (over: Partial<Event>, ms = Date.now()): Event => ({
  * A fake context: inspect answers from `services` (by id or name), list-events from `stored`; every API
  * call, toast and services-store change is recorded; `emit` delivers a live event.
  */
-const fakeContext = (services: Record<string, ServiceDetail>, options: { me?: Me; stored?: Event[]; logsFail?: boolean } = {}) => {
+/** A log follow the test drives: each opened stream is recorded, fed by `onLine`, and ended by `end`. */
+type Opened = { id: string; query: Record<string, unknown>; onLine: (l: LogLine) => void; signal: AbortSignal; end: (e?: unknown) => void };
+const logFeed = () => {
+  const opened: Opened[] = [];
+  const follow = (id: string, query: Record<string, unknown>, onLine: (l: LogLine) => void, signal: AbortSignal) =>
+    new Promise<void>((resolve, reject) => {
+      opened.push({ id, query, onLine, signal, end: (e?: unknown) => (e ? reject(e) : resolve()) });
+      signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })));
+    });
+  return { opened, follow };
+};
+const logLine = (text: string, time = '2026-01-01T00:00:00Z', taskId = 't1'): LogLine => ({ time, taskId, nodeId: 'n1', stream: 'stdout', text });
+
+const fakeContext = (services: Record<string, ServiceDetail>, options: { me?: Me; stored?: Event[]; logsFail?: boolean; feed?: ReturnType<typeof logFeed> } = {}) => {
   const calls: string[] = [];
   const toasts: string[] = [];
   const listStore: string[] = [];
@@ -79,6 +92,13 @@ const fakeContext = (services: Record<string, ServiceDetail>, options: { me?: Me
         if (options.logsFail) throw new ApiError(503, 'swarm_unavailable', 'no engine');
         return { lines: [{ time: '2026-01-01T00:00:00Z', taskId: 't1', nodeId: 'n1', stream: 'stdout', text: 'hello' }] };
       },
+      followServiceLogs: (options.feed ?? logFeed()).follow,
+      replaceServiceSpec: async (id: string, version: number, spec: object) => (calls.push(`replace ${id} v${version} ${JSON.stringify(spec)}`), { id, version: version + 1 }),
+      downloadServiceLogs: async (id: string, query: { tail?: number }) => {
+        calls.push(`download ${id} ${query.tail}`);
+        if (options.logsFail) throw new ApiError(503, 'swarm_unavailable', 'no engine');
+        return new Blob(['2026-01-01T00:00:00Z stdout t1 hello\n'], { type: 'text/plain' });
+      },
       scaleService: async (id: string, n: number) => (calls.push(`scale ${id} ${n}`), { id, version: 6 }),
       restartService: async (id: string) => {
         calls.push(`restart ${id}`);
@@ -86,7 +106,6 @@ const fakeContext = (services: Record<string, ServiceDetail>, options: { me?: Me
       },
       updateService: async (id: string, version: number, change: object) => (calls.push(`update ${id} v${version} ${JSON.stringify(change)}`), { id, version: version + 1 }),
       deleteService: async (id: string) => void calls.push(`delete ${id}`),
-      replaceServiceSpec: async (id: string, version: number, spec: object) => (calls.push(`replace ${id} v${version} ${JSON.stringify(spec)}`), { id, version: version + 1 }),
     },
     live: { subscribe: (l: EventListener) => (listeners.push(l), () => listeners.splice(listeners.indexOf(l), 1)) },
     session: { me: () => options.me ?? { username: 'admin', permissions: ['services.read', 'services.write', 'events.read'] } },
@@ -237,31 +256,119 @@ store('should replace the whole spec at the version the editor started from', as
   s.dispose();
 });
 
-store('should load the log tail when shown, follow it only while shown, and toast a failure unless following', async () => {
-  const f = fakeContext({ a: detailOf('a') }, { me: { username: 'bob', permissions: [] } });
-  const s = createServiceDetailStore(f.ctx, { services: f.servicesStore, pollMs: 20 });
+store('should follow the logs only while the Logs tab is shown, one view update per burst', async () => {
+  const feed = logFeed();
+  const f = fakeContext({ a: detailOf('a') }, { feed });
+  const s = createServiceDetailStore(f.ctx, { services: f.servicesStore, pollMs: 60_000, logFlushMs: 10 });
+  s.select('a');
+  assert.is(feed.opened.length, 0);
+  s.showLogs(true);
+  assert.is(feed.opened.length, 1);
+  assert.equal([feed.opened[0]!.id, feed.opened[0]!.query], ['a', { tail: 200 }]);
+  assert.is(s.logState(), 'following');
+  for (const text of ['one', 'two', 'three']) feed.opened[0]!.onLine(logLine(text, `2026-01-01T00:00:0${text.length}Z`));
+  assert.equal(s.logs(), [], 'each line updated the view');
+  await wait(30);
+  assert.equal(s.logs().map((l) => l.text), ['one', 'two', 'three']);
+  s.showLogs(false);
+  assert.ok(feed.opened[0]!.signal.aborted, 'the stream stayed open with the tab hidden');
+  assert.is(s.logState(), 'off');
+  // Another service: its lines only, from a fresh stream.
+  s.showLogs(true);
+  s.select('b');
+  assert.equal(s.logs(), []);
+  assert.is(feed.opened.at(-1)!.id, 'b');
+  assert.ok(feed.opened.slice(0, -1).every((o) => o.signal.aborted));
+  s.dispose();
+  assert.ok(feed.opened.at(-1)!.signal.aborted);
+});
+
+store('should keep at most maxLogLines, the newest', async () => {
+  const feed = logFeed();
+  const f = fakeContext({ a: detailOf('a') }, { feed });
+  const s = createServiceDetailStore(f.ctx, { services: f.servicesStore, pollMs: 60_000, logFlushMs: 5, maxLogLines: 5 });
   s.select('a');
   s.showLogs(true);
-  await wait(5);
-  assert.equal(s.logs().map((l) => l.text), ['hello']);
-  s.setFollow(true);
-  await wait(50);
-  const followed = f.calls.filter((c) => c === 'logs a').length;
-  assert.ok(followed >= 2);
-  s.showLogs(false);
-  await wait(50);
-  assert.is(f.calls.filter((c) => c === 'logs a').length, followed);
+  for (let i = 0; i < 12; i++) feed.opened[0]!.onLine(logLine(`l${i}`, `2026-01-01T00:00:${String(i).padStart(2, '0')}Z`));
+  await wait(20);
+  for (let i = 12; i < 14; i++) feed.opened[0]!.onLine(logLine(`l${i}`, `2026-01-01T00:00:${i}Z`));
+  await wait(20);
+  assert.equal(s.logs().map((l) => l.text), ['l9', 'l10', 'l11', 'l12', 'l13']);
   s.dispose();
+});
 
-  const failing = fakeContext({ a: detailOf('a') }, { logsFail: true, me: { username: 'bob', permissions: [] } });
+store('should search the kept lines ignoring case, and pause and resume from the last line without repeats', async () => {
+  const feed = logFeed();
+  const f = fakeContext({ a: detailOf('a') }, { feed });
+  const s = createServiceDetailStore(f.ctx, { services: f.servicesStore, pollMs: 60_000, logFlushMs: 5 });
+  s.select('a');
+  s.showLogs(true);
+  feed.opened[0]!.onLine(logLine('Hello', '2026-01-01T00:00:01Z'));
+  feed.opened[0]!.onLine(logLine('world', '2026-01-01T00:00:02Z'));
+  feed.opened[0]!.onLine(logLine('HELLO again', '2026-01-01T00:00:03Z'));
+  await wait(15);
+  s.setLogSearch('hello');
+  assert.equal(s.visibleLogs().map((l) => l.text), ['Hello', 'HELLO again']);
+  s.setLogSearch('');
+  assert.is(s.visibleLogs().length, 3);
+  s.pauseLogs(true);
+  assert.ok(feed.opened[0]!.signal.aborted);
+  assert.is(s.logState(), 'paused');
+  await wait(15);
+  assert.is(feed.opened.length, 1);
+  s.pauseLogs(false);
+  assert.is(feed.opened.length, 2);
+  assert.equal(feed.opened[1]!.query, { since: '2026-01-01T00:00:03Z', tail: 1000 });
+  // The engine's since is inclusive: the last line comes again and is skipped; a new line at that time is not.
+  feed.opened[1]!.onLine(logLine('HELLO again', '2026-01-01T00:00:03Z'));
+  feed.opened[1]!.onLine(logLine('same time, other task', '2026-01-01T00:00:03Z', 't2'));
+  feed.opened[1]!.onLine(logLine('later', '2026-01-01T00:00:04Z'));
+  await wait(15);
+  assert.equal(s.logs().map((l) => l.text), ['Hello', 'world', 'HELLO again', 'same time, other task', 'later']);
+  s.dispose();
+});
+
+store('should follow again when the server ends the stream, back off after failures, and stop on 404', async () => {
+  const feed = logFeed();
+  const f = fakeContext({ a: detailOf('a') }, { feed });
+  const s = createServiceDetailStore(f.ctx, { services: f.servicesStore, pollMs: 60_000, logFlushMs: 5, reconnectMs: 10 });
+  s.select('a');
+  s.showLogs(true);
+  feed.opened[0]!.onLine(logLine('x', '2026-01-01T00:00:01Z'));
+  feed.opened[0]!.end();
+  await wait(40);
+  assert.is(feed.opened.length, 2, 'no new stream after the server ended one');
+  assert.equal(feed.opened[1]!.query, { since: '2026-01-01T00:00:01Z', tail: 1000 });
+  feed.opened[1]!.end(new ApiError(503, 'swarm_unavailable', 'no engine'));
+  await wait(1);
+  assert.is(s.logState(), 'error');
+  assert.is(s.logError(), 'no engine');
+  await wait(60);
+  assert.is(feed.opened.length, 3);
+  assert.is(s.logState(), 'following');
+  feed.opened[2]!.end(new ApiError(404, 'not_found', 'no such service'));
+  await wait(100);
+  assert.is(feed.opened.length, 3, 'followed a service that is gone');
+  assert.equal(f.toasts, []);
+  s.dispose();
+});
+
+store('should download the plain text as a Blob, and toast a failure', async () => {
+  const f = fakeContext({ a: detailOf('a') });
+  const s = createServiceDetailStore(f.ctx, { services: f.servicesStore, pollMs: 60_000 });
+  s.select('a');
+  const blob = await s.downloadLogs();
+  assert.is(await blob!.text(), '2026-01-01T00:00:00Z stdout t1 hello\n');
+  assert.ok(f.calls.includes('download a 10000'));
+  s.dispose();
+  const failing = fakeContext({ a: detailOf('a') }, { logsFail: true });
   const t = createServiceDetailStore(failing.ctx, { services: failing.servicesStore, pollMs: 60_000 });
   t.select('a');
-  await t.loadLogs();
-  t.setFollow(true);
-  await t.loadLogs();
+  assert.is(await t.downloadLogs(), null);
   assert.equal(failing.toasts, ['error: no engine']);
   t.dispose();
 });
+
 store('should load every list-tasks page for the Tasks tab only while it is shown, and refresh it on reloads', async () => {
   const f = fakeContext({ a: detailOf('a') }, { me: { username: 'bob', permissions: [] } });
   const s = createServiceDetailStore(f.ctx, { services: f.servicesStore, pollMs: 60_000 });

@@ -19,11 +19,24 @@ export type ServiceDetailStore = ReturnType<typeof createServiceDetailStore>;
  */
 export const createServiceDetailStore = (
   ctx: AppContext,
-  options: { services?: Pick<ServicesStore, 'patch' | 'remove'>; debounceMs?: number; pollMs?: number } = {},
+  options: {
+    services?: Pick<ServicesStore, 'patch' | 'remove'>;
+    debounceMs?: number;
+    pollMs?: number;
+    /** Log lines kept in memory, the newest; older ones are dropped. */
+    maxLogLines?: number;
+    /** Wait before following again after the server ended the stream; doubled per failure, up to 30 s. */
+    reconnectMs?: number;
+    /** Lines are handed to the view at most this often (one update per burst, not per line). */
+    logFlushMs?: number;
+  } = {},
 ) => {
   const services = options.services ?? storeOf(ctx, createServicesStore);
   const debounceMs = options.debounceMs ?? 250;
   const pollMs = options.pollMs ?? 3000;
+  const maxLogLines = options.maxLogLines ?? 2000;
+  const reconnectMs = options.reconnectMs ?? 1000;
+  const logFlushMs = options.logFlushMs ?? 100;
   const [id, setId] = createSignal('');
   const [detail, setDetail] = createSignal<ServiceDetail | null>(null);
   const [loadError, setLoadError] = createSignal<unknown>(null);
@@ -31,7 +44,10 @@ export const createServiceDetailStore = (
   const [busy, setBusy] = createSignal<string | null>(null);
   const [replicas, setReplicas] = createSignal('');
   const [logs, setLogs] = createSignal<LogLine[]>([]);
-  const [follow, setFollow] = createSignal(false);
+  const [logSearch, setLogSearch] = createSignal('');
+  const [logsPaused, setLogsPaused] = createSignal(false);
+  const [logState, setLogState] = createSignal<'off' | 'following' | 'paused' | 'error'>('off');
+  const [logError, setLogError] = createSignal<string | null>(null);
   const [logsShown, setLogsShown] = createSignal(false);
   const [history, setHistory] = createSignal<readonly Event[]>([]);
   const historyLog = createEventLog(5000);
@@ -136,22 +152,98 @@ export const createServiceDetailStore = (
     if (d && progressOf(d.service).converging) void load();
   }, pollMs);
 
-  const loadLogs = async () => {
-    try {
-      const { lines } = await ctx.api.serviceLogs(id(), { tail: 200 }, { quiet: true });
-      setLogs(lines);
-    } catch (e) {
-      if (!follow()) ctx.toasts.error((e as Error).message);
-    }
+  // The Logs tab follows the service's logs (every task's) while shown and not paused. At most maxLogLines
+  // are kept: the ring drops the oldest. A stream the server ends (the gateway's timeout) or that fails is
+  // followed again from the last line's time; the lines repeated at that time are recognised and skipped.
+  let ring: LogLine[] = [];
+  let pending: LogLine[] = [];
+  let flushTimer: ReturnType<typeof setTimeout> | null = null;
+  let stream: AbortController | null = null;
+  let retry: ReturnType<typeof setTimeout> | null = null;
+  let failures = 0;
+  let lastTime: string | undefined;
+  let atLastTime = new Set<string>();
+
+  const flushLogs = () => {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = null;
+    if (pending.length === 0) return;
+    ring = ring.concat(pending);
+    pending = [];
+    if (ring.length > maxLogLines) ring = ring.slice(ring.length - maxLogLines);
+    setLogs(ring);
   };
-  const logTimer = setInterval(() => {
-    if (follow() && logsShown()) void loadLogs();
-  }, pollMs);
+  const takeLine = (line: LogLine) => {
+    const key = `${line.taskId} ${line.stream} ${line.text}`;
+    if (line.time === lastTime) {
+      if (atLastTime.has(key)) return;
+      atLastTime.add(key);
+    } else {
+      lastTime = line.time;
+      atLastTime = new Set([key]);
+    }
+    pending.push(line);
+    if (pending.length > maxLogLines) pending = pending.slice(pending.length - maxLogLines);
+    flushTimer ??= setTimeout(flushLogs, logFlushMs);
+  };
+  const stopLogs = () => {
+    stream?.abort();
+    stream = null;
+    if (retry) clearTimeout(retry);
+    retry = null;
+  };
+  const followLogs = () => {
+    stopLogs();
+    if (!logsShown() || !id()) return void setLogState('off');
+    if (logsPaused()) return void setLogState('paused');
+    const own = new AbortController();
+    stream = own;
+    setLogState('following');
+    setLogError(null);
+    const query = lastTime === undefined ? { tail: 200 } : { since: lastTime, tail: 1000 };
+    const again = (ms: number) => {
+      retry = setTimeout(() => {
+        retry = null;
+        if (stream === own) followLogs();
+      }, ms);
+    };
+    ctx.api.followServiceLogs(id(), query, (line) => {
+      if (stream !== own) return;
+      failures = 0;
+      takeLine(line);
+    }, own.signal).then(
+      () => {
+        if (stream === own) again(reconnectMs);
+      },
+      (e: unknown) => {
+        if (stream !== own || (e as { name?: string }).name === 'AbortError') return;
+        flushLogs();
+        failures += 1;
+        setLogState('error');
+        setLogError((e as Error).message);
+        // Gone or forbidden: following again would fail the same way.
+        if (e instanceof ApiError && [401, 403, 404].includes(e.status)) return;
+        again(Math.min(30_000, reconnectMs * 2 ** failures));
+      },
+    );
+  };
+  const forgetLogs = () => {
+    stopLogs();
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = null;
+    ring = [];
+    pending = [];
+    lastTime = undefined;
+    atLastTime = new Set();
+    failures = 0;
+    setLogs([]);
+  };
 
   const dispose = () => {
     unsubscribe();
     clearInterval(poll);
-    clearInterval(logTimer);
+    stopLogs();
+    if (flushTimer) clearTimeout(flushTimer);
     if (refetch) clearTimeout(refetch);
   };
   onCleanup(dispose);
@@ -197,9 +289,34 @@ export const createServiceDetailStore = (
       setTasksShown(shown);
       if (shown) void loadTasks();
     },
+    /** The log lines kept (at most maxLogLines, oldest first). */
     logs,
-    follow,
-    setFollow,
+    /** The kept lines whose text contains the search, ignoring case. */
+    visibleLogs: () => {
+      const q = logSearch().toLowerCase();
+      return q === '' ? logs() : logs().filter((l) => l.text.toLowerCase().includes(q));
+    },
+    logSearch,
+    setLogSearch,
+    /** 'following' while the stream is open, 'paused' by the user, 'error' while waiting to follow again. */
+    logState,
+    logError,
+    logsPaused,
+    /** Pausing ends the stream (the lines shown stay); resuming follows again from the last line's time. */
+    pauseLogs(paused: boolean) {
+      setLogsPaused(paused);
+      flushLogs();
+      followLogs();
+    },
+    /** The plain text of the service's log (its last 10,000 lines per task), from the server, for a download. */
+    async downloadLogs(): Promise<Blob | null> {
+      try {
+        return await ctx.api.downloadServiceLogs(id(), { tail: 10_000 }, { quiet: true });
+      } catch (e) {
+        ctx.toasts.error((e as Error).message);
+        return null;
+      }
+    },
     load,
     /** Shows another service: forgets the one shown, then loads. */
     select(next: string) {
@@ -211,13 +328,15 @@ export const createServiceDetailStore = (
       historyFor = '';
       historyCursors = [];
       setHistoryMore(false);
+      forgetLogs();
       void load();
+      if (logsShown()) followLogs();
     },
-    loadLogs,
-    /** Whether the log tail is on screen: showing it loads it, and following polls only while shown. */
+    /** Whether the Logs tab is on screen: the logs are followed only while it is. */
     showLogs(shown: boolean) {
+      if (shown === logsShown()) return;
       setLogsShown(shown);
-      if (shown) void loadLogs();
+      followLogs();
     },
     /** Scales to the replicas field, refusing anything but a whole number. */
     scale() {
