@@ -45,7 +45,7 @@ build openfaas-gateway github.com/openfaas/faas/gateway "-X $gw.Version=0.25-c07
 cli=github.com/openfaas/faas-cli/version
 build faas-cli github.com/openfaas/faas-cli "-X $cli.Version=0.13-08e3e965c831 -X $cli.GitCommit=08e3e965c831"
 (cd "$provider" && go mod download) >>"$log" 2>&1 || { echo "openfaas-install: go mod download failed in $provider; see $log" >&2; exit 1; }
-build swarm-provider . "" "$provider"
+build swarm-provider . "-X main.commit=$(cd "$provider" && git rev-parse --short HEAD 2>/dev/null || echo dev)" "$provider"
 
 rm -f "$bin/fwatchdog" "$bin/fwatchdog.source"
 echo "$want" >"$stamp"
