@@ -61,6 +61,7 @@ server.keepAliveTimeout = 65_000;
 server.listen(port, '0.0.0.0', () => {
   ready = true;
   writeFileSync(lockFile, `${process.pid}\n`);
+  console.log(JSON.stringify({ msg: 'listening', port }));
 });
 process.once('SIGTERM', async () => {
   draining = true;
