@@ -156,3 +156,17 @@ func TestEndpointsRoundRobin(t *testing.T) {
 		}
 	}
 }
+
+func TestEndpointsForgetUnknownNames(t *testing.T) {
+	c := newEndpointCache(time.Hour, func(context.Context, string) ([]string, error) {
+		return nil, &apiError{Status: http.StatusNotFound, Message: "no"}
+	})
+	for i := 0; i < 100; i++ {
+		if _, err := c.get(context.Background(), "made-up-"+time.Now().String()); !isNotFound(err) {
+			t.Fatalf("want not found, got %v", err)
+		}
+	}
+	if len(c.m) != 0 {
+		t.Fatalf("%d unknown names kept", len(c.m))
+	}
+}

@@ -94,6 +94,10 @@ func (c *endpointCache) get(ctx context.Context, name string) (*endpoints, error
 		defer e.mu.Unlock()
 		addrs, err := c.fetch(ctx, name)
 		e.addrs, e.err, e.fetched = addrs, err, time.Now()
+		if err != nil {
+			// NOTE: not kept, so that calls to made-up names (no auth on /function/*) cannot grow the map.
+			c.forget(name)
+		}
 		return e, err
 	}
 	if time.Since(e.fetched) > c.ttl && !e.refreshing {

@@ -422,7 +422,9 @@ Template('should create, build, deploy, invoke and read the logs of a function f
   }, 90_000);
   mark('template: new, build, deploy → first answer', t);
   assert.equal([answer.ok, answer.path, answer.bytes], [true, '/hello?x=1', 4]);
-  const invoked = await sh(cli, ['invoke', starterName, '--gateway', gateway], { input: '', timeoutMs: 30_000 });
+  const invoking = run(cli, ['invoke', '-f', `${starterName}.yml`, starterName], { cwd: tplDir, timeout: 30_000 });
+  invoking.child.stdin?.end('');
+  const invoked = await invoking;
   assert.match(invoked.stdout, /"ok":true/);
   // The image's HEALTHCHECK reads the lock file the starter writes: the task is healthy.
   const [container] = await runningTasks(starterName);
