@@ -152,4 +152,16 @@ test('should read a secret setting from <NAME>_FILE', ({ dir }) => {
   assert.is(loadConfig({ DATA_DIR: dir, MONGO_URL_FILE: join(dir, 'mongo') }).mongoUrl, 'mongodb://u:p@db:27017/x');
 });
 
+test('should serve a function on 0.0.0.0:8080 with the workload settings under OpenFaaS names', ({ dir }) => {
+  const config = loadConfig({ DATA_DIR: dir, JWT_SECRET_FILE: '' }, 'function');
+  assert.is(config.host, '0.0.0.0');
+  assert.is(config.port, 8080);
+  assert.is(config.trustProxy, true);
+  assert.equal(config.workload, { execTimeoutMs: 10_000, maxInflight: 0, healthcheckIntervalMs: 2_000, writeTimeoutMs: 15_000, lockFile: '/tmp/.lock' });
+  const set = loadConfig({ DATA_DIR: dir, exec_timeout: '1.5s', max_inflight: '40', healthcheck_interval: '500ms', write_timeout: '20' }, 'function');
+  assert.equal([set.workload.execTimeoutMs, set.workload.maxInflight, set.workload.healthcheckIntervalMs, set.workload.writeTimeoutMs], [1500, 40, 500, 20_000]);
+  assert.throws(() => loadConfig({ DATA_DIR: dir, exec_timeout: 'ten seconds' }, 'function'), /exec_timeout must be a duration/);
+  assert.throws(() => loadConfig({ DATA_DIR: dir, max_inflight: '-1' }, 'function'), /max_inflight must be an integer/);
+});
+
 test.run();

@@ -71,6 +71,21 @@ export interface Config extends BaseConfig {
   policyAllowedPorts: Array<[number, number]>;
   /** ALERT_*: webhook targets, timeout and retries (create-alert-rule, test-alert-rule, local mode's alerts loop). */
   alerts: WebhookSettings;
+  /** A function's workload contract (lib/openfaas/workload.ts); OpenFaaS's names for the same settings. */
+  workload: WorkloadConfig;
+}
+
+export interface WorkloadConfig {
+  /** exec_timeout: a request not answered by then gets 504 (0: none). */
+  execTimeoutMs: number;
+  /** max_inflight: concurrent requests before 429 (0: no limit). */
+  maxInflight: number;
+  /** healthcheck_interval: after SIGTERM, the listener stays open this long, reporting not ready. */
+  healthcheckIntervalMs: number;
+  /** write_timeout: then in-flight requests get this long to finish. */
+  writeTimeoutMs: number;
+  /** LOCK_FILE: the file the image's HEALTHCHECK tests, written once the function can answer. */
+  lockFile: string;
 }
 
 /** Settings of the event workers. */
@@ -123,6 +138,16 @@ class Settings {
       throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
     }
     return n;
+  }
+
+  /** A Go-style duration (`10s`, `1.5s`, `500ms`, `2m`) or whole seconds, as OpenFaaS reads its timeouts. */
+  durationMs(name: string, { max = 3_600_000 }: { max?: number } = {}): number | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value);
+    const ms = m ? Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000) : NaN;
+    if (!Number.isFinite(ms) || ms > max) throw new ConfigError(`${name} must be a duration such as 10s, 500ms or 2m (at most ${max / 1000} s), got "${value}"`);
+    return Math.round(ms);
   }
 
   bool(name: string): boolean | undefined {
@@ -242,10 +267,10 @@ export function loadConfig(env: Env = process.env, role: 'local' | 'function' | 
   const isFunction = role === 'function';
   const s = new Settings(env, isFunction ? OPENFAAS_SECRETS_DIR : undefined);
   const common = base(s, role, { dataDir: isFunction ? '/tmp/data' : './data' });
-  // NOTE: a function serves behind the watchdog on 127.0.0.1:3000 (template/hono-node).
-  const port = s.int('PORT', { min: 0, max: 65535 }) ?? (isFunction ? 3000 : 8080);
+  // NOTE: a function is the workload itself: the provider reaches it on every interface at :8080.
+  const port = s.int('PORT', { min: 0, max: 65535 }) ?? 8080;
   const ttl = s.int('TOKEN_TTL_SECONDS', { min: 1 }) ?? 900;
-  const host = s.string('HOST') ?? '127.0.0.1';
+  const host = s.string('HOST') ?? (isFunction ? '0.0.0.0' : '127.0.0.1');
   const allowedOrigins = s.list('ALLOWED_ORIGINS', 'origins (https://host[:port])', (e) => /^https?:\/\/[^/\s]+$/.test(e)) ?? [];
   return {
     ...common,
@@ -260,7 +285,8 @@ export function loadConfig(env: Env = process.env, role: 'local' | 'function' | 
     allowedHosts:
       s.list('ALLOWED_HOSTS', 'host names (dash.example.com, 127.0.0.1, [::1])', (e) => /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.\-_]+)$/.test(e))?.map((h) => h.toLowerCase()) ??
       defaultAllowedHosts(host, allowedOrigins),
-    // NOTE: behind the gateway every request comes from the gateway; the client is in X-Forwarded-For.
+    // NOTE: a function is reached only through the gateway and the provider, which keep the edge's
+    // X-Forwarded-For/-Proto/-Host.
     trustProxy: s.bool('TRUST_PROXY') ?? isFunction,
     trustedProxies: s.list('TRUSTED_PROXIES', 'addresses or CIDR blocks (10.0.0.0/8, 192.0.2.7, fd00::/8)', isAddressOrCidr) ?? [],
     mongoUrl: s.url('MONGO_URL', ['mongodb', 'mongodb+srv'], 'mongo-url'),
@@ -271,6 +297,13 @@ export function loadConfig(env: Env = process.env, role: 'local' | 'function' | 
       (e) => portRange(e)!,
     ),
     alerts: alertSettings(s),
+    workload: {
+      execTimeoutMs: s.durationMs('exec_timeout') ?? 10_000,
+      maxInflight: s.int('max_inflight', { min: 0, max: 100_000 }) ?? 0,
+      healthcheckIntervalMs: s.durationMs('healthcheck_interval', { max: 60_000 }) ?? 2_000,
+      writeTimeoutMs: s.durationMs('write_timeout') ?? 15_000,
+      lockFile: s.string('LOCK_FILE') ?? '/tmp/.lock',
+    },
     relay: {
       ...opt('pingIntervalMs', s.int('RELAY_PING_INTERVAL_MS', { min: 1 })),
       ...opt('maxBufferedBytes', s.int('RELAY_MAX_BUFFERED_BYTES', { min: 1 })),

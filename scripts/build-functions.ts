@@ -77,7 +77,7 @@ async function coldStart(built: string): Promise<number> {
 async function timeFirstAnswer(dir: string): Promise<number> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [join(dir, 'index.mjs')], { env: { ...process.env, PORT: String(port), DATA_DIR: join(root, '.cache/build-functions-data') }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [join(dir, 'index.mjs')], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: join(root, '.cache/build-functions-data'), LOCK_FILE: join(dir, '.lock') }, stdio: 'ignore' });
   try {
     for (;;) {
       if (child.exitCode !== null) return NaN;

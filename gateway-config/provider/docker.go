@@ -16,9 +16,10 @@ import (
 // engine is a small client for the Docker Engine API (only the endpoints this provider uses), over the
 // unix socket or TCP address in DOCKER_HOST, pinned to DOCKER_API_VERSION.
 type engine struct {
-	http    *http.Client
-	base    string // e.g. http://docker/v1.41
-	version string
+	http      *http.Client
+	streaming *http.Client // no overall timeout: log streams end with their request's context
+	base      string       // e.g. http://docker/v1.41
+	version   string
 }
 
 // apiError is a non-2xx answer from the engine.
@@ -60,14 +61,20 @@ func newEngine(dockerHost, apiVersion string) (*engine, error) {
 		return nil, fmt.Errorf("DOCKER_HOST scheme %q is not supported (unix, tcp)", u.Scheme)
 	}
 	return &engine{
-		http:    &http.Client{Transport: transport, Timeout: 30 * time.Second},
-		base:    base + "/v" + strings.TrimPrefix(apiVersion, "v"),
-		version: apiVersion,
+		http:      &http.Client{Transport: transport, Timeout: 30 * time.Second},
+		streaming: &http.Client{Transport: transport},
+		base:      base + "/v" + strings.TrimPrefix(apiVersion, "v"),
+		version:   apiVersion,
 	}, nil
 }
 
 // do sends one request; body (if not nil) is sent as JSON and a 2xx answer is decoded into out (if not nil).
 func (e *engine) do(ctx context.Context, method, path string, query url.Values, body, out any) error {
+	return e.doWith(ctx, method, path, query, nil, body, out)
+}
+
+// doWith is do with extra request headers (X-Registry-Auth).
+func (e *engine) doWith(ctx context.Context, method, path string, query url.Values, header http.Header, body, out any) error {
 	var reader io.Reader
 	if body != nil {
 		buf, err := json.Marshal(body)
@@ -83,6 +90,9 @@ func (e *engine) do(ctx context.Context, method, path string, query url.Values, 
 	req, err := http.NewRequestWithContext(ctx, method, target, reader)
 	if err != nil {
 		return err
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -169,6 +179,20 @@ type containerSpec struct {
 	ReadOnly bool              `json:"ReadOnly,omitempty"`
 	Secrets  []secretRef       `json:"Secrets,omitempty"`
 	Init     *bool             `json:"Init,omitempty"`
+	Mounts   []mount           `json:"Mounts,omitempty"`
+	// StopGracePeriod in nanoseconds: SIGTERM, then this long before SIGKILL.
+	StopGracePeriod int64 `json:"StopGracePeriod,omitempty"`
+}
+
+type mount struct {
+	Type         string        `json:"Type"`
+	Target       string        `json:"Target"`
+	TmpfsOptions *tmpfsOptions `json:"TmpfsOptions,omitempty"`
+}
+
+type tmpfsOptions struct {
+	SizeBytes int64  `json:"SizeBytes,omitempty"`
+	Mode      uint32 `json:"Mode,omitempty"`
 }
 
 type secretRef struct {
@@ -211,7 +235,13 @@ type task struct {
 	Status struct {
 		State string `json:"State"`
 	} `json:"Status"`
-	DesiredState string `json:"DesiredState"`
+	DesiredState        string `json:"DesiredState"`
+	NetworksAttachments []struct {
+		Network struct {
+			ID string `json:"ID"`
+		} `json:"Network"`
+		Addresses []string `json:"Addresses"`
+	} `json:"NetworksAttachments"`
 }
 
 type network struct {

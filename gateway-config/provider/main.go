@@ -8,8 +8,8 @@
 // that is documented in shared notes: a function is a replicated swarm service labelled function=true on the
 // first network labelled openfaas=true; secrets are mounted at /var/openfaas/secrets/<name>; the initial
 // replica count is the label com.openfaas.scale.min; annotations become labels prefixed
-// com.openfaas.annotations.; the proxy goes to http://tasks.<name>:8080 (DNS round robin, for engines
-// without IPVS).
+// com.openfaas.annotations.; it serves only the functions it deployed itself (labelOwner, owner.go); the
+// proxy (proxy.go) goes to each function's running tasks in turn, from addresses it keeps.
 //
 // Environment (besides faas-provider's port, read_timeout, write_timeout, basic_auth, secret_mount_path):
 //
@@ -17,8 +17,11 @@
 //	DOCKER_API_VERSION     default 1.41 (Debian docker.io 20.10)
 //	network                overlay network for functions (default: the first labelled openfaas=true)
 //	function_endpoint_mode dnsrr (default) or vip
-//	resolve_local_images   true (default): an image present on this engine is deployed by its image ID,
-//	                       so the swarm executor never tries to pull it (no registry here)
+//	resolve_local_images   false (default): true deploys an image present on this engine by its image ID, so
+//	                       the swarm executor never pulls it; only for one-node swarms (other nodes cannot
+//	                       pull an ID). Name local images 127.0.0.1:5000/… instead (docs/openfaas.md).
+//	owner_key_file         key of the label marking this provider's functions (default: derived from the
+//	                       basic-auth secrets)
 package main
 
 import (
@@ -32,11 +35,13 @@ import (
 
 	bootstrap "github.com/openfaas/faas-provider"
 	"github.com/openfaas/faas-provider/auth"
-	"github.com/openfaas/faas-provider/proxy"
 	"github.com/openfaas/faas-provider/types"
 )
 
-const version = "0.1.0"
+const version = "0.2.0"
+
+// commit is set at build time (-X main.commit=…).
+var commit = "dev"
 
 func main() {
 	cfg, err := types.ReadConfig{}.Read(types.OsEnv{})
@@ -47,19 +52,25 @@ func main() {
 	if err != nil {
 		log.Fatalf("swarm-provider: %v", err)
 	}
+	own, err := loadOwnerKey(os.Getenv("owner_key_file"), cfg.SecretMountPath, cfg.EnableBasicAuth)
+	if err != nil {
+		log.Fatalf("swarm-provider: %v", err)
+	}
 	p := &provider{
 		engine:       eng,
 		network:      os.Getenv("network"),
 		endpointMode: envOr("function_endpoint_mode", "dnsrr"),
-		resolveLocal: envOr("resolve_local_images", "true") == "true",
-		known:        newNameCache(2 * time.Second),
+		resolveLocal: envOr("resolve_local_images", "false") == "true",
+		owner:        own,
+		transport:    newProxyTransport(),
 	}
+	p.endpoints = newEndpointCache(endpointTTL, p.taskAddresses)
 	if err := p.waitForEngine(context.Background(), 30*time.Second); err != nil {
 		log.Fatalf("swarm-provider: engine at %s (API %s) does not answer: %v", eng.base, eng.version, err)
 	}
 
 	handlers := &types.FaaSHandlers{
-		FunctionProxy:        proxy.NewHandlerFunc(*cfg, p),
+		FunctionProxy:        p.proxy,
 		FunctionReader:       p.listFunctions,
 		DeployHandler:        p.deployFunction,
 		UpdateHandler:        p.updateFunction,
@@ -67,7 +78,7 @@ func main() {
 		ReplicaReader:        p.functionStatus,
 		ReplicaUpdater:       p.scaleFunction,
 		SecretHandler:        p.secrets,
-		LogHandler:           p.logs,
+		LogHandler:           p.logsHandler(cfg.WriteTimeout),
 		InfoHandler:          p.info,
 		HealthHandler:        p.health,
 		ListNamespaceHandler: p.namespaces,
@@ -92,7 +103,51 @@ func main() {
 	})
 	log.Printf("swarm-provider %s: listening on :%s, engine %s, endpoint mode %s, basic auth %v",
 		version, strconv.Itoa(*cfg.TCPPort), eng.base, p.endpointMode, cfg.EnableBasicAuth)
-	bootstrap.Serve(handlers, cfg)
+	serve(handlers, cfg)
+}
+
+// serve is faas-provider's bootstrap.Serve with the server's idle timeout set. NOTE: Serve leaves it at
+// read_timeout (65 s), shorter than the gateway's idle timeout (90 s): a request the gateway sends on a
+// connection just as this side closes it would fail, so this side keeps idle connections longer.
+func serve(h *types.FaaSHandlers, cfg *types.FaaSConfig) {
+	if cfg.EnableBasicAuth {
+		creds, err := (&auth.ReadBasicAuthFromDisk{SecretMountPath: cfg.SecretMountPath}).Read()
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, f := range []*http.HandlerFunc{&h.FunctionReader, &h.DeployHandler, &h.DeleteHandler, &h.UpdateHandler,
+			&h.ReplicaReader, &h.ReplicaUpdater, &h.InfoHandler, &h.SecretHandler, &h.LogHandler, &h.ListNamespaceHandler} {
+			*f = auth.DecorateWithBasicAuth(*f, creds)
+		}
+	}
+	r := bootstrap.Router()
+	const name = "{name:[" + bootstrap.NameExpression + "]+}"
+	r.HandleFunc("/system/functions", h.FunctionReader).Methods(http.MethodGet)
+	r.HandleFunc("/system/functions", h.DeployHandler).Methods(http.MethodPost)
+	r.HandleFunc("/system/functions", h.DeleteHandler).Methods(http.MethodDelete)
+	r.HandleFunc("/system/functions", h.UpdateHandler).Methods(http.MethodPut)
+	r.HandleFunc("/system/function/"+name, h.ReplicaReader).Methods(http.MethodGet)
+	r.HandleFunc("/system/scale-function/"+name, h.ReplicaUpdater).Methods(http.MethodPost)
+	r.HandleFunc("/system/info", h.InfoHandler).Methods(http.MethodGet)
+	r.HandleFunc("/system/secrets", h.SecretHandler).Methods(http.MethodGet, http.MethodPut, http.MethodPost, http.MethodDelete)
+	r.HandleFunc("/system/logs", h.LogHandler).Methods(http.MethodGet)
+	r.HandleFunc("/system/namespaces", h.ListNamespaceHandler).Methods(http.MethodGet)
+	r.HandleFunc("/function/"+name, h.FunctionProxy)
+	r.HandleFunc("/function/"+name+"/", h.FunctionProxy)
+	r.HandleFunc("/function/"+name+"/{params:.*}", h.FunctionProxy)
+	r.HandleFunc("/healthz", h.HealthHandler).Methods(http.MethodGet)
+	port := 8080
+	if cfg.TCPPort != nil {
+		port = *cfg.TCPPort
+	}
+	s := &http.Server{
+		Addr:         ":" + strconv.Itoa(port),
+		ReadTimeout:  cfg.ReadTimeout,
+		WriteTimeout: cfg.WriteTimeout,
+		IdleTimeout:  120 * time.Second,
+		Handler:      r,
+	}
+	log.Fatal(s.ListenAndServe())
 }
 
 func envOr(key, fallback string) string {

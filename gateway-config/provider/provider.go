@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,7 +13,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -39,8 +39,18 @@ type provider struct {
 	network      string
 	endpointMode string
 	resolveLocal bool
-	known        *nameCache
+	owner        owner
+	endpoints    *endpointCache
+	transport    *http.Transport
 }
+
+// Stop grace period when the deployment names none of the function's timeouts: the template's
+// healthcheck_interval (2 s) + write_timeout (15 s) + 2 s.
+const (
+	defaultHealthcheckInterval = 2 * time.Second
+	defaultWriteTimeout        = 15 * time.Second
+	stopGraceMargin            = 2 * time.Second
+)
 
 func (p *provider) waitForEngine(ctx context.Context, limit time.Duration) error {
 	deadline := time.Now().Add(limit)
@@ -58,28 +68,13 @@ func (p *provider) waitForEngine(ctx context.Context, limit time.Duration) error
 	}
 }
 
-// Resolve implements proxy.BaseURLResolver: only existing function services are proxied to.
-func (p *provider) Resolve(name string) (url.URL, error) {
-	if !p.known.has(name) {
-		svc, err := p.getFunction(context.Background(), name)
-		if err != nil {
-			return url.URL{}, fmt.Errorf("function %q: %w", name, err)
-		}
-		p.known.add(svc.Spec.Name)
-	}
-	host := name
-	if p.endpointMode == "dnsrr" {
-		host = "tasks." + name
-	}
-	return url.URL{Scheme: "http", Host: fmt.Sprintf("%s:%d", host, functionPort)}, nil
-}
-
 func (p *provider) getFunction(ctx context.Context, name string) (service, error) {
 	var svc service
 	if err := p.engine.do(ctx, http.MethodGet, "/services/"+url.PathEscape(name), nil, nil, &svc); err != nil {
 		return svc, err
 	}
-	if svc.Spec.Name != name || svc.Spec.Labels[labelFunction] != "true" {
+	// NOTE: only services this provider deployed (labelOwner, owner.go), whatever else is labelled function=true.
+	if svc.Spec.Name != name || !p.owner.owns(name, svc.Spec.Labels) {
 		return svc, &apiError{Status: http.StatusNotFound, Message: "no function named " + name}
 	}
 	return svc, nil
@@ -87,13 +82,16 @@ func (p *provider) getFunction(ctx context.Context, name string) (service, error
 
 func (p *provider) listFunctions(w http.ResponseWriter, r *http.Request) {
 	var services []service
-	q := filters(map[string][]string{"label": {labelFunction + "=true"}})
+	q := filters(map[string][]string{"label": {labelFunction + "=true", labelOwner}})
 	if err := p.engine.do(r.Context(), http.MethodGet, "/services", q, nil, &services); err != nil {
 		writeError(w, err)
 		return
 	}
 	out := make([]types.FunctionStatus, 0, len(services))
 	for _, svc := range services {
+		if !p.owner.owns(svc.Spec.Name, svc.Spec.Labels) {
+			continue
+		}
 		status, err := p.status(r.Context(), svc)
 		if err != nil {
 			writeError(w, err)
@@ -137,7 +135,7 @@ func (p *provider) status(ctx context.Context, svc service) (types.FunctionStatu
 		switch {
 		case strings.HasPrefix(k, annotationPrefix):
 			annotations[strings.TrimPrefix(k, annotationPrefix)] = v
-		case k == labelFunction || k == labelFunctionName || k == labelImage:
+		case k == labelFunction || k == labelFunctionName || k == labelImage || k == labelOwner:
 		default:
 			labels[k] = v
 		}
@@ -188,12 +186,20 @@ func (p *provider) status(ctx context.Context, svc service) (types.FunctionStatu
 	return status, nil
 }
 
+// deployRequest is faas-provider's FunctionDeployment plus the registryAuth field OpenFaaS deploy requests
+// carried (base64 "user:password" for the image's registry); faas-provider 0.19 no longer declares it.
+type deployRequest struct {
+	types.FunctionDeployment
+	RegistryAuth string `json:"registryAuth,omitempty"`
+}
+
 func (p *provider) deployFunction(w http.ResponseWriter, r *http.Request) {
-	var req types.FunctionDeployment
-	if err := readJSON(r, &req); err != nil {
+	var full deployRequest
+	if err := readJSON(r, &full); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
+	req := full.FunctionDeployment
 	if err := validName(req.Service); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
@@ -208,7 +214,12 @@ func (p *provider) deployFunction(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	if err := p.engine.do(r.Context(), http.MethodPost, "/services/create", nil, spec, nil); err != nil {
+	header, err := registryAuthHeader(r, full)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if err := p.engine.doWith(r.Context(), http.MethodPost, "/services/create", nil, header, spec, nil); err != nil {
 		writeError(w, err)
 		return
 	}
@@ -217,11 +228,12 @@ func (p *provider) deployFunction(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *provider) updateFunction(w http.ResponseWriter, r *http.Request) {
-	var req types.FunctionDeployment
-	if err := readJSON(r, &req); err != nil {
+	var full deployRequest
+	if err := readJSON(r, &full); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
+	req := full.FunctionDeployment
 	current, err := p.getFunction(r.Context(), req.Service)
 	if err != nil {
 		writeError(w, err)
@@ -237,8 +249,16 @@ func (p *provider) updateFunction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	spec.UpdateConfig, spec.RollbackConfig = current.Spec.UpdateConfig, current.Spec.RollbackConfig
+	header, err := registryAuthHeader(r, full)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
 	q := url.Values{"version": {strconv.FormatUint(current.Version.Index, 10)}}
-	if err := p.engine.do(r.Context(), http.MethodPost, "/services/"+current.ID+"/update", q, spec, nil); err != nil {
+	if header != nil {
+		q.Set("registryAuthFrom", "spec")
+	}
+	if err := p.engine.doWith(r.Context(), http.MethodPost, "/services/"+current.ID+"/update", q, header, spec, nil); err != nil {
 		writeError(w, err)
 		return
 	}
@@ -262,7 +282,7 @@ func (p *provider) deleteFunction(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	p.known.remove(req.FunctionName)
+	p.endpoints.forget(req.FunctionName)
 	log.Printf("swarm-provider: deleted %s", req.FunctionName)
 	w.WriteHeader(http.StatusAccepted)
 }
@@ -320,6 +340,7 @@ func (p *provider) buildSpec(ctx context.Context, req types.FunctionDeployment, 
 	labels[labelFunction] = "true"
 	labels[labelFunctionName] = req.Service
 	labels[labelImage] = req.Image
+	labels[labelOwner] = p.owner.sign(req.Service)
 
 	imageRef := req.Image
 	if p.resolveLocal {
@@ -367,16 +388,28 @@ func (p *provider) buildSpec(ctx context.Context, req types.FunctionDeployment, 
 		constraints = []string{defaultConstraint}
 	}
 
+	grace, err := stopGracePeriod(req.EnvVars)
+	if err != nil {
+		return serviceSpec{}, err
+	}
+	var mounts []mount
+	if req.ReadOnlyRootFilesystem {
+		// NOTE: the workload contract needs a writable /tmp (the HEALTHCHECK's lock file, DATA_DIR=/tmp/data).
+		mounts = []mount{{Type: "tmpfs", Target: "/tmp", TmpfsOptions: &tmpfsOptions{Mode: 0o1777}}}
+	}
+
 	spec := serviceSpec{
 		Name:   req.Service,
 		Labels: labels,
 		TaskTemplate: taskSpec{
 			ContainerSpec: containerSpec{
-				Image:    imageRef,
-				Labels:   map[string]string{labelFunctionName: req.Service},
-				Env:      env,
-				ReadOnly: req.ReadOnlyRootFilesystem,
-				Secrets:  secrets,
+				Image:           imageRef,
+				Labels:          map[string]string{labelFunctionName: req.Service},
+				Env:             env,
+				ReadOnly:        req.ReadOnlyRootFilesystem,
+				Secrets:         secrets,
+				Mounts:          mounts,
+				StopGracePeriod: int64(grace),
 			},
 			RestartPolicy: &restartPolicy{Condition: "any", Delay: int64(restartDelay)},
 			Placement:     &placement{Constraints: constraints},
@@ -506,19 +539,35 @@ func (p *provider) secrets(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (p *provider) logs(w http.ResponseWriter, r *http.Request) {
-	http.Error(w, "logs are not implemented by this provider: use docker service logs", http.StatusNotImplemented)
-}
-
 func (p *provider) info(w http.ResponseWriter, r *http.Request) {
+	var v struct{ Version, APIVersion string }
+	if err := p.engine.do(r.Context(), http.MethodGet, "/version", nil, nil, &v); err != nil {
+		writeError(w, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, types.ProviderInfo{
 		Name:          "swarm-provider",
 		Orchestration: "swarm",
-		Version:       &types.VersionInfo{Release: version, SHA: "local"},
+		Version:       &types.VersionInfo{Release: version, SHA: commit + " (engine " + v.Version + ", API " + v.APIVersion + ")"},
 	})
 }
 
+// health answers 200 only while the engine answers and this node is an active swarm manager.
 func (p *provider) health(w http.ResponseWriter, r *http.Request) {
+	var info struct {
+		Swarm struct {
+			LocalNodeState   string
+			ControlAvailable bool
+		}
+	}
+	if err := p.engine.do(r.Context(), http.MethodGet, "/info", nil, nil, &info); err != nil {
+		http.Error(w, "engine: "+err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	if info.Swarm.LocalNodeState != "active" || !info.Swarm.ControlAvailable {
+		http.Error(w, "not an active swarm manager: "+info.Swarm.LocalNodeState, http.StatusServiceUnavailable)
+		return
+	}
 	_, _ = io.WriteString(w, "OK")
 }
 
@@ -526,34 +575,66 @@ func (p *provider) namespaces(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, []string{})
 }
 
-// nameCache remembers for a short while which names are functions, so that the proxy does not ask the
-// engine on every request.
-type nameCache struct {
-	mu    sync.Mutex
-	ttl   time.Duration
-	until map[string]time.Time
+// registryAuthHeader passes registry credentials to the engine: the deploy request's registryAuth
+// (base64 "user:password", as faas-cli sends it, for the image's registry) or an X-Registry-Auth header as is.
+func registryAuthHeader(r *http.Request, req deployRequest) (http.Header, error) {
+	if h := r.Header.Get("X-Registry-Auth"); h != "" {
+		return http.Header{"X-Registry-Auth": {h}}, nil
+	}
+	if req.RegistryAuth == "" {
+		return nil, nil
+	}
+	raw, err := base64.StdEncoding.DecodeString(req.RegistryAuth)
+	user, pass, ok := strings.Cut(string(raw), ":")
+	if err != nil || !ok {
+		return nil, errors.New("registryAuth must be base64 of user:password")
+	}
+	auth, _ := json.Marshal(map[string]string{"username": user, "password": pass, "serveraddress": registryOf(req.Image)})
+	return http.Header{"X-Registry-Auth": {base64.URLEncoding.EncodeToString(auth)}}, nil
 }
 
-func newNameCache(ttl time.Duration) *nameCache {
-	return &nameCache{ttl: ttl, until: map[string]time.Time{}}
+// registryOf names the registry of an image reference, as the engine reads it (docker.io when none is named).
+func registryOf(image string) string {
+	first, _, ok := strings.Cut(image, "/")
+	if ok && (strings.ContainsAny(first, ".:") || first == "localhost") {
+		return first
+	}
+	return "docker.io"
 }
 
-func (c *nameCache) has(name string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Before(c.until[name])
-}
-
-func (c *nameCache) add(name string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.until[name] = time.Now().Add(c.ttl)
-}
-
-func (c *nameCache) remove(name string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.until, name)
+// stopGracePeriod covers the function's drain: healthcheck_interval, then the longer of write_timeout and
+// exec_timeout, plus a margin; each from the deployment's environment, or the template's defaults.
+func stopGracePeriod(env map[string]string) (time.Duration, error) {
+	read := func(key string, fallback time.Duration) (time.Duration, error) {
+		v, ok := env[key]
+		if !ok || v == "" {
+			return fallback, nil
+		}
+		if n, err := strconv.Atoi(v); err == nil {
+			return time.Duration(n) * time.Second, nil
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return 0, &apiError{Status: http.StatusBadRequest, Message: fmt.Sprintf("%s=%q is not a duration", key, v)}
+		}
+		return d, nil
+	}
+	interval, err := read("healthcheck_interval", defaultHealthcheckInterval)
+	if err != nil {
+		return 0, err
+	}
+	write, err := read("write_timeout", defaultWriteTimeout)
+	if err != nil {
+		return 0, err
+	}
+	exec, err := read("exec_timeout", 0)
+	if err != nil {
+		return 0, err
+	}
+	if exec > write {
+		write = exec
+	}
+	return interval + write + stopGraceMargin, nil
 }
 
 func validName(name string) error {

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds the local base images the OpenFaaS functions run on, without any container registry:
 #   local/node:20             Debian trixie minbase + nodejs (20.x) + ca-certificates, via debootstrap + docker import
-#   local/openfaas-node:20    local/node:20 + /usr/bin/fwatchdog + non-root user `app` (Dockerfile.openfaas-node)
+#   local/openfaas-node:20    local/node:20 + non-root user `app` (Dockerfile.openfaas-node); no watchdog: each
+#                             function's Node process is the OpenFaaS workload itself
 # Idempotent: local/node:20 is kept once it exists (FORCE=1 rebuilds both); local/openfaas-node:20 is rebuilt
-# only when .cache/bin/fwatchdog changed.
-# Needs: scripts/openfaas/install.sh to have put the watchdog in .cache/bin/fwatchdog.
+# only when Dockerfile.openfaas-node changed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 here="$root/scripts/images"
@@ -54,17 +54,12 @@ if ! have_image local/node:20; then
 fi
 echo "node-base: local/node:20 has node $(docker run --rm --network none local/node:20 node --version)" >&2
 
-wd="$cache/bin/fwatchdog"
-[ -x "$wd" ] || { echo "node-base: $wd missing: run scripts/openfaas/install.sh first" >&2; exit 1; }
-wd_sum=$(sha256sum "$wd" | cut -c1-16)
-# NOTE: rebuilt when the watchdog binary changes (e.g. the real of-watchdog replaces the stand-in).
-if [ "$(docker image inspect -f '{{index .Config.Labels "fwatchdog.sha256"}}' local/openfaas-node:20 2>/dev/null)" != "$wd_sum" ] \
-  || ! have_image local/openfaas-node:20; then
+sum=$(sha256sum "$here/Dockerfile.openfaas-node" | cut -c1-16)
+if [ "$(docker image inspect -f '{{index .Config.Labels "dockerfile.sha256"}}' local/openfaas-node:20 2>/dev/null)" != "$sum" ]; then
   ctx=$(mktemp -d)
-  cp "$wd" "$ctx/fwatchdog"
   cp "$here/Dockerfile.openfaas-node" "$ctx/Dockerfile"
   t0=$(date +%s%N)
-  DOCKER_BUILDKIT=0 docker build -q --label "fwatchdog.sha256=$wd_sum" -t local/openfaas-node:20 "$ctx" >>"$log" 2>&1
+  DOCKER_BUILDKIT=0 docker build -q --label "dockerfile.sha256=$sum" -t local/openfaas-node:20 "$ctx" >>"$log" 2>&1
   echo "node-base: local/openfaas-node:20 built in $(ms_since "$t0") ms" >&2
   rm -rf "$ctx"
 fi

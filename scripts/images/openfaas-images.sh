@@ -8,7 +8,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin="$root/.cache/bin"
 GATEWAY_TAG=${GATEWAY_TAG:-0.25-c07bebbbc9c2}
-PROVIDER_TAG=${PROVIDER_TAG:-0.1.0}
+PROVIDER_TAG=${PROVIDER_TAG:-0.2.0}
 
 image_from_binary() { # image, binary, user, extra `docker import -c` changes...
   local image=$1 binary=$2 user=$3; shift 3

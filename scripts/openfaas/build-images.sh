@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm run build:images [names…] — the function images of faas.yml, built locally:
-#   1. the base images (scripts/images/node-base.sh: local/node:20, local/openfaas-node:20 with the watchdog);
+#   1. the base images (scripts/images/node-base.sh: local/node:20, local/openfaas-node:20, no watchdog);
 #   2. npm run build:functions [names…]  → build/functions/<name>/ (bundle + native node_modules);
 #   3. faas-cli build -f faas.yml         → one image per function from template/hono-node (FROM local/openfaas-node:20).
 # Image names come from faas.yml (FN_REGISTRY, FN_TAG). Prints the time of each step and the image sizes.

@@ -51,7 +51,7 @@ services:
     networks: [functions, edge]
     deploy: { endpoint_mode: dnsrr }
   provider:
-    image: 127.0.0.1:5000/openfaas-provider:0.1.0
+    image: 127.0.0.1:5000/openfaas-provider:0.2.0
     environment: { DOCKER_API_VERSION: "1.41", network: dashedge_functions, basic_auth: "true", secret_mount_path: /run/secrets/ }
     volumes: ["/var/run/docker.sock:/var/run/docker.sock"]
     secrets: [basic-auth-user, basic-auth-password]
@@ -94,7 +94,7 @@ for h in 'strict-transport-security: max-age=' 'x-content-type-options: nosniff'
   check "/ has $h" grep -qi "^$h" <<<"$headers"
 done
 check "/some/client/route → index.html (SPA fallback)" bash -c "curl -sk '$url/services/abc' | grep -q '<!doctype html>'"
-check "/function/* → gateway (no such function: 503 from the provider)" bash -c "curl -sk '$url/function/no-such-fn' | grep -q 'No endpoints available'"
+check "/function/* → gateway (no such function: 404 from the provider)" bash -c "curl -sk '$url/function/no-such-fn' | grep -q 'no function named'"
 check "/function/* is no-store" bash -c "curl -sk -D - -o /dev/null '$url/function/no-such-fn' | grep -qi '^cache-control: no-store'"
 check "/system/info is not routed (404)" bash -c "[ \$(curl -sk -o /dev/null -w '%{http_code}' '$url/system/info') = 404 ]"
 check "/events → relay WebSocket (auth challenge)" bash -c "cd '$root' && timeout 15 node -e \"

@@ -1,20 +1,23 @@
 /**
  * Every contract function through the real OpenFaaS path on the local swarm:
- * faas-cli (real, 0.13.x) → gateway (real, 0.25.x) → our swarm-provider (real faas-provider SDK) → watchdog →
- * the function's bundle. Images are built with `npm run build:images` (faas-cli build -f faas.yml) and deployed
+ * faas-cli (real, 0.13.x) → gateway (real, 0.25.x) → our swarm-provider (real faas-provider SDK) → the
+ * function's own process (the workload contract, no watchdog). Images are built with `npm run build:images` (faas-cli build -f faas.yml) and deployed
  * with `faas-cli deploy -f faas.yml`; the functions use a FerretDB, a NATS and the restricted Docker API proxy
  * running as swarm services on the functions' overlay network (scripts/openfaas/test-env.sh).
- * Also renders stack.yml with `docker stack config`.
+ * Also: the template path (`faas-cli new --lang hono-node`, build, deploy, invoke, logs); the edge's forwarded
+ * headers (Secure __Host- cookie, the Origin check, the throttle per client); no request lost during a rolling
+ * update and a scale-down under load, and the spread over replicas. Renders stack.yml with `docker stack config`.
  * Needs the Docker engine of scripts/swarm-local.sh (DOCKER_HOST optional) and Go for the first install.
  * Env: FN_IMAGES_PREBUILT=1 skips `npm run build:images` (the images of faas.yml must exist).
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FUNCTIONS } from '../../functions/index.ts';
+import { replicaTxBytes, runLoad, spread } from './load.ts';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
@@ -251,26 +254,84 @@ Fn('should share one user store: a user created by create-user logs in through l
   assert.ok(deleted.status < 300, `delete-user: ${deleted.status}`);
 });
 
+const scaleTo = (name: string, replicas: number) =>
+  fetch(`${gateway}/system/scale-function/${name}`, {
+    method: 'POST',
+    headers: { authorization: basicAuth, 'content-type': 'application/json' },
+    body: JSON.stringify({ serviceName: name, replicas }),
+  });
+const runningTasks = async (name: string) =>
+  (await run('docker', ['ps', '-q', '--filter', `label=com.docker.swarm.service.name=${name}`])).stdout.trim().split('\n').filter(Boolean);
+
 Fn('should scale one function with /system/scale-function while every other keeps its replicas', async () => {
   const before = await functionStatuses();
   const target = 'list-services';
   const t = Date.now();
-  const res = await fetch(`${gateway}/system/scale-function/${target}`, {
-    method: 'POST',
-    headers: { authorization: basicAuth, 'content-type': 'application/json' },
-    body: JSON.stringify({ serviceName: target, replicas: 2 }),
-  });
+  const res = await scaleTo(target, 3);
   assert.ok(res.status < 300, `scale-function: ${res.status}`);
-  await waitFor(`${target} at 2 available replicas`, async () => ((await functionStatuses()).get(target)?.availableReplicas === 2 ? true : undefined), 120_000);
-  mark(`scale ${target} 1 → 2 available`, t);
+  await waitFor(`${target} at 3 available replicas`, async () => ((await functionStatuses()).get(target)?.availableReplicas === 3 ? true : undefined), 120_000);
+  mark(`scale ${target} 1 → 3 available`, t);
   const after = await functionStatuses();
   for (const name of names) {
     if (name === target) continue;
     assert.is(after.get(name)?.replicas, before.get(name)?.replicas, `${name} keeps its replicas`);
   }
-  assert.is(after.get(target)?.replicas, 2);
+  assert.is(after.get(target)?.replicas, 3);
   const { stdout } = await run('docker', ['service', 'inspect', '-f', '{{.Spec.Mode.Replicated.Replicas}}', target]);
-  assert.is(stdout.trim(), '2', 'the swarm service has 2 replicas');
+  assert.is(stdout.trim(), '3', 'the swarm service has 3 replicas');
+});
+
+Fn('should spread requests evenly over 3 replicas (each within 20% of its share)', async () => {
+  const target = 'list-services';
+  const containers = await runningTasks(target);
+  assert.is(containers.length, 3);
+  // Give the provider time to see the new replicas (its addresses are at most 1 s old).
+  await new Promise((r) => setTimeout(r, 1500));
+  const before = await replicaTxBytes(containers);
+  const load = await runLoad({ url: `${gateway}/function/${target}`, token, clients: 4, minRequests: 600 });
+  const after = await replicaTxBytes(containers);
+  const shares = spread(containers.map((id) => after.get(id)! - before.get(id)!));
+  console.log(`  spread over 3 replicas (bytes sent): ${shares.map((x) => (x * 100).toFixed(1) + '%').join(' ')} of ${load.total} requests`);
+  assert.is(load.failed, 0, `non-2xx: ${JSON.stringify(load.statuses)} ${load.errors.slice(0, 3).join('; ')}`);
+  for (const share of shares) assert.ok(Math.abs(share - 1 / 3) <= 0.2 / 3, `share ${share.toFixed(3)} within 20% of 1/3`);
+});
+
+Fn('should lose no request (GETs and POSTs with bodies) while scaling from 3 to 1 under load', async () => {
+  const target = 'list-services';
+  const t = Date.now();
+  let scaled = false;
+  let gone = false;
+  const load = runLoad({ url: `${gateway}/function/${target}`, token, clients: 4, minRequests: 1000, until: () => gone });
+  await new Promise((r) => setTimeout(r, 500));
+  assert.ok((await scaleTo(target, 1)).status < 300);
+  scaled = true;
+  await waitFor('2 replicas to stop', async () => ((await runningTasks(target)).length === 1 ? true : undefined), 90_000);
+  gone = true;
+  const result = await load;
+  mark(`scale ${target} 3 → 1 under load (${result.total} requests)`, t);
+  assert.ok(scaled);
+  assert.ok(result.total >= 1000, `${result.total} requests`);
+  assert.is(result.failed, 0, `non-2xx out of ${result.total}: ${JSON.stringify(result.statuses)} ${result.errors.slice(0, 3).join('; ')}`);
+});
+
+Fn('should lose no request while a new version of a function rolls out (start-first) under load', async () => {
+  const target = 'whoami';
+  const t = Date.now();
+  let done = false;
+  const load = runLoad({ url: `${gateway}/function/${target}`, token, clients: 4, minRequests: 1000, until: () => done });
+  await new Promise((r) => setTimeout(r, 500));
+  const [oldTask] = await runningTasks(target);
+  await faas(['deploy', '--regex', `^${target}$`, '-e', `DEPLOYED_AT=${Date.now()}`]);
+  await waitFor('the rolling update to complete and the old task to stop', async () => {
+    const { stdout } = await run('docker', ['service', 'inspect', '-f', '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}', target]);
+    const tasks = await runningTasks(target);
+    return stdout.trim() === 'completed' && tasks.length === 1 && tasks[0] !== oldTask ? true : undefined;
+  }, 120_000);
+  done = true;
+  const result = await load;
+  mark(`rolling update of ${target} under load (${result.total} requests)`, t);
+  assert.ok(result.total >= 1000, `${result.total} requests`);
+  assert.is(result.failed, 0, `non-2xx out of ${result.total}: ${JSON.stringify(result.statuses)} ${result.errors.slice(0, 3).join('; ')}`);
 });
 
 Fn('should refuse Docker API calls outside the allow-list at the socket proxy', async () => {
@@ -278,6 +339,46 @@ Fn('should refuse Docker API calls outside the allow-list at the socket proxy', 
   const probe = "Promise.all(['/_ping','/containers/json','/secrets','/v1.41/services'].map(p=>fetch('http://127.0.0.1:2375'+p).then(r=>p+' '+r.status))).then(a=>console.log(a.join(',')))";
   const { stdout } = await run('docker', ['exec', id.trim().split('\n')[0]!, 'node', '-e', probe]);
   assert.is(stdout.trim(), '/_ping 200,/containers/json 403,/secrets 403,/v1.41/services 200');
+});
+
+// What the edge (Caddy, gateway-config/Caddyfile) sends on: the browser's Origin, the client's address and the
+// public host and scheme.
+const edge = (client: string, origin = 'https://dash.example.com') => ({
+  origin,
+  'x-forwarded-for': client,
+  'x-forwarded-proto': 'https',
+  'x-forwarded-host': 'dash.example.com',
+});
+
+Fn('should log a browser in through the edge headers with a Secure __Host- cookie, and check the Origin of cookie writes', async () => {
+  const login = await post('login', { username: 'admin', password: adminPassword }, edge('198.51.100.20'));
+  assert.is(login.status, 200, `login: ${await login.clone().text()}`);
+  const cookie = login.headers.get('set-cookie') ?? '';
+  assert.match(cookie, /^__Host-session=[^;]+;/);
+  assert.match(cookie, /; Secure/);
+  assert.match(cookie, /HttpOnly/);
+  const session = cookie.split(';')[0]!;
+  const username = `fncookie${Date.now() % 100000}`;
+  const body = { username, password: 'a long enough password 2', permissions: ['services.read'] };
+  const foreign = await post('create-user', body, { ...edge('198.51.100.20', 'https://evil.example.com'), cookie: session });
+  assert.is(foreign.status, 403, `a cookie write from another origin: ${await foreign.clone().text()}`);
+  const own = await post('create-user', body, { ...edge('198.51.100.20'), cookie: session });
+  assert.ok(own.status === 200 || own.status === 201, `a cookie write from the dashboard's origin: ${own.status} ${await own.clone().text()}`);
+  assert.ok((await post('delete-user', { username }, { authorization: `Bearer ${token}` })).status < 300);
+});
+
+Fn("should key the login throttle on the client's address, not the gateway's", async () => {
+  // One client fails until refused; another client (same gateway, same account) still logs in.
+  let refused: Response | undefined;
+  for (let i = 0; i < 10 && !refused; i++) {
+    const res = await post('login', { username: 'admin', password: 'wrong password' }, edge('198.51.100.66'));
+    if (res.status === 429) refused = res;
+    else assert.is(res.status, 401);
+  }
+  assert.ok(refused, 'the failing client is throttled');
+  assert.ok(Number(refused!.headers.get('retry-after')) >= 1);
+  const other = await post('login', { username: 'admin', password: adminPassword }, edge('203.0.113.9'));
+  assert.is(other.status, 200, `another client: ${other.status} ${await other.clone().text()}`);
 });
 
 Fn('should end the sessions with logout', async () => {
@@ -292,6 +393,48 @@ Fn.after(async () => {
   console.log(`  timing: whole test ${Date.now() - started} ms`);
 });
 Fn.run();
+
+const Template = suite('template hono-node through faas-cli (no watchdog)');
+const starterName = `tplint-${Date.now() % 100000}`;
+const tplDir = join(root, '.cache', 'template-int');
+const inTpl = (args: string[], timeoutMs = 120_000) =>
+  run(cli, args, { cwd: tplDir, env: { ...process.env, OPENFAAS_URL: gateway }, timeout: timeoutMs, maxBuffer: 16 << 20 });
+Template.after(async () => {
+  await inTpl(['remove', '-f', `${starterName}.yml`]).catch(() => undefined);
+  rmSync(tplDir, { recursive: true, force: true });
+  await run('docker', ['image', 'rm', '-f', `127.0.0.1:5000/${starterName}:latest`]).catch(() => undefined);
+});
+
+Template('should create, build, deploy, invoke and read the logs of a function from the template', async () => {
+  const t = Date.now();
+  rmSync(tplDir, { recursive: true, force: true });
+  mkdirSync(tplDir, { recursive: true });
+  symlinkSync(join(root, 'template'), join(tplDir, 'template'));
+  await inTpl(['new', '--lang', 'hono-node', starterName, '--prefix', '127.0.0.1:5000', '--gateway', gateway, '--quiet']);
+  const build = await inTpl(['build', '-f', `${starterName}.yml`]).catch((e: { stdout: string; stderr: string }) => {
+    throw new Error(`faas-cli build: ${e.stdout}${e.stderr}`);
+  });
+  assert.match(build.stdout, /successfully|Image: /i);
+  await inTpl(['deploy', '-f', `${starterName}.yml`]);
+  const answer = await waitFor('the starter to answer', async () => {
+    const res = await fetch(`${gateway}/function/${starterName}/hello?x=1`, { method: 'POST', body: 'ping' });
+    return res.status === 200 ? ((await res.json()) as { ok: boolean; path: string; bytes: number }) : undefined;
+  }, 90_000);
+  mark('template: new, build, deploy → first answer', t);
+  assert.equal([answer.ok, answer.path, answer.bytes], [true, '/hello?x=1', 4]);
+  const invoking = run(cli, ['invoke', '-f', `${starterName}.yml`, starterName], { cwd: tplDir, timeout: 30_000 });
+  invoking.child.stdin?.end('');
+  const invoked = await invoking;
+  assert.match(invoked.stdout, /"ok":true/);
+  // The image's HEALTHCHECK reads the lock file the starter writes: the task is healthy.
+  const [container] = await runningTasks(starterName);
+  const { stdout: health } = await run('docker', ['inspect', '-f', '{{.State.Health.Status}}', container!]);
+  assert.is(health.trim(), 'healthy');
+  // faas-cli logs → gateway → provider → the engine's service logs: the line the starter printed.
+  const logs = await inTpl(['logs', starterName, '--gateway', gateway, '--tail=false', '--lines', '20'], 30_000);
+  assert.match(logs.stdout, /"msg":"listening"/);
+});
+Template.run();
 
 const Stack = suite('stack.yml');
 Stack('should render with docker stack config', async () => {

@@ -26,7 +26,7 @@ functions:
   $fn:
     lang: hono-node
     handler: ./.cache/openfaas-smoke/$fn
-    image: local/$fn:latest
+    image: 127.0.0.1:5000/$fn:latest
     labels:
       com.openfaas.scale.min: "1"
       com.openfaas.scale.max: "3"
@@ -38,7 +38,7 @@ trap cleanup EXIT
 
 t0=$(date +%s%N)
 "$cli" build -f "$work/faas.yml" >"$work/build.log" 2>&1 || { tail -20 "$work/build.log" >&2; fail "faas-cli build"; }
-echo "openfaas-smoke: faas-cli build $(ms "$t0") ms, image $(docker image ls --format '{{.Size}}' "local/$fn:latest")" >&2
+echo "openfaas-smoke: faas-cli build $(ms "$t0") ms, image $(docker image ls --format '{{.Size}}' "127.0.0.1:5000/$fn:latest")" >&2
 
 t0=$(date +%s%N)
 "$cli" deploy -f "$work/faas.yml" >"$work/deploy.log" 2>&1 || { cat "$work/deploy.log" >&2; fail "faas-cli deploy"; }

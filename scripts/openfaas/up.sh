@@ -14,7 +14,7 @@ mkdir -p "$state"
 PORT=${OPENFAAS_PORT:-31112}
 NETWORK=${OPENFAAS_NETWORK:-openfaas-functions}
 GATEWAY_TAG=${GATEWAY_TAG:-0.25-c07bebbbc9c2}
-PROVIDER_TAG=${PROVIDER_TAG:-0.1.0}
+PROVIDER_TAG=${PROVIDER_TAG:-0.2.0}
 DOCKER_API_VERSION_FOR_PROVIDER=${PROVIDER_DOCKER_API_VERSION:-1.41}
 say() { echo "openfaas-up: $*" >&2; }
 
@@ -68,8 +68,11 @@ ensure_service openfaas-provider "local/openfaas-provider:$PROVIDER_TAG" \
   --secret basic-auth-user --secret basic-auth-password \
   --env DOCKER_API_VERSION="$DOCKER_API_VERSION_FOR_PROVIDER" --env network="$NETWORK" \
   --env basic_auth=true --env secret_mount_path=/run/secrets/ \
-  --env read_timeout=65s --env write_timeout=65s
+  --env read_timeout=65s --env write_timeout=65s --env resolve_local_images=false
 
+# NOTE: scale_from_zero=false: this gateway build asks the provider for the function's status on every
+# invocation while the function has replicas (it caches only answers with none, scaling/function_scaler.go),
+# which was most of the gateway path's time. The dashboard's functions never scale to zero (scale.min >= 1).
 ensure_service openfaas-gateway "local/openfaas-gateway:$GATEWAY_TAG" \
   --network "$NETWORK" --endpoint-mode dnsrr \
   --publish mode=host,target=8080,published="$PORT",protocol=tcp \
@@ -77,7 +80,7 @@ ensure_service openfaas-gateway "local/openfaas-gateway:$GATEWAY_TAG" \
   --env functions_provider_url=http://openfaas-provider:8080/ --env direct_functions=false \
   --env auth_proxy_url=http://openfaas-provider:8080/validate --env auth_proxy_pass_body=false \
   --env faas_prometheus_host=openfaas-provider --env faas_prometheus_port=8080 \
-  --env basic_auth=true --env secret_mount_path=/run/secrets/ --env scale_from_zero=true \
+  --env basic_auth=true --env secret_mount_path=/run/secrets/ --env scale_from_zero=false \
   --env read_timeout=65s --env write_timeout=65s --env upstream_timeout=60s
 
 url="http://127.0.0.1:$PORT"
