@@ -1,21 +1,35 @@
 /**
  * End to end: `local/main.ts` as a real process, the real local swarm, real HTTP, walking the contract.
  * `contractSuite(name, env)` runs it in one composition; the *.int.test.ts files beside it choose which.
+ * With `options.target` it walks a deployment that is already running instead (the stack through its edge:
+ * scripts/stack/contract.e2e.ts); `options.dockerSocket` is then an engine of that swarm.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FUNCTIONS } from '../functions/index.ts';
 import { startLocalServer, type LocalServer } from '../testing/local-server.ts';
 
-type Ctx = { server: LocalServer; admin: string };
+/** What the suite needs of the deployment it walks. */
+export type ContractTarget = Pick<LocalServer, 'url' | 'adminPassword' | 'stop'>;
+type Ctx = { server: ContractTarget; admin: string };
 
-export function contractSuite(name: string, env: Record<string, string> = {}) {
+export interface ContractOptions {
+  /** A running deployment; default: local mode started with `env`. */
+  target?: () => Promise<ContractTarget>;
+  /** The engine of the swarm the deployment manages (default /var/run/docker.sock). */
+  dockerSocket?: string;
+}
+
+export function contractSuite(name: string, env: Record<string, string> = {}, options: ContractOptions = {}) {
 const test = suite<Ctx>(`end to end, ${name}`, {} as Ctx);
+// NOTE: /healthz, /openapi.json and a second process without an engine belong to local mode (the contract's
+// "Local mode … also"); behind the edge /healthz is 404 on purpose and there is no process to start.
+const local = !options.target;
 const PREFIX = `e2e-${process.pid}`;
 // Every service this suite creates carries it; a run sweeps what a killed one left (see testing/swarm.ts).
 const SUITE_LABELS = { 'test.swarm-dashboard': 'contract' };
 
-async function call(server: LocalServer, name: string, body?: unknown, token?: string, method = 'POST') {
+async function call(server: ContractTarget, name: string, body?: unknown, token?: string, method = 'POST') {
   const res = await fetch(`${server.url}/function/${name}`, {
     method,
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -36,7 +50,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 
 }
 
 test.before(async (ctx) => {
-  ctx.server = await startLocalServer({ env });
+  ctx.server = options.target ? await options.target() : await startLocalServer({ env });
   const res = await call(ctx.server, 'login', { username: 'admin', password: ctx.server.adminPassword });
   assert.is(res.status, 200, JSON.stringify(res.body));
   ctx.admin = res.body.token;
@@ -53,11 +67,13 @@ test.after(async ({ server, admin }) => {
 });
 
 test('should serve /healthz, /openapi.json for every function, and / with security headers', async ({ server }) => {
-  assert.is((await fetch(`${server.url}/healthz`)).status, 200);
-  const doc = await (await fetch(`${server.url}/openapi.json`)).json();
-  assert.is(doc.openapi, '3.1.0');
-  for (const f of FUNCTIONS) assert.ok(doc.paths[`/function/${f.name}`], f.name);
-  assert.ok(doc.paths['/function/create-service'].post.requestBody.content['application/json'].schema.properties.mounts);
+  if (local) {
+    assert.is((await fetch(`${server.url}/healthz`)).status, 200);
+    const doc = await (await fetch(`${server.url}/openapi.json`)).json();
+    assert.is(doc.openapi, '3.1.0');
+    for (const f of FUNCTIONS) assert.ok(doc.paths[`/function/${f.name}`], f.name);
+    assert.ok(doc.paths['/function/create-service'].post.requestBody.content['application/json'].schema.properties.mounts);
+  }
   const page = await fetch(`${server.url}/`);
   assert.is(page.status, 200);
   const csp = page.headers.get('content-security-policy') ?? '';
@@ -150,7 +166,7 @@ test('should hold a user without services.privileged to the security policy on t
   const dev = (await call(server, 'login', { username: `${PREFIX}-dev`, password: 'dev password 1' })).body.token;
   const swarmHostId = await new Promise<string>((resolve, reject) => {
     import('node:http').then(({ request }) =>
-      request({ socketPath: '/var/run/docker.sock', path: '/networks/host?scope=swarm' }, (res) => {
+      request({ socketPath: options.dockerSocket ?? '/var/run/docker.sock', path: '/networks/host?scope=swarm' }, (res) => {
         let body = '';
         res.on('data', (d) => (body += d));
         res.on('end', () => resolve(JSON.parse(body).Id));
@@ -216,7 +232,7 @@ test('should never answer 500 to hostile input', async ({ server, admin }) => {
   }
 });
 
-test('should answer 503 swarm_unavailable when no engine answers', async () => {
+if (local) test('should answer 503 swarm_unavailable when no engine answers', async () => {
   const lonely = await startLocalServer({ env: { ...env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
   try {
     assert.match(lonely.output(), /No Docker engine answers/);

@@ -439,7 +439,7 @@ Template.run();
 const Stack = suite('stack.yml');
 Stack('should render with docker stack config', async () => {
   const { stdout } = await run('docker', ['stack', 'config', '-c', 'stack.yml'], { cwd: root, env: { ...process.env, DOMAIN: 'dashboard.example.com', ACME_EMAIL: 'ops@example.com' } });
-  for (const service of ['edge', 'gateway', 'provider', 'nats', 'queue-worker', 'kafka-1', 'kafka-3', 'cassandra-3', 'mongo-3', 'mongo-init', 'kafka-init', 'producer', 'consumer', 'relay', 'frontend', 'docker-socket-proxy']) {
+  for (const service of ['edge', 'gateway', 'provider', 'nats-1', 'nats-3', 'kafka-1', 'kafka-3', 'cassandra-3', 'mongo-3', 'mongo-init', 'kafka-init', 'producer', 'consumer', 'relay', 'frontend', 'docker-socket-proxy']) {
     assert.match(stdout, new RegExp(`\\n  ${service}:\\n`), service);
   }
   assert.match(stdout, /encrypted: "true"/);
