@@ -120,7 +120,7 @@ function watchEngine(i: number, nodeId: string, keep: (e: Event) => boolean) {
   const events: Event[] = [];
   let stream: NodeJS.ReadableStream | undefined;
   const ready = engine(i)
-    .getEvents({ filters: JSON.stringify({ type: ['service'] }) } as never)
+    .getEvents({ filters: JSON.stringify({ type: ['service'] }) } as Docker.GetEventsOptions)
     .then((s) => {
       stream = s;
       let rest = '';
@@ -145,7 +145,7 @@ function swarm(...args: string[]) {
 
 /** The gateway's URL on a node that runs one of its tasks (published in host mode). */
 async function gatewayUrl(): Promise<string> {
-  const tasks = await engine(1).listTasks({ filters: JSON.stringify({ service: [`${STACK}_gateway`], 'desired-state': ['running'] }) } as never);
+  const tasks = await engine(1).listTasks({ filters: JSON.stringify({ service: [`${STACK}_gateway`], 'desired-state': ['running'] }) } as object);
   const nodes = await engine(1).listNodes();
   for (const t of tasks as Array<{ NodeID: string; Status: { State: string } }>) {
     if (t.Status.State !== 'running') continue;
@@ -168,7 +168,7 @@ async function gateway(path: string, body?: unknown) {
 
 /** `docker exec` into the running task of a stack service on a given node; stdout. */
 async function execIn(i: number, service: string, cmd: string[]): Promise<string> {
-  const [c] = await engine(i).listContainers({ filters: JSON.stringify({ label: [`com.docker.swarm.service.name=${STACK}_${service}`] }) } as never);
+  const [c] = await engine(i).listContainers({ filters: JSON.stringify({ label: [`com.docker.swarm.service.name=${STACK}_${service}`] }) } as object);
   if (!c) throw new Error(`no ${service} container on node-${i}`);
   return execFileSync('docker', ['-H', `unix://${NODES[i - 1]!.socket}`, 'exec', c.Id, ...cmd], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
 }
@@ -210,7 +210,7 @@ async function scaleFunction(fn: string, n: number): Promise<number> {
   for (;;) {
     let healthy = 0;
     for (const node of NODES) {
-      const cs = await engine(node.i).listContainers({ filters: JSON.stringify({ label: [`com.docker.swarm.service.name=${fn}`], health: ['healthy'] }) } as never).catch(() => []);
+      const cs = await engine(node.i).listContainers({ filters: JSON.stringify({ label: [`com.docker.swarm.service.name=${fn}`], health: ['healthy'] }) } as object).catch(() => []);
       healthy += cs.length;
     }
     const f = (await gateway(`/system/function/${fn}`)).body as { replicas: number };
@@ -257,14 +257,14 @@ loss.before(async (ctx) => {
   const burst = (async () => {
     const ids: string[] = [];
     for (let k = 0; k < 12; k++) {
-      const s = await d1.createService({ Name: `${prefix}-${k}`, Labels: { 'dashboard.test': prefix }, TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1', Command: ['sleep', '3600'] } }, Mode: { Replicated: { Replicas: 0 } } } as never);
+      const s = await d1.createService({ Name: `${prefix}-${k}`, Labels: { 'dashboard.test': prefix }, TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1', Command: ['sleep', '3600'] } }, Mode: { Replicated: { Replicas: 0 } } } as Docker.CreateServiceOptions);
       ids.push((s as { id?: string; ID?: string }).id ?? (s as { ID: string }).ID);
       await sleep(500);
     }
     for (const id of ids) {
       const svc = d1.getService(id);
       const spec = (await svc.inspect()) as { Version: { Index: number }; Spec: Record<string, unknown> };
-      await svc.update({ version: spec.Version.Index, ...spec.Spec, Labels: { 'dashboard.test': prefix, step: 'updated' } } as never);
+      await svc.update({ version: spec.Version.Index, ...spec.Spec, Labels: { 'dashboard.test': prefix, step: 'updated' } } as object);
       await sleep(500);
     }
     for (const id of ids) {
