@@ -53,7 +53,8 @@ format_storage() {
     cid="$(cat "$DIR/cluster-id")"
   fi
   if [[ -z $cid ]]; then
-    # A Kafka Uuid: 16 random bytes, URL-safe base64 without padding.
+    # A Kafka Uuid: 16 random bytes, URL-safe base64 without padding. NOTE: it may start with "-", so it is
+    # passed as --cluster-id=<id> (as "-t <id>" the tool would read it as an option).
     cid="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
   fi
   echo "$cid" >"$DIR/cluster-id"
@@ -61,7 +62,7 @@ format_storage() {
   log "formatting KRaft storage in $DATA (cluster id $cid)"
   log_mark format
   if ! "$JAVA" -Xmx256m -Dlog4j2.configurationFile="$CONF/log4j2.xml" -cp "$LIB/*" kafka.tools.StorageTool \
-    format -t "$cid" -c "$CONF/server.properties" --ignore-formatted >>"$LOG" 2>&1 9>&-; then
+    format --cluster-id="$cid" -c "$CONF/server.properties" --ignore-formatted >>"$LOG" 2>&1 9>&-; then
     tail -n 20 "$LOG" >&2
     die "kafka.tools.StorageTool format failed; see $LOG"
   fi
