@@ -55,8 +55,8 @@ const watch = (page: Page) => {
 };
 
 const login = async (page: Page, username: string, password: string) => {
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
+  await page.getByLabel('Username', { exact: true }).fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
 };
 
@@ -108,14 +108,14 @@ e2e('should send a signed-out user to login and come back to the page asked for'
   admin = await context.newPage();
   await admin.goto(`${server.url}/nodes`);
   await admin.waitForURL(/\/login\?next=%2Fnodes/, { timeout: T });
-  await admin.getByLabel('Username').fill(server.adminUsername);
-  await admin.getByLabel('Password').fill('wrong password');
+  await admin.getByLabel('Username', { exact: true }).fill(server.adminUsername);
+  await admin.getByLabel('Password', { exact: true }).fill('wrong password');
   await admin.getByRole('button', { name: 'Log in' }).click();
   await admin.getByTestId('login-error').waitFor({ timeout: T });
-  await admin.getByLabel('Password').fill('');
+  await admin.getByLabel('Password', { exact: true }).fill('');
   // Keyboard: the first Tab reaches the skip link, and focus is visible.
   await admin.reload();
-  await admin.getByLabel('Username').waitFor();
+  await admin.getByLabel('Username', { exact: true }).waitFor();
   await shot(admin, 'login');
   await admin.keyboard.press('Tab');
   const focused = await admin.evaluate(() => {
@@ -156,28 +156,28 @@ e2e('should refuse a bad form on the client, then create a service and watch it 
   await nav(admin, 'Services').click();
   await admin.getByTestId('create-service').click();
   await admin.waitForURL(/\/services\/new$/);
-  await admin.getByLabel('Name').fill('-bad name');
-  await admin.getByLabel('Image').fill('local/busybox:1');
+  await admin.getByLabel('Name', { exact: true }).fill('-bad name');
+  await admin.getByLabel('Image', { exact: true }).fill('local/busybox:1');
   await admin.getByTestId('service-form-submit').click();
   await admin.locator('.field-error', { hasText: 'Letters, digits' }).waitFor({ timeout: T });
   assert.match(admin.url(), /\/services\/new$/, 'nothing was sent');
-  await admin.getByLabel('Name').fill(serviceName);
-  await admin.getByLabel('Command').fill('sleep 3600');
-  await admin.getByLabel('Replicas').fill('1');
+  await admin.getByLabel('Name', { exact: true }).fill(serviceName);
+  await admin.getByLabel('Command', { exact: true }).fill('sleep 3600');
+  await admin.getByLabel('Replicas', { exact: true }).fill('1');
   // NOTE: the test label lets the next run sweep this service if this one is killed (testing/swarm.ts).
-  await admin.getByLabel('Labels').fill('e2e=ui\ntest.swarm-dashboard=e2e-ui');
+  await admin.getByLabel('Labels', { exact: true }).fill('e2e=ui\ntest.swarm-dashboard=e2e-ui');
   await admin.getByTestId('service-form-submit').click();
   await admin.waitForURL(/\/services\/(?!new)[^/]+$/, { timeout: T });
   serviceId = decodeURIComponent(admin.url().split('/').pop()!);
   assert.is(await admin.getByTestId('service-name').textContent(), serviceName);
   await admin.locator('[data-testid="replicas"]', { hasText: /^1\/1/ }).first().waitFor({ timeout: T });
-  await admin.getByRole('tab', { name: 'Tasks' }).click();
+  await admin.getByRole('tab', { name: 'Tasks', exact: true }).click();
   await admin.locator('.state-running').first().waitFor({ timeout: T });
   await shot(admin, 'service-detail');
 });
 
 e2e('should scale it and show the progress until it converges', async () => {
-  await admin.getByRole('tab', { name: 'Overview' }).click();
+  await admin.getByRole('tab', { name: 'Overview', exact: true }).click();
   await admin.getByTestId('scale-input').fill('2');
   await admin.getByTestId('scale-submit').click();
   await admin.locator('[data-testid="replicas"]', { hasText: /\/2/ }).first().waitFor({ timeout: T });
@@ -191,13 +191,13 @@ e2e('should scale it and show the progress until it converges', async () => {
 
 e2e('should edit, restart and roll back the service, and show its logs and raw spec', async () => {
   await admin.goto(`${server.url}/services/${encodeURIComponent(serviceId)}`);
-  await admin.getByRole('tab', { name: 'Edit' }).click();
-  await admin.getByLabel('Environment').fill('E2E=edited');
+  await admin.getByRole('tab', { name: 'Edit', exact: true }).click();
+  await admin.getByLabel('Environment', { exact: true }).fill('E2E=edited');
   await admin.getByTestId('service-form-submit').click();
   await admin.locator('.toast', { hasText: 'Updating' }).waitFor({ timeout: T });
-  await admin.getByRole('tab', { name: 'Raw JSON' }).click();
+  await admin.getByRole('tab', { name: 'Raw JSON', exact: true }).click();
   await admin.locator('pre.json', { hasText: 'E2E=edited' }).waitFor({ timeout: T });
-  await admin.getByRole('tab', { name: 'Overview' }).click();
+  await admin.getByRole('tab', { name: 'Overview', exact: true }).click();
   await admin.locator('.facts dd', { hasText: 'E2E=edited' }).waitFor({ timeout: T });
 
   await admin.getByRole('button', { name: 'Restart' }).click();
@@ -208,9 +208,9 @@ e2e('should edit, restart and roll back the service, and show its logs and raw s
   await admin.getByTestId('confirm-ok').click();
   await admin.locator('.toast', { hasText: 'Rolling back' }).waitFor({ timeout: T });
 
-  await admin.getByRole('tab', { name: 'Logs' }).click();
+  await admin.getByRole('tab', { name: 'Logs', exact: true }).click();
   await admin.getByTestId('logs').waitFor({ timeout: T });
-  await admin.getByRole('tab', { name: 'History' }).click();
+  await admin.getByRole('tab', { name: 'History', exact: true }).click();
   await admin.getByTestId('service-history').locator('li', { hasText: 'service.update' }).first().waitFor({ timeout: T });
 });
 
@@ -258,11 +258,11 @@ e2e('should show the service events live, without a reload', async () => {
 
 e2e('should change what another user may do as soon as a permission is granted or revoked', async () => {
   await nav(admin, 'Users').click();
-  await admin.getByLabel('Username').fill(bob);
+  await admin.getByLabel('Username', { exact: true }).fill(bob);
   await admin.getByLabel('Password', { exact: true }).fill(bobPassword);
   const form = admin.getByTestId('create-user-form');
-  await form.getByLabel('services.read').check();
-  await form.getByLabel('events.read').check();
+  await form.getByLabel('services.read', { exact: true }).check();
+  await form.getByLabel('events.read', { exact: true }).check();
   await form.getByRole('button', { name: 'Create user' }).click();
   const bobRow = admin.locator(`tr[data-user="${bob}"]`);
   await bobRow.waitFor({ timeout: T });
@@ -284,16 +284,16 @@ e2e('should change what another user may do as soon as a permission is granted o
   // The form stops bind mounts for bob (no services.privileged); a request that gets past it anyway is denied
   // by the server's policy, and the page lists each broken rule.
   await bobPage.getByTestId('create-service').click();
-  await bobPage.getByLabel('Name').fill(`${serviceName}-bind`);
-  await bobPage.getByLabel('Image').fill('local/busybox:1');
+  await bobPage.getByLabel('Name', { exact: true }).fill(`${serviceName}-bind`);
+  await bobPage.getByLabel('Image', { exact: true }).fill('local/busybox:1');
   await bobPage.getByRole('button', { name: 'Add mount' }).click();
-  await bobPage.getByLabel('Type').selectOption('bind');
-  await bobPage.getByLabel('Source').fill('/var/run/docker.sock');
-  await bobPage.getByLabel('Target').fill('/var/run/docker.sock');
+  await bobPage.getByLabel('Type', { exact: true }).selectOption('bind');
+  await bobPage.getByLabel('Source', { exact: true }).fill('/var/run/docker.sock');
+  await bobPage.getByLabel('Target', { exact: true }).fill('/var/run/docker.sock');
   await bobPage.getByTestId('service-form-submit').click();
   await bobPage.locator('.field-error', { hasText: 'services.privileged' }).first().waitFor({ timeout: T });
-  await bobPage.getByLabel('Type').selectOption('volume');
-  await bobPage.getByLabel('Source').fill('data');
+  await bobPage.getByLabel('Type', { exact: true }).selectOption('volume');
+  await bobPage.getByLabel('Source', { exact: true }).fill('data');
   await bobPage.route('**/function/create-service', (route) => {
     const body = route.request().postDataJSON();
     body.mounts = [{ type: 'bind', source: '/var/run/docker.sock', target: '/var/run/docker.sock' }];
