@@ -5,7 +5,7 @@
  * operation (`$addToSet`, `$pull`, `$inc`), and the only unique key is `_id`, which no update touches.
  */
 import { MongoClient, MongoError, MongoServerError, type Collection } from 'mongodb';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { AppError } from '../../errors.ts';
 import { isPermissionString, type Permission } from '../../permissions.ts';
 import type { HolderGuard, User, UserStore } from '../user-store.ts';
@@ -175,10 +175,12 @@ export async function createMongoUserStore(options: MongoUserStoreOptions): Prom
   /** The document with its id, giving it one first when it predates account ids. */
   const withId = async (doc: UserDocument): Promise<UserDocument & { id: string }> => {
     if (doc.id) return doc as UserDocument & { id: string };
-    // NOTE: the condition keeps an id another replica gave first; both then read the stored one.
-    await users.updateOne({ _id: doc._id, id: { $exists: false } }, { $set: { id: randomUUID() } });
-    const again = await users.findOne({ _id: doc._id });
-    return (again?.id ? again : { ...doc, id: randomUUID() }) as UserDocument & { id: string };
+    // NOTE: the id is derived from the document, not drawn at random, so replicas migrating at once agree
+    // even on a server (FerretDB) whose conditional update is not a compare-and-set. A user deleted and
+    // created again gets a random id on create, so the derived one never names a later account.
+    const id = legacyAccountId(doc);
+    await users.updateOne({ _id: doc._id, id: { $exists: false } }, { $set: { id } });
+    return { ...doc, id };
   };
 
   /**
@@ -300,4 +302,10 @@ export async function createMongoUserStore(options: MongoUserStoreOptions): Prom
       await client.close();
     },
   };
+}
+
+/** A stable account id for a document from before account ids, shaped like a UUID. */
+function legacyAccountId(doc: UserDocument): string {
+  const hex = createHash('sha256').update(`legacy-account\0${doc._id}\0${doc.createdAt}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
