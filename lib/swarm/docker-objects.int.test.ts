@@ -5,12 +5,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isAppError } from '../errors.ts';
-import { admitted, connectTestSwarm, testServiceSpec, uniquePrefix } from '../../testing/swarm.ts';
+import { admitted, connectTestSwarm, sweepTestServices, testServiceSpec, uniquePrefix } from '../../testing/swarm.ts';
 import { createPolicyGate } from './policy-gate.ts';
 import type { Swarm } from './swarm.ts';
 
 const prefix = uniquePrefix('it-obj-');
 const swarm: Swarm = await connectTestSwarm();
+await sweepTestServices(swarm, 'it-obj');
 const gate = createPolicyGate(swarm);
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 

@@ -119,6 +119,19 @@ const cleanupOnce = async () => {
 };
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanupOnce().finally(() => process.exit(1)));
 
+// NOTE: functions deployed by another checkout's provider (another basic-auth password, so another owner
+// key) are foreign to this one: PUT answers 404 and the create then 409. They are leftovers of a test run on
+// this test swarm, so they go; services without the OpenFaaS function label are never touched.
+{
+  const owned = new Set((await functionStatuses()).keys());
+  const { stdout } = await run('docker', ['service', 'ls', '--filter', 'label=function=true', '--format', '{{.Name}}']);
+  const foreign = stdout.split('\n').filter((n) => names.includes(n) && !owned.has(n));
+  if (foreign.length > 0) {
+    console.error(`removing functions another provider deployed: ${foreign.join(', ')}`);
+    await run('docker', ['service', 'rm', ...foreign]);
+  }
+}
+
 try {
   if (process.env['FN_IMAGES_PREBUILT'] !== '1') {
     t = Date.now();
