@@ -53,9 +53,18 @@ images() {
   say "images ready in $(ms_since "$t0") ms"
 }
 
+# NOTE: each secret carries a hash of its value as a label, so one made from another checkout's $state is
+# noticed and made again from this one's; the services using it (ours; foreign functions are removed by the
+# test before this runs) go first, since a secret in use cannot be removed.
 secret() { # name, value file
-  docker secret inspect "$1" >/dev/null 2>&1 && return 0
-  docker secret create --label dashboard.test-env=true "$1" "$2" >/dev/null
+  local want; want=$(sha256sum "$2" | cut -c1-64)
+  if docker secret inspect "$1" >/dev/null 2>&1; then
+    [ "$(docker secret inspect -f '{{index .Spec.Labels "dashboard.value-sha256"}}' "$1")" = "$want" ] && return 0
+    say "secret $1 does not match $2: making it again"
+    docker service rm "${SERVICES[@]}" >/dev/null 2>&1 || true
+    for _ in $(seq 60); do docker secret rm "$1" >/dev/null 2>&1 && break; sleep 1; done
+  fi
+  docker secret create --label dashboard.test-env=true --label "dashboard.value-sha256=$want" "$1" "$2" >/dev/null
 }
 
 service() { # name, image, service options... [-- command arguments...]
