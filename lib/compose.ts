@@ -63,7 +63,7 @@ export async function createDeps(config: Config): Promise<Composition> {
   let events;
   let alerts: AlertStore;
   try {
-    alerts = await createAlertStore(config);
+    alerts = await createAlertStore(config, { onFirstUse: true });
   } catch (e) {
     await userStore.close();
     throw e;
