@@ -83,7 +83,9 @@ export const createKafkaEventBus = async (options: KafkaEventBusOptions): Promis
     brokers: options.brokers,
     logLevel: logLevel.NOTHING,
     retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 10 },
-    ...(options.sasl ? { sasl: options.sasl as SASLOptions } : {}),
+    // NOTE: a copy: kafkajs stores its authenticator on the object it is given, bound to that password, and a
+    // caller's spread of the original ({ ...sasl, password }) would carry the old one along.
+    ...(options.sasl ? { sasl: { mechanism: options.sasl.mechanism, username: options.sasl.username, password: options.sasl.password } as SASLOptions } : {}),
   });
 
   const admin = kafka.admin();
