@@ -16,7 +16,6 @@ import * as assert from 'uvu/assert';
 import { createWorkerDeps } from '../../compose.ts';
 import { loadWorkerConfig } from '../../config.ts';
 import { testEvent, waitFor } from '../test-events.ts';
-import { runConsumer } from '../../../workers/consumer/run.ts';
 import { cassandraConnectError, createCassandraEventHistory } from './cassandra.ts';
 
 const points = process.env.CASSANDRA_AUTH_CONTACT_POINTS;
@@ -88,12 +87,12 @@ test('should carry events from Kafka into Cassandra in the consumer worker, both
   };
   const consumer = await createWorkerDeps(loadWorkerConfig(env, 'consumer'), () => {});
   const producer = await createWorkerDeps(loadWorkerConfig(env, 'producer'), () => {});
-  const abort = new AbortController();
   const errors: unknown[] = [];
   const stored: string[] = [];
-  const running = runConsumer({
-    bus: consumer.bus, history: consumer.history!, signal: abort.signal, group: `auth-${randomUUID()}`,
-    onError: (e) => errors.push(e), onStored: (events) => stored.push(...events.map((e) => e.id)),
+  // What workers/consumer/run.ts does with the composition: the group's batches into the history.
+  const subscription = await consumer.bus.consume(`auth-${randomUUID()}`, async (events) => {
+    await consumer.history!.append(events).catch((e: unknown) => (errors.push(e), Promise.reject(e)));
+    stored.push(...events.map((e) => e.id));
   });
   try {
     const sent = [testEvent(7_000n, 3, { actor: 'consumer-auth' })];
@@ -103,8 +102,7 @@ test('should carry events from Kafka into Cassandra in the consumer worker, both
     assert.equal(page.events.map((e) => e.id), [sent[0]!.id]);
     assert.equal(errors, []);
   } finally {
-    abort.abort();
-    await running;
+    await subscription.close();
     await producer.close();
     await consumer.close();
     const admin = new Kafka({ brokers: brokers.split(','), sasl: { mechanism: 'scram-sha-512', username: kafkaUser, password: kafkaPassword }, logLevel: logLevel.NOTHING }).admin();
