@@ -397,7 +397,7 @@ function mongoUrl(s: Settings, secret?: string): string | undefined {
   if (!m) throw new ConfigError('MONGO_URL must be a URL (mongodb://host[:port][,host…]/[database][?options])');
   const [, scheme, hosts = '', path = '/', query = ''] = m;
   if (hosts.includes('@')) throw new ConfigError('MONGO_URL already holds credentials; drop MONGO_USERNAME and MONGO_PASSWORD, or them from the URL');
-  if (authSource !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(authSource)) {
+  if (authSource !== undefined && !/^\$?[A-Za-z0-9_-]{1,64}$/.test(authSource)) {
     throw new ConfigError(`MONGO_AUTH_SOURCE must be a database name, got "${authSource}"`);
   }
   const params = new URLSearchParams(query);
