@@ -406,6 +406,37 @@ function mongoUrl(s: Settings, secret?: string): string | undefined {
   return `${scheme}${encodeURIComponent(creds.username)}:${encodeURIComponent(creds.password)}@${hosts}${path}${search ? `?${search}` : ''}`;
 }
 
+/** Settings of cassandra-init (workers/cassandra-init): the dashboard's role, made with the superuser. */
+export interface CassandraInitConfig {
+  contactPoints: string[];
+  localDataCenter: string;
+  role: string;
+  password: string;
+  superuserPassword: string;
+  keyspace: string;
+  replicationFactor: number;
+}
+
+/** CASSANDRA_CONTACT_POINTS, CASSANDRA_PASSWORD[_FILE] and CASSANDRA_SUPERUSER_PASSWORD[_FILE] are required. Throws ConfigError. */
+export function loadCassandraInitConfig(env: Env): CassandraInitConfig {
+  const s = new Settings(env, undefined);
+  const contactPoints = s.list('CASSANDRA_CONTACT_POINTS', 'host names or host:port', (e) => HOST.test(e) || HOST_PORT.test(e));
+  if (!contactPoints) throw new ConfigError('CASSANDRA_CONTACT_POINTS is required for cassandra-init (host names, comma-separated)');
+  const password = s.secret('CASSANDRA_PASSWORD');
+  if (!password) throw new ConfigError('CASSANDRA_PASSWORD (or CASSANDRA_PASSWORD_FILE) is required for cassandra-init: the dashboard role\'s password');
+  const superuserPassword = s.secret('CASSANDRA_SUPERUSER_PASSWORD');
+  if (!superuserPassword) throw new ConfigError('CASSANDRA_SUPERUSER_PASSWORD (or CASSANDRA_SUPERUSER_PASSWORD_FILE) is required for cassandra-init');
+  return {
+    contactPoints,
+    localDataCenter: s.string('CASSANDRA_LOCAL_DC') ?? 'datacenter1',
+    role: s.string('CASSANDRA_USERNAME') ?? 'dashboard',
+    password,
+    superuserPassword,
+    keyspace: s.string('CASSANDRA_KEYSPACE') ?? 'swarm_dashboard',
+    replicationFactor: s.int('CASSANDRA_REPLICATION_FACTOR', { min: 1, max: 16 }) ?? 1,
+  };
+}
+
 /** ALERT_WEBHOOK_ALLOW_PRIVATE (contract 1.1), ALERT_WEBHOOK_TIMEOUT_MS, ALERT_RETRY_ATTEMPTS, ALERT_RETRY_BACKOFF_MS. */
 function alertSettings(s: Settings): WebhookSettings {
   return {

@@ -8,7 +8,8 @@
 # as the stack's cassandra-init does; `cassandra`/`cassandra` then no longer works.
 #
 #   scripts/servers/cassandra-auth.sh start|stop|status|env
-#   env: CASSANDRA_AUTH_CONTACT_POINTS, CASSANDRA_AUTH_LOCAL_DC, CASSANDRA_AUTH_USERNAME, CASSANDRA_AUTH_PASSWORD
+#   env: CASSANDRA_AUTH_CONTACT_POINTS, CASSANDRA_AUTH_LOCAL_DC, CASSANDRA_AUTH_USERNAME, CASSANDRA_AUTH_PASSWORD,
+#        CASSANDRA_AUTH_SUPERUSER_PASSWORD (for workers/cassandra-init's test)
 #
 # Jars: those of scripts/servers/cassandra.sh (.cache/servers/cassandra/lib, installed by it when missing),
 # or CASSANDRA_LIB. State in .cache/auth-servers/cassandra; log in .cache/logs/cassandra-auth.log.
@@ -41,6 +42,7 @@ print_env() {
   echo "CASSANDRA_AUTH_LOCAL_DC=$LOCAL_DC"
   echo "CASSANDRA_AUTH_USERNAME=dashboard"
   echo "CASSANDRA_AUTH_PASSWORD=$(credential cassandra-dashboard)"
+  echo "CASSANDRA_AUTH_SUPERUSER_PASSWORD=$(credential cassandra-superuser)"
 }
 
 # The role dashboard can query (made first, with the superuser, when it cannot log in yet).
