@@ -347,6 +347,10 @@ export function loadWorkerConfig(env: Env, role: 'producer' | 'consumer' | 'aler
  */
 function credentials(s: Settings, user: string, password: string, secret: string): { username: string; password: string } | undefined {
   const username = s.string(user);
+  // NOTE: a function's secret file alone does not count: faas.yml mounts the same secrets on every function,
+  // and where the server needs none (an environment without the event cluster) no username is set.
+  const explicit = s.string(password) !== undefined || s.string(`${password}_FILE`) !== undefined;
+  if (username === undefined && !explicit) return undefined;
   const pass = s.secret(password, secret);
   if (username === undefined && pass === undefined) return undefined;
   if (username === undefined) throw new ConfigError(`${user} is required when ${password} (or ${password}_FILE) is set`);

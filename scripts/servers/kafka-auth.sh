@@ -54,13 +54,16 @@ install() {
   bash "$ROOT/scripts/servers/kafka.sh" install
 }
 
+# server.properties, and the stack's JAAS file with the broker password where the swarm's template puts it.
 write_config() {
   local broker
   broker="$(credential kafka-broker)"
   mkdir -p "$CONF" "$DATA" "$(dirname "$LOG")"
-  (umask 077 && sed -e "s|@HOST@|$HOST|g" -e "s|@PORT@|$PORT|g" -e "s|@CONTROLLER_PORT@|$CONTROLLER_PORT|g" \
-    -e "s|@INTERNAL_PORT@|$INTERNAL_PORT|g" -e "s|@DATA@|$DATA|g" -e "s|@BROKER_PASSWORD@|$broker|g" \
-    "$ROOT/scripts/servers/kafka-auth/server.properties" >"$CONF/server.properties")
+  sed -e "s|@HOST@|$HOST|g" -e "s|@PORT@|$PORT|g" -e "s|@CONTROLLER_PORT@|$CONTROLLER_PORT|g" \
+    -e "s|@INTERNAL_PORT@|$INTERNAL_PORT|g" -e "s|@DATA@|$DATA|g" \
+    "$ROOT/scripts/servers/kafka-auth/server.properties" >"$CONF/server.properties"
+  (umask 077 && sed -e "s|{{ secret \"kafka-broker-password\" }}|$broker|g" "$ROOT/gateway-config/kafka-jaas.conf" >"$CONF/kafka-jaas.conf")
+  grep -q '{{' "$CONF/kafka-jaas.conf" && die "gateway-config/kafka-jaas.conf has a template field this script does not fill"
   cp "$HERE/log4j2.xml" "$CONF/log4j2.xml"
 }
 
@@ -70,7 +73,8 @@ format_storage() {
   cid="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
   log "formatting KRaft storage in $DATA with the SCRAM user dashboard"
   log_mark format
-  if ! "$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -Dlog4j2.configurationFile="$CONF/log4j2.xml" -cp "$LIB/*" kafka.tools.StorageTool \
+  if ! "$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -Dlog4j2.configurationFile="$CONF/log4j2.xml" \
+    -Djava.security.auth.login.config="$CONF/kafka-jaas.conf" -cp "$LIB/*" kafka.tools.StorageTool \
     format --cluster-id="$cid" -c "$CONF/server.properties" --ignore-formatted \
     --add-scram "SCRAM-SHA-512=[name=dashboard,password=$(credential kafka-dashboard)]" >>"$LOG" 2>&1 9>&-; then
     tail -n 20 "$LOG" >&2
@@ -84,6 +88,7 @@ prepare() {
   format_storage
   CMD=("$JAVA" -Xms"$HEAP" -Xmx"$HEAP" -XX:TieredStopAtLevel=1 -XX:+UseG1GC -XX:MaxGCPauseMillis=20
     -Djava.awt.headless=true -Djava.net.preferIPv4Stack=true -Dlog4j2.configurationFile="$CONF/log4j2.xml"
+    -Djava.security.auth.login.config="$CONF/kafka-jaas.conf"
     -cp "$LIB/*" kafka.Kafka "$CONF/server.properties")
 }
 
