@@ -13,6 +13,7 @@ import * as assert from 'uvu/assert';
 import { loadConfig } from '../../config.ts';
 import { waitFor } from '../../events/test-events.ts';
 import type { InvalidationLog } from '../invalidations.ts';
+import { createUserStore } from '../compose.ts';
 import { createNatsInvalidations, natsConnectProblem } from './nats.ts';
 
 const url = process.env.NATS_AUTH_URL;
@@ -57,6 +58,31 @@ test('should carry an invalidation between two replicas with the credentials rea
   } finally {
     await a.close();
     await b.close();
+  }
+});
+
+test('should reach another replica through the user store composition a function or the relay uses', async ({ dir }) => {
+  const mongo = process.env.MONGO_URL;
+  if (!mongo) return console.log('SKIPPED the composition case: MONGO_URL is not set (bash scripts/servers.sh start ferretdb)');
+  writeFileSync(join(dir, 'nats-password'), `${password}\n`, { mode: 0o600 });
+  const database = `users_nats_auth_${process.pid}_${Date.now().toString(36)}`;
+  const env = { DATA_DIR: dir, MONGO_URL: `${mongo.replace(/\/[^/]*$/, '')}/${database}`, NATS_URL: url, NATS_USER: user, NATS_PASSWORD_FILE: join(dir, 'nats-password') };
+  const logs: string[] = [];
+  const log: InvalidationLog = (level, msg) => void logs.push(`${level} ${msg}`);
+  const a = await createUserStore(loadConfig(env, 'function'), { log });
+  const b = await createUserStore(loadConfig(env, 'relay'), { log });
+  try {
+    const heard: Array<string | null> = [];
+    b.changes.subscribe((username) => void heard.push(username));
+    await a.users.create({ username: 'dave', passwordHash: 'x', permissions: [], tokenVersion: 0, createdAt: new Date().toISOString() });
+    await waitFor('dave on the other replica', () => heard.includes('dave'), 5_000);
+    assert.not.ok(logs.some((l) => l.startsWith('error') || l.includes('unreachable')), logs.join('\n'));
+  } finally {
+    await a.close();
+    await b.close();
+    const { MongoClient } = await import('mongodb');
+    const client = new MongoClient(mongo);
+    await client.db(database).dropDatabase().catch(() => {}).finally(() => client.close());
   }
 });
 
