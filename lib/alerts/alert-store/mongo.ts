@@ -6,6 +6,7 @@
  * MongoDB; FerretDB 1.24 applies an update as a read then a write (see lib/users/user-store/mongo.ts), so two
  * workers taking over one expired lease at the same instant could both win there (docs/api.md, "Alerts").
  */
+import { mongoDatabase } from '../../mongo-database.ts';
 import { MongoClient, MongoError, MongoServerError, type Collection } from 'mongodb';
 import { AppError } from '../../errors.ts';
 import type { AlertRule, Delivery } from '../alert.ts';
@@ -66,7 +67,7 @@ export async function createMongoAlertStore(options: MongoAlertStoreOptions): Pr
     socketTimeoutMS: 10_000,
     appName: 'swarm-dashboard',
   });
-  const db = client.db(options.database ?? (new URL(options.url).pathname.slice(1) || 'swarm_dashboard'));
+  const db = client.db(options.database ?? mongoDatabase(options.url));
   const rules: Collection<RuleDocument> = db.collection<RuleDocument>('alert_rules');
   const deliveries: Collection<DeliveryDocument> = db.collection<DeliveryDocument>('alert_deliveries');
   try {

@@ -2,6 +2,7 @@
  * The MongoDB ApiTokenStore, for the cluster: collection `api_tokens`, keyed by the secret's hash (`_id`, the one
  * unique key FerretDB 1.24 enforces reliably), with the public id and the owner indexed.
  */
+import { mongoDatabase } from '../../mongo-database.ts';
 import { MongoClient, MongoError, type Collection } from 'mongodb';
 import { AppError } from '../../errors.ts';
 import { LAST_USE_INTERVAL_MS, type ApiToken, type ApiTokenStore } from '../api-tokens.ts';
@@ -44,7 +45,7 @@ const toToken = ({ _id: _hash, ...t }: TokenDocument): ApiToken => ({
 export async function createMongoApiTokenStore(options: MongoApiTokenStoreOptions): Promise<ApiTokenStore> {
   const timeout = options.serverSelectionTimeoutMs ?? 2000;
   const client = new MongoClient(options.url, { serverSelectionTimeoutMS: timeout, connectTimeoutMS: timeout, socketTimeoutMS: 10_000, appName: 'swarm-dashboard' });
-  const db = client.db(options.database ?? (new URL(options.url).pathname.slice(1) || 'swarm_dashboard'));
+  const db = client.db(options.database ?? mongoDatabase(options.url));
   const tokens: Collection<TokenDocument> = db.collection<TokenDocument>('api_tokens');
   try {
     await tokens.createIndex({ owner: 1, createdAt: 1 }, { name: 'owner' });

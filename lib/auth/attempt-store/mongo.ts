@@ -4,6 +4,7 @@
  * where the server has one (FerretDB 1.24 has none: "expireAfterSeconds is not implemented"), and the store
  * also purges expired records itself, at most once a minute; expired records never count either way.
  */
+import { mongoDatabase } from '../../mongo-database.ts';
 import { MongoClient, MongoError, MongoServerError, type Collection } from 'mongodb';
 import { AppError } from '../../errors.ts';
 import type { AttemptRecord, AttemptStore } from '../attempt-store.ts';
@@ -39,7 +40,7 @@ export function createMongoAttemptStore(options: MongoAttemptStoreOptions): Atte
   // timed out connections under 300 parallel logins with the default 100).
   const client = new MongoClient(options.url, { serverSelectionTimeoutMS: timeout, connectTimeoutMS: timeout, socketTimeoutMS: 10_000, maxPoolSize: 10, appName: 'swarm-dashboard' });
   const attempts: Collection<AttemptDocument> = client
-    .db(options.database ?? (new URL(options.url).pathname.slice(1) || 'swarm_dashboard'))
+    .db(options.database ?? mongoDatabase(options.url))
     .collection<AttemptDocument>(options.collection ?? 'login_attempts');
   let ready: Promise<void> | undefined;
   const prepare = () =>

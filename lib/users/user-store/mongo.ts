@@ -4,6 +4,7 @@
  * never relies on the code of a unique violation on update: every change is one single-document
  * operation (`$addToSet`, `$pull`, `$inc`), and the only unique key is `_id`, which no update touches.
  */
+import { mongoDatabase } from '../../mongo-database.ts';
 import { MongoClient, MongoError, MongoServerError, type Collection } from 'mongodb';
 import { createHash, randomUUID } from 'node:crypto';
 import { AppError } from '../../errors.ts';
@@ -116,7 +117,7 @@ export async function createMongoUserStore(options: MongoUserStoreOptions): Prom
     socketTimeoutMS: 10_000,
     appName: 'swarm-dashboard',
   });
-  const db = client.db(options.database ?? (new URL(options.url).pathname.slice(1) || 'swarm_dashboard'));
+  const db = client.db(options.database ?? mongoDatabase(options.url));
   const collection = options.collection ?? 'users';
   const users: Collection<UserDocument> = db.collection<UserDocument>(collection);
   const intents: Collection<IntentDocument> = db.collection<IntentDocument>(`${collection}_holder_changes`);
