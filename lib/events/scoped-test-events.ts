@@ -5,7 +5,7 @@ import type { Event } from './event.ts';
 const STACK = 'com.docker.stack.namespace';
 
 /** The services the fixtures are about: `shop_web` in stack shop, `bank_api` in stack bank, `pay` labelled team=payments. */
-export const SCOPED_SERVICES = [
+export const SCOPED_SERVICES: Array<{ id: string; name: string; labels: Record<string, string> }> = [
   { id: 'svc-shop', name: 'shop_web', labels: { [STACK]: 'shop' } },
   { id: 'svc-bank', name: 'bank_api', labels: { [STACK]: 'bank' } },
   { id: 'svc-pay', name: 'pay', labels: { team: 'payments' } },
