@@ -9,7 +9,8 @@
  * spec is judged too: operating a service that needs services.privileged needs it as well.
  */
 import type { Principal } from '../auth/authenticator.ts';
-import { holds, holdsFor, type ScopeTarget } from '../permissions.ts';
+import { holds, holdsAny, holdsFor, type ScopeTarget } from '../permissions.ts';
+import { objectFilter } from '../secrets/scope.ts';
 import { AppError } from '../errors.ts';
 import { WORKLOAD_NETWORK_LABEL, enforceOperableService, enforceServiceSpec, isReservedLabel, type PolicyContext, type PolicyViolation } from './spec-policy.ts';
 import type { DockerServiceSpec, NetworkSpec, NetworkSummary, ServiceDetail, Swarm, VolumeSummary } from './swarm.ts';
@@ -177,8 +178,10 @@ export function createPolicyGate(reads: PolicyReads, options: PolicyGateOptions 
   const attachable = async (principal: Principal | undefined, specs: DockerServiceSpec[], kind: 'secrets' | 'configs'): Promise<string[]> => {
     const read = kind === 'secrets' ? reads.listSecrets : reads.listConfigs;
     if (!principal || !read || !refers(specs, kind === 'secrets' ? 'Secrets' : 'Configs')) return [];
-    if (!holds(principal, kind === 'secrets' ? 'secrets.read' : 'configs.read')) return [];
-    return (await read()).map((o) => o.id);
+    const kindOf = kind === 'secrets' ? 'secret' : 'config';
+    // Scoped read (contract 1.1): only the objects a scope matches may be attached.
+    if (!holdsAny(principal, `${kind}.read`)) return [];
+    return (await read()).filter(objectFilter(principal, kindOf, 'read')).map((o) => o.id);
   };
 
   const contextFor = async (principal: Principal | undefined, specs: DockerServiceSpec[], plan?: StackPlan): Promise<PolicyContext> => {
