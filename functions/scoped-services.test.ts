@@ -159,4 +159,18 @@ grants('should let a holder of the same string or its unscoped form grant a scop
   }
   assert.equal((await deps.users.get('target'))!.permissions, ['services.read:name=shop-*', 'services.write:stack=shop']);
 });
+grants('should let create-user give scoped permissions within what the creator holds, and nothing wider', async ({ deps }) => {
+  const { createUser } = await import('./create-user/function.ts');
+  const scoped = await deps.addUser('scoped', ['users.write', 'services.write:stack=shop']);
+  const create = (username: string, permissions: string[]) =>
+    call(deps, createUser, scoped.authorization, { username, password: 'correct horse battery staple', permissions });
+  const ok = await create('a', ['services.write:stack=shop']);
+  assert.is(ok.status, 201, await ok.text());
+  assert.equal((await deps.users.get('a'))!.permissions, ['services.write:stack=shop']);
+  for (const wider of [['services.write'], ['services.write:stack=bank'], ['services.read:stack=shop']]) {
+    const res = await create(`b${wider.join()}`.replace(/[^a-z]/g, ''), wider);
+    assert.is(res.status, 403, wider.join());
+  }
+  assert.is((await create('c', ['users.write:stack=shop'])).status, 400);
+});
 grants.run();
