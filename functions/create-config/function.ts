@@ -8,13 +8,14 @@ export const createConfig = defineFunction({
   name: 'create-config',
   summary: 'Create a config (version 1)',
   permission: 'configs.write',
+  scoped: true,
   readOnly: false,
   input: createConfigInput,
   output: createdObjectSchema,
   status: 201,
   audit: { action: 'config.create', target: 'config' },
-  async handler({ input, audit }, deps) {
+  async handler({ input, principal, audit }, deps) {
     audit({ targetId: input.name, after: { name: input.name, labels: input.labels ?? {} } });
-    return createObject(deps.swarm, 'config', input);
+    return createObject(deps.swarm, principal, 'config', input);
   },
 });

@@ -8,13 +8,14 @@ export const createSecret = defineFunction({
   name: 'create-secret',
   summary: 'Create a secret (version 1)',
   permission: 'secrets.write',
+  scoped: true,
   readOnly: false,
   input: createSecretInput,
   output: createdObjectSchema,
   status: 201,
   audit: { action: 'secret.create', target: 'secret' },
-  async handler({ input, audit }, deps) {
+  async handler({ input, principal, audit }, deps) {
     audit({ targetId: input.name, after: { name: input.name, labels: input.labels ?? {} } });
-    return createObject(deps.swarm, 'secret', input);
+    return createObject(deps.swarm, principal, 'secret', input);
   },
 });

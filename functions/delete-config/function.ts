@@ -7,11 +7,12 @@ export const deleteConfig = defineFunction({
   name: 'delete-config',
   summary: 'Delete a config (every version); 409 in_use while a service uses it',
   permission: 'configs.write',
+  scoped: true,
   readOnly: false,
   input: deleteConfigInput,
   output: null,
   audit: { action: 'config.delete', target: 'config' },
-  async handler({ input }, deps) {
-    await deleteObject(deps.swarm, 'config', input.name);
+  async handler({ input, principal }, deps) {
+    await deleteObject(deps.swarm, principal, 'config', input.name);
   },
 });

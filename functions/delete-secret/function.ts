@@ -7,11 +7,12 @@ export const deleteSecret = defineFunction({
   name: 'delete-secret',
   summary: 'Delete a secret (every version); 409 in_use while a service uses it',
   permission: 'secrets.write',
+  scoped: true,
   readOnly: false,
   input: deleteSecretInput,
   output: null,
   audit: { action: 'secret.delete', target: 'secret' },
-  async handler({ input }, deps) {
-    await deleteObject(deps.swarm, 'secret', input.name);
+  async handler({ input, principal }, deps) {
+    await deleteObject(deps.swarm, principal, 'secret', input.name);
   },
 });

@@ -10,6 +10,8 @@ export const deployStack = defineFunction({
   name: 'deploy-stack',
   summary: 'Deploy a stack from a Compose file (all or nothing under the security policy)',
   permission: 'services.write',
+  // The policy gate judges every service against the caller's services.write scope.
+  scoped: true,
   readOnly: false,
   input: deployStackInput,
   output: deployStackOutput,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { objectFilter } from '../../lib/secrets/scope.ts';
 import { defineFunction } from '../../lib/http/function-definition.ts';
 import { listing } from '../../lib/secrets/versions.ts';
 import { COMPOSE_RECORD_LABEL } from '../../lib/stacks/stacks.ts';
@@ -9,11 +10,14 @@ export const listConfigs = defineFunction({
   name: 'list-configs',
   summary: 'List configs (metadata only) and the services that use them',
   permission: 'configs.read',
+  scoped: true,
   readOnly: true,
   input: null,
   output: z.object({ configs: z.array(configListingSchema) }),
-  async handler(_call, deps) {
-    const [objects, services] = await Promise.all([deps.swarm.listConfigs(), deps.swarm.listServiceSpecs()]);
+  async handler({ principal }, deps) {
+    const [all, services] = await Promise.all([deps.swarm.listConfigs(), deps.swarm.listServiceSpecs()]);
+    // A scoped holder sees only what its scopes match (lib/secrets/scope.ts).
+    const objects = all.filter(objectFilter(principal, 'config', 'read'));
     return { configs: listing(objects.filter((c) => c.labels[COMPOSE_RECORD_LABEL] !== 'true'), services, 'config') };
   },
 });

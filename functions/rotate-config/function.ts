@@ -11,6 +11,7 @@ export const rotateConfig = defineFunction({
   name: 'rotate-config',
   summary: 'Rotate a config: new version, services moved to it, old version removed',
   permission: 'configs.write',
+  scoped: true,
   readOnly: false,
   input: rotateConfigInput,
   output: rotatedSchema,

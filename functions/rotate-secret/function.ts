@@ -11,6 +11,7 @@ export const rotateSecret = defineFunction({
   name: 'rotate-secret',
   summary: 'Rotate a secret: new version, services moved to it, old version removed',
   permission: 'secrets.write',
+  scoped: true,
   readOnly: false,
   input: rotateSecretInput,
   output: rotatedSchema,

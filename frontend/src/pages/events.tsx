@@ -7,7 +7,7 @@ import { describeAudit, describeEvent, eventNode, eventService, filterEvents, pe
 import { clock } from '../logic/format.ts';
 import { createEventsStore } from '../stores/events.ts';
 import { createServicesStore } from '../stores/services.ts';
-import { can } from '../logic/permissions.ts';
+import { canAny } from '../logic/permissions.ts';
 import type { Event } from '../types.ts';
 
 const ROW = 30;
@@ -27,7 +27,7 @@ export default function Events() {
   const source = () => paused() ?? store.items();
   const types = createMemo(() => [...new Set(store.items().map((e) => e.type))].sort());
   // NOTE: some events name a service only by id (audit events of scale, update, …): resolve ids to names.
-  const services = can(ctx.session.me(), 'services.read') ? useStore(createServicesStore) : null;
+  const services = canAny(ctx.session.me(), 'services.read') ? useStore(createServicesStore) : null;
   if (services && !services.loaded() && !services.loading()) void services.load();
   const names = createMemo(() => new Map((services?.services() ?? []).map((s) => [s.id, s.name])));
   const filtered = createMemo(() =>

@@ -8,7 +8,7 @@ import { ServiceForm } from '../components/service-form.tsx';
 import { SpecEditor } from '../components/spec-editor.tsx';
 import { describeEvent } from '../logic/events.ts';
 import { ago, clock, shortId } from '../logic/format.ts';
-import { can } from '../logic/permissions.ts';
+import { can, canAny, canFor } from '../logic/permissions.ts';
 import { formFromSpec, type ServiceForm as FormState } from '../logic/service-form.ts';
 import { formatPorts, shortImage } from '../logic/services.ts';
 import { createServiceDetailStore } from '../stores/service-detail.ts';
@@ -73,7 +73,11 @@ export default function ServiceDetail() {
   const navigate = useNavigate();
   const [tab, setTab] = createSignal<Tab>('overview');
   const [confirm, setConfirm] = createSignal<null | 'delete' | 'rollback' | 'restart'>(null);
-  const writable = () => can(ctx.session.me(), 'services.write');
+  // A scoped services.write covers only the services it matches: no buttons for the others.
+  const writable = () => {
+    const d = detail();
+    return d ? canFor(ctx.session.me(), 'services.write', d.service) : false;
+  };
   const id = () => decodeURIComponent(params.id ?? '');
 
   createEffect(on(id, (next) => store.select(next)));
@@ -273,7 +277,7 @@ export default function ServiceDetail() {
                   </For>
                 </Match>
                 <Match when={tab() === 'history'}>
-                  <Show when={can(ctx.session.me(), 'events.read')} fallback={<p class="muted">Stored events need the events.read permission.</p>}>
+                  <Show when={canAny(ctx.session.me(), 'events.read')} fallback={<p class="muted">Stored events need the events.read permission.</p>}>
                     <ol class="timeline" data-testid="service-history">
                       <For each={[...history()].reverse()} fallback={<li class="muted">No stored events yet.</li>}>
                         {(e) => (
