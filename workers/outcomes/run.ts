@@ -37,6 +37,8 @@ export interface OutcomeTrackerOptions {
   onError?: (error: unknown) => void;
   /** First delay before retrying the start after a failure; doubles up to 5 s. Default 500 ms. */
   retryMs?: number;
+  /** Called once it read the history and joined its group (for tests). */
+  onStarted?: () => void;
   /** Called after outcome records were published (for tests and metrics). */
   onOutcomes?: (events: Event[]) => void;
 }
@@ -223,6 +225,7 @@ export const runOutcomeTracker = async (options: OutcomeTrackerOptions): Promise
     }
   }
   if (!subscription) return;
+  options.onStarted?.();
   const sweepMs = options.sweepMs ?? 5000;
   while (!signal.aborted) {
     await abortableSleep(sweepMs, signal);
