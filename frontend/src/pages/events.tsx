@@ -3,7 +3,7 @@ import { useApp, useStore } from '../context.ts';
 import { Sparkline } from '../components/sparkline.tsx';
 import { createKeyboardList } from '../components/keyboard-list.ts';
 import { VirtualList } from '../components/virtual-list.tsx';
-import { auditDiff, describeOutcome, outcomesOf, startedRollouts } from '../logic/audit.ts';
+import { AuditChange } from '../components/audit-change.tsx';
 import { describeAudit, describeEvent, eventNode, eventService, filterEvents, perMinute } from '../logic/events.ts';
 import { clock } from '../logic/format.ts';
 import { createEventsStore } from '../stores/events.ts';
@@ -128,53 +128,7 @@ export default function Events() {
               <Show when={isAudit(e())}>
                 <p data-testid="audit-summary">{what(e())}</p>
               </Show>
-              <Show when={startedRollouts(e())}>
-                <div class="audit-outcomes" data-testid="audit-outcomes">
-                  <h3>Outcome</h3>
-                  <Show when={outcomesOf(e(), store.items()).length > 0} fallback={<p class="muted">Rollout under way (or its outcome is not loaded).</p>}>
-                    <ul>
-                      <For each={outcomesOf(e(), store.items())}>
-                        {(o) => (
-                          <li>
-                            <span class={`chip outcome ${describeOutcome(o.outcome).ok ? 'ok' : 'bad'}`}>{describeOutcome(o.outcome).label}</span>{' '}
-                            <span class="mono">{o.service}</span>
-                            <Show when={o.message}>{(m) => <span class="muted"> · {m()}</span>}</Show>
-                          </li>
-                        )}
-                      </For>
-                    </ul>
-                  </Show>
-                </div>
-              </Show>
-              <Show when={auditDiff(e())}>
-                {(lines) => (
-                  <div class="audit-diff" data-testid="audit-diff">
-                    <h3>Changes</h3>
-                    <Show when={lines().length > 0} fallback={<p class="muted">No change.</p>}>
-                      <table>
-                        <thead>
-                          <tr>
-                            <th>Field</th>
-                            <th>Before</th>
-                            <th>After</th>
-                          </tr>
-                        </thead>
-                        <tbody>
-                          <For each={lines()}>
-                            {(l) => (
-                              <tr class={`diff-${l.kind}`}>
-                                <td class="mono">{l.path || '(whole)'}</td>
-                                <td class="mono">{l.before ?? ''}</td>
-                                <td class="mono">{l.after ?? ''}</td>
-                              </tr>
-                            )}
-                          </For>
-                        </tbody>
-                      </table>
-                    </Show>
-                  </div>
-                )}
-              </Show>
+              <AuditChange event={e()} events={store.items()} />
               <dl class="facts">
                 <dt>Time</dt>
                 <dd class="mono">{e().time}</dd>
