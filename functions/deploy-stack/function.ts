@@ -17,8 +17,9 @@ export const deployStack = defineFunction({
   output: deployStackOutput,
   audit: { action: 'stack.deploy', target: 'stack' },
   async handler({ input, principal, audit }, deps) {
-    const result = await deploy(deps, principal, input);
-    audit({ targetId: input.name, after: { services: result.services, prune: input.prune === true, dryRun: input.dryRun === true } });
+    const rollouts: Array<{ service: string; name: string; version: number }> = [];
+    const result = await deploy(deps, principal, input, (write) => rollouts.push(write));
+    audit({ targetId: input.name, after: { services: result.services, prune: input.prune === true, dryRun: input.dryRun === true }, rollouts });
     return result;
   },
 });

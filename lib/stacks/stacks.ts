@@ -150,7 +150,12 @@ async function judgeAll<T, R>(items: readonly T[], label: (t: T) => string, judg
 }
 
 /** Deploys (or, with dryRun, plans) a stack; see the module comment. */
-export async function deployStack(deps: Deps, principal: Principal, request: DeployRequest): Promise<DeployResult> {
+export async function deployStack(
+  deps: Deps,
+  principal: Principal,
+  request: DeployRequest,
+  onWrite?: (write: { service: string; name: string; version: number }) => void,
+): Promise<DeployResult> {
   const { swarm, gate } = deps;
   const stack = request.name;
   const env = request.env ?? {};
@@ -237,8 +242,13 @@ export async function deployStack(deps: Deps, principal: Principal, request: Dep
       admitted = await gate.admitStackSpec(principal, realPlan, withReferences(plan.spec, plan.secrets, plan.configs, resolveReal), details.get(plan.name));
     }
     const current = details.get(plan.name);
-    if (current) await swarm.updateService(current.service.id, current.service.version, admitted);
-    else await swarm.createService(admitted);
+    if (current) {
+      const written = await swarm.updateService(current.service.id, current.service.version, admitted);
+      onWrite?.({ service: written.id, name: plan.name, version: written.version });
+    } else {
+      const created = await swarm.createService(admitted);
+      onWrite?.({ service: created.id, name: created.name, version: 0 });
+    }
   }
   for (const removal of removals) await swarm.removeService(removal);
   // Older versions of the stack's changed configs, once unused.

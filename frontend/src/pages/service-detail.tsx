@@ -1,11 +1,13 @@
 import { A, useNavigate, useParams } from '@solidjs/router';
 import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch } from 'solid-js';
 import { useApp, usePageStore } from '../context.ts';
+import { AuditChange } from '../components/audit-change.tsx';
 import { ConfirmDialog } from '../components/confirm.tsx';
 import { ErrorDetails } from '../components/error-details.tsx';
 import { ProgressBar } from '../components/progress.tsx';
 import { ServiceForm } from '../components/service-form.tsx';
 import { SpecEditor } from '../components/spec-editor.tsx';
+import { OUTCOME_ACTION, startedRollouts } from '../logic/audit.ts';
 import { describeEvent } from '../logic/events.ts';
 import { ago, clock, shortId } from '../logic/format.ts';
 import { can, canAny, canFor } from '../logic/permissions.ts';
@@ -283,6 +285,12 @@ export default function ServiceDetail() {
                         {(e) => (
                           <li>
                             <span class="mono">{clock(e.time)}</span> <span class="muted">{e.time.slice(0, 10)}</span> {describeEvent(e)}
+                            <Show when={e.type === 'audit' && e.action !== OUTCOME_ACTION && (e.actor.attributes?.before !== undefined || e.actor.attributes?.after !== undefined || startedRollouts(e))}>
+                              <details class="audit-change">
+                                <summary>Outcome and changes</summary>
+                                <AuditChange event={e} events={history()} />
+                              </details>
+                            </Show>
                           </li>
                         )}
                       </For>
