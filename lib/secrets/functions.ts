@@ -1,0 +1,90 @@
+/**
+ * The secret and config functions, written once for both kinds: the engine gives the two the same shape and
+ * ./versions.ts the same versioning, so create-secret and create-config (list, rotate, delete alike) differ only
+ * in their name, permission, audit action and answer key. Each function folder still exports its own
+ * definition (`export const createSecret = createObjectFunction('secret')`), which the registry reads.
+ */
+import { z } from 'zod';
+import { defineFunction } from '../http/function-definition.ts';
+import { COMPOSE_RECORD_LABEL } from '../stacks/stacks.ts';
+import { createdObjectSchema, createObjectInput, nameInput, objectListingSchema, rotatedSchema, rotateObjectInput } from './schemas.ts';
+import { createObject, deleteObject, listing, rotate, type ObjectKind } from './versions.ts';
+
+const plural = <K extends ObjectKind>(kind: K) => `${kind}s` as const;
+const write = <K extends ObjectKind>(kind: K) => `${plural(kind)}.write` as const;
+
+/** create-<kind>: the engine object is `<name>.v1`; the audit keeps the name and labels, never the data. */
+export const createObjectFunction = <K extends ObjectKind>(kind: K) =>
+  defineFunction({
+    name: `create-${kind}`,
+    summary: `Create a ${kind} (version 1)`,
+    permission: write(kind),
+    readOnly: false,
+    input: createObjectInput,
+    output: createdObjectSchema,
+    status: 201,
+    audit: { action: `${kind}.create`, target: kind },
+    async handler({ input, audit }, deps) {
+      audit({ targetId: input.name, after: { name: input.name, labels: input.labels ?? {} } });
+      return createObject(deps.swarm, kind, input);
+    },
+  });
+
+/**
+ * list-<kind>s: one entry per name (its latest version) and the services using any version; never data. The
+ * stacks' own records of their Compose files are configs the dashboard keeps for itself, so list-configs leaves them out.
+ */
+export const listObjectsFunction = <K extends ObjectKind>(kind: K) => {
+  type Listed = { [P in `${K}s`]: z.ZodArray<typeof objectListingSchema> };
+  return defineFunction({
+    name: `list-${plural(kind)}`,
+    summary: `List ${plural(kind)} (metadata only) and the services that use them`,
+    permission: `${plural(kind)}.read` as const,
+    readOnly: true,
+    input: null,
+    output: z.object({ [plural(kind)]: z.array(objectListingSchema) } as Listed),
+    async handler(_call, deps) {
+      const [objects, services] = await Promise.all([
+        kind === 'secret' ? deps.swarm.listSecrets() : deps.swarm.listConfigs(),
+        deps.swarm.listServiceSpecs(),
+      ]);
+      const own = kind === 'config' ? objects.filter((o) => o.labels[COMPOSE_RECORD_LABEL] !== 'true') : objects;
+      return { [plural(kind)]: listing(own, services, kind) } as z.input<z.ZodObject<Listed>>;
+    },
+  });
+};
+
+/**
+ * rotate-<kind>: the next version `<name>.v<N+1>`, every service that used an older one moved to it at the
+ * same target (each judged by the policy gate as an update of that service), the old versions removed once unused.
+ */
+export const rotateObjectFunction = <K extends ObjectKind>(kind: K) =>
+  defineFunction({
+    name: `rotate-${kind}`,
+    summary: `Rotate a ${kind}: new version, services moved to it, old version removed`,
+    permission: write(kind),
+    readOnly: false,
+    input: rotateObjectInput,
+    output: rotatedSchema,
+    audit: { action: `${kind}.rotate`, target: kind },
+    async handler({ input, principal, audit }, deps) {
+      const result = await rotate(deps, principal, kind, input.name, input.data);
+      audit({ targetId: input.name, after: { version: result.version, services: result.services } });
+      return result;
+    },
+  });
+
+/** delete-<kind>: every version; 409 `in_use` (naming the services) while a service refers to one. */
+export const deleteObjectFunction = <K extends ObjectKind>(kind: K) =>
+  defineFunction({
+    name: `delete-${kind}`,
+    summary: `Delete a ${kind} (every version); 409 in_use while a service uses it`,
+    permission: write(kind),
+    readOnly: false,
+    input: nameInput,
+    output: null,
+    audit: { action: `${kind}.delete`, target: kind },
+    async handler({ input }, deps) {
+      await deleteObject(deps.swarm, kind, input.name);
+    },
+  });
