@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { defineFunction } from '../http/function-definition.ts';
-import { COMPOSE_RECORD_LABEL } from '../stacks/stacks.ts';
+import type { SwarmObject } from '../swarm/swarm.ts';
 import { createdObjectSchema, createObjectInput, nameInput, objectListingSchema, rotatedSchema, rotateObjectInput } from './schemas.ts';
 import { createObject, deleteObject, listing, rotate, type ObjectKind } from './versions.ts';
 
@@ -31,10 +31,10 @@ export const createObjectFunction = <K extends ObjectKind>(kind: K) =>
   });
 
 /**
- * list-<kind>s: one entry per name (its latest version) and the services using any version; never data. The
- * stacks' own records of their Compose files are configs the dashboard keeps for itself, so list-configs leaves them out.
+ * list-<kind>s: one entry per name (its latest version) and the services using any version; never data. `hidden`
+ * leaves out objects the dashboard keeps for itself (list-configs: the stacks' records of their Compose files).
  */
-export const listObjectsFunction = <K extends ObjectKind>(kind: K) => {
+export const listObjectsFunction = <K extends ObjectKind>(kind: K, hidden: (o: SwarmObject) => boolean = () => false) => {
   type Listed = { [P in `${K}s`]: z.ZodArray<typeof objectListingSchema> };
   return defineFunction({
     name: `list-${plural(kind)}`,
@@ -48,8 +48,7 @@ export const listObjectsFunction = <K extends ObjectKind>(kind: K) => {
         kind === 'secret' ? deps.swarm.listSecrets() : deps.swarm.listConfigs(),
         deps.swarm.listServiceSpecs(),
       ]);
-      const own = kind === 'config' ? objects.filter((o) => o.labels[COMPOSE_RECORD_LABEL] !== 'true') : objects;
-      return { [plural(kind)]: listing(own, services, kind) } as z.input<z.ZodObject<Listed>>;
+      return { [plural(kind)]: listing(objects.filter((o) => !hidden(o)), services, kind) } as z.input<z.ZodObject<Listed>>;
     },
   });
 };
