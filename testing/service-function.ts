@@ -5,6 +5,7 @@
  */
 import { suite, type Test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { AppError } from '../lib/errors.ts';
 import type { AnyFunctionDefinition } from '../lib/http/function-definition.ts';
 import { mountFunction } from '../lib/http/mount.ts';
 import type { Swarm } from '../lib/swarm/swarm.ts';
@@ -86,5 +87,33 @@ export function serviceRefusalTests(
     assert.is(res.status, 404);
     assert.is((await res.json()).error.code, 'not_found');
     assert.equal(swarm.calls, []);
+  });
+}
+
+/** An unknown service: 404 not_found after the one read, with nothing written. `body` names the service 'ghost'. */
+export function serviceNotFoundTest({ test, ask, methods }: ServiceFunctionSuite, body: unknown): void {
+  test('should answer not_found for an unknown service', async ({ deps, answers, swarm }) => {
+    answers.inspectService = () => {
+      throw new AppError('not_found', 'no such service');
+    };
+    const { authorization } = await deps.addUser('dev', ['services.write']);
+    const res = await ask(deps, body, { authorization });
+    assert.is(res.status, 404);
+    assert.is((await res.json()).error.code, 'not_found');
+    assert.equal(methods(swarm), ['inspectService']);
+  });
+}
+
+/** A write (`updateService`, `rollbackService`) that keeps meeting a newer version: 409 after five attempts. */
+export function giveUpAfterFiveTest({ test, ask, methods }: ServiceFunctionSuite, write: keyof Swarm, body: unknown): void {
+  test('should give up with version_conflict after five attempts', async ({ deps, answers, swarm }) => {
+    answers[write] = () => {
+      throw new AppError('version_conflict', 'stale');
+    };
+    const { authorization } = await deps.addUser('dev', ['services.write']);
+    const res = await ask(deps, body, { authorization });
+    assert.is(res.status, 409);
+    assert.is((await res.json()).error.code, 'version_conflict');
+    assert.is(methods(swarm).filter((m) => m === write).length, 5);
   });
 }

@@ -2,7 +2,7 @@ import * as assert from 'uvu/assert';
 import { AppError } from '../../lib/errors.ts';
 import { ALL_PERMISSIONS, serviceDetail } from '../../testing/deps.ts';
 import { restartService } from './function.ts';
-import { HOST_AND_NONE, serviceFunctionSuite, serviceRefusalTests, type RecordingSwarm } from '../../testing/service-function.ts';
+import { HOST_AND_NONE, giveUpAfterFiveTest, serviceNotFoundTest, serviceFunctionSuite, serviceRefusalTests, type RecordingSwarm } from '../../testing/service-function.ts';
 
 const cleanSpec = { Name: 'web', TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1' } }, Mode: { Replicated: { Replicas: 2 } } };
 const bindSpec = { ...cleanSpec, TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1', Mounts: [{ Type: 'bind', Source: '/', Target: '/host' }] } } };
@@ -74,28 +74,8 @@ test('should re-read the service and retry on version_conflict', async ({ deps, 
   assert.equal(swarm.calls.filter((c) => c.method === 'updateService').map((c) => (c.args[2] as any).TaskTemplate.ForceUpdate), [1, 1, 1]);
 });
 
-test('should give up with version_conflict after five attempts', async ({ deps, answers, swarm }) => {
-  answers.updateService = () => {
-    throw new AppError('version_conflict', 'stale');
-  };
-  const { authorization } = await deps.addUser('dev', ['services.write']);
-  const res = await ask(deps, { id: 'web' }, { authorization });
-  assert.is(res.status, 409);
-  assert.is((await res.json()).error.code, 'version_conflict');
-  assert.is(methods(swarm).filter((m) => m === 'updateService').length, 5);
-});
-
-test('should answer not_found for an unknown service', async ({ deps, answers, swarm }) => {
-  answers.inspectService = () => {
-    throw new AppError('not_found', 'no such service');
-  };
-  const { authorization } = await deps.addUser('dev', ['services.write']);
-  const res = await ask(deps, { id: 'ghost' }, { authorization });
-  assert.is(res.status, 404);
-  assert.is((await res.json()).error.code, 'not_found');
-  assert.equal(methods(swarm), ['inspectService']);
-});
-
+giveUpAfterFiveTest(frame, 'updateService', { id: 'web' });
+serviceNotFoundTest(frame, { id: 'ghost' });
 serviceRefusalTests(frame, restartService, {
   body: { id: 'web' },
   badBodies: [{}, { id: '' }, { id: 'bad id' }, { id: ['web'] }, { id: 'web', force: true }, 'not json'],

@@ -2,7 +2,7 @@ import * as assert from 'uvu/assert';
 import { AppError } from '../../lib/errors.ts';
 import { ALL_PERMISSIONS, serviceDetail } from '../../testing/deps.ts';
 import { scaleService } from './function.ts';
-import { HOST_AND_NONE, serviceFunctionSuite, serviceRefusalTests } from '../../testing/service-function.ts';
+import { HOST_AND_NONE, serviceNotFoundTest, serviceFunctionSuite, serviceRefusalTests } from '../../testing/service-function.ts';
 
 const cleanSpec = { Name: 'web', Labels: { tier: 'front' }, TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1' } }, Mode: { Replicated: { Replicas: 1 } } };
 const bindSpec = { ...cleanSpec, TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1', Mounts: [{ Type: 'bind', Source: '/', Target: '/host' }] } } };
@@ -92,17 +92,6 @@ test('should refuse replicas on a global service with validation_failed', async 
   assert.not.ok(methods(swarm).includes('updateService'));
 });
 
-test('should answer not_found for an unknown service', async ({ deps, answers, swarm }) => {
-  answers.inspectService = () => {
-    throw new AppError('not_found', 'no such service');
-  };
-  const { authorization } = await deps.addUser('dev', ['services.write']);
-  const res = await ask(deps, { id: 'ghost', replicas: 2 }, { authorization });
-  assert.is(res.status, 404);
-  assert.is((await res.json()).error.code, 'not_found');
-  assert.equal(methods(swarm), ['inspectService']);
-});
-
 test('should refuse replicas that are not a number instead of coercing them to 0', async ({ deps, swarm }) => {
   const { authorization } = await deps.addUser('dev', ['services.write']);
   for (const replicas of [null, '', false, [], true]) {
@@ -113,6 +102,7 @@ test('should refuse replicas that are not a number instead of coercing them to 0
   assert.equal(swarm.calls, []);
 });
 
+serviceNotFoundTest(frame, { id: 'ghost', replicas: 2 });
 serviceRefusalTests(frame, scaleService, {
   body: { id: 'web', replicas: 2 },
   badBodies: [{ id: 'web' }, { replicas: 2 }, { id: 'bad id', replicas: 2 }, { id: 'web', replicas: -1 }, { id: 'web', replicas: 1001 }, { id: 'web', replicas: 1.5 }, { id: 'web', replicas: 'many' }, { id: 'web', replicas: 2, force: true }],

@@ -2,7 +2,7 @@ import * as assert from 'uvu/assert';
 import { AppError } from '../../lib/errors.ts';
 import { ALL_PERMISSIONS, serviceDetail } from '../../testing/deps.ts';
 import { updateService } from './function.ts';
-import { HOST_AND_NONE, serviceFunctionSuite, serviceRefusalTests } from '../../testing/service-function.ts';
+import { HOST_AND_NONE, serviceNotFoundTest, serviceFunctionSuite, serviceRefusalTests } from '../../testing/service-function.ts';
 
 const cleanSpec = { Name: 'web', TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1' } }, Mode: { Replicated: { Replicas: 1 } } };
 
@@ -68,17 +68,6 @@ test('should answer version_conflict for a stale version, without retrying', asy
   assert.is(audit.actor.attributes['error'], 'version_conflict');
 });
 
-test('should answer not_found for an unknown service', async ({ deps, answers, swarm }) => {
-  answers.inspectService = () => {
-    throw new AppError('not_found', 'no such service');
-  };
-  const { authorization } = await deps.addUser('dev', ['services.write']);
-  const res = await ask(deps, { id: 'ghost', version: 1, image: 'x' }, { authorization });
-  assert.is(res.status, 404);
-  assert.is((await res.json()).error.code, 'not_found');
-  assert.equal(methods(swarm), ['inspectService']);
-});
-
 test('should replace the whole spec with a raw spec, judged by the policy', async ({ deps, swarm }) => {
   const { authorization } = await deps.addUser('dev', ['services.write']);
   const raw = { ...cleanSpec, TaskTemplate: { ContainerSpec: { Image: 'local/busybox:2', Args: ['sleep', '60'] } }, Labels: { team: 'a' } };
@@ -137,6 +126,7 @@ test('should refuse a raw spec together with fields, without a Name, too large, 
   assert.equal(methods(swarm), ['inspectService']);
 });
 
+serviceNotFoundTest(frame, { id: 'ghost', version: 1, image: 'x' });
 serviceRefusalTests(frame, updateService, {
   body: { id: 'web', version: 7, image: 'x' },
   badBodies: [
