@@ -72,7 +72,7 @@ export async function createDeps(config: Config): Promise<Composition> {
     }
   };
   const userStore = await open(() => createUserStore(config));
-  const alerts = await open(() => createAlertStore(config));
+  const alerts = await open(() => createAlertStore(config, { onFirstUse: true }));
   const apiTokens = await open(() => createApiTokenStore(config));
   const events = await open(() => createEventAdapters(config.events));
   const { users } = userStore;
@@ -140,8 +140,13 @@ export async function createWorkerDeps(config: WorkerConfig, onError: (e: unknow
   const engine = engineOf(config);
   const engineEvents = () => createDockerClient(engine, 0);
   if (config.role === 'producer' || config.role === 'alerts') {
-    const { kafkaBrokers, kafkaTopic } = config.events;
-    const bus = await createKafkaEventBus({ brokers: kafkaBrokers ?? [], ...(kafkaTopic ? { topic: kafkaTopic } : {}), onError });
+    const { kafkaBrokers, kafkaTopic, kafkaSasl } = config.events;
+    const bus = await createKafkaEventBus({
+      brokers: kafkaBrokers ?? [],
+      ...(kafkaTopic ? { topic: kafkaTopic } : {}),
+      ...(kafkaSasl ? { sasl: kafkaSasl } : {}),
+      onError,
+    });
     if (config.role === 'producer') return { bus, history: undefined, engineEvents, close: () => bus.close() };
     let store: AlertStore;
     try {

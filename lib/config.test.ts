@@ -152,6 +152,56 @@ test('should read a secret setting from <NAME>_FILE', ({ dir }) => {
   assert.is(loadConfig({ DATA_DIR: dir, MONGO_URL_FILE: join(dir, 'mongo') }).mongoUrl, 'mongodb://u:p@db:27017/x');
 });
 
+test('should read the Kafka, Cassandra, NATS and MongoDB credentials, each also from <NAME>_FILE', ({ dir }) => {
+  for (const [name, value] of [['kafka', 'k-secret'], ['cassandra', 'c-secret'], ['nats', 'n-secret'], ['mongo', 'p@ss/w:rd']] as const) {
+    writeFileSync(join(dir, name), `${value}\n`);
+  }
+  const env = {
+    DATA_DIR: dir, KAFKA_BROKERS: 'k:9092', CASSANDRA_CONTACT_POINTS: 'c', MONGO_URL: 'mongodb://m1:27017,m2:27017/dashboard?replicaSet=rs0',
+    KAFKA_USERNAME: 'dashboard', KAFKA_PASSWORD_FILE: join(dir, 'kafka'),
+    CASSANDRA_USERNAME: 'dashboard', CASSANDRA_PASSWORD_FILE: join(dir, 'cassandra'),
+    NATS_USER: 'dashboard', NATS_PASSWORD_FILE: join(dir, 'nats'),
+    MONGO_USERNAME: 'dashboard', MONGO_PASSWORD_FILE: join(dir, 'mongo'), MONGO_AUTH_SOURCE: 'dashboard',
+  };
+  const config = loadConfig(env);
+  assert.equal(config.events.kafkaSasl, { mechanism: 'scram-sha-512', username: 'dashboard', password: 'k-secret' });
+  assert.equal(config.events.cassandraCredentials, { username: 'dashboard', password: 'c-secret' });
+  assert.equal(config.natsAuth, { user: 'dashboard', pass: 'n-secret' });
+  assert.is(config.mongoUrl, 'mongodb://dashboard:p%40ss%2Fw%3Ard@m1:27017,m2:27017/dashboard?replicaSet=rs0&authSource=dashboard');
+  const worker = loadWorkerConfig({ ...env, KAFKA_SASL_MECHANISM: 'PLAIN', KAFKA_PASSWORD: 'direct' }, 'consumer');
+  assert.equal(worker.events.kafkaSasl, { mechanism: 'plain', username: 'dashboard', password: 'direct' });
+  assert.equal(worker.events.cassandraCredentials, { username: 'dashboard', password: 'c-secret' });
+  assert.equal(loadConfig({ DATA_DIR: dir, NATS_TOKEN: 't0ken' }).natsAuth, { token: 't0ken' });
+  const none = loadConfig({ DATA_DIR: dir, MONGO_URL: 'mongodb://u:p@db/x' });
+  assert.equal([none.natsAuth, none.events.kafkaSasl, none.events.cassandraCredentials, none.mongoUrl], [undefined, undefined, undefined, 'mongodb://u:p@db/x']);
+});
+
+test('should refuse half a credential, naming the variables and never the value', ({ dir }) => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ KAFKA_USERNAME: 'dashboard' }, /KAFKA_PASSWORD \(or KAFKA_PASSWORD_FILE\) is required when KAFKA_USERNAME is set/],
+    [{ KAFKA_PASSWORD: 'hunter2-secret' }, /KAFKA_USERNAME is required when KAFKA_PASSWORD/],
+    [{ KAFKA_USERNAME: 'u', KAFKA_PASSWORD: 'hunter2-secret', KAFKA_SASL_MECHANISM: 'gssapi' }, /KAFKA_SASL_MECHANISM must be one of scram-sha-512, scram-sha-256, plain/],
+    [{ KAFKA_SASL_MECHANISM: 'plain' }, /KAFKA_SASL_MECHANISM is set, but KAFKA_USERNAME and KAFKA_PASSWORD are not/],
+    [{ CASSANDRA_USERNAME: 'dashboard' }, /CASSANDRA_PASSWORD \(or CASSANDRA_PASSWORD_FILE\) is required when CASSANDRA_USERNAME is set/],
+    [{ NATS_PASSWORD: 'hunter2-secret' }, /NATS_USER is required when NATS_PASSWORD/],
+    [{ NATS_USER: 'u', NATS_PASSWORD: 'hunter2-secret', NATS_TOKEN: 'hunter2-secret' }, /either NATS_USER and NATS_PASSWORD or NATS_TOKEN, not both/],
+    [{ MONGO_USERNAME: 'u', MONGO_PASSWORD: 'hunter2-secret' }, /MONGO_USERNAME is set, but MONGO_URL/],
+    [{ MONGO_URL: 'mongodb://a:hunter2-secret@db/x', MONGO_USERNAME: 'u', MONGO_PASSWORD: 'hunter2-secret' }, /MONGO_URL already holds credentials/],
+    [{ MONGO_URL: 'mongodb://db/x', MONGO_AUTH_SOURCE: 'admin' }, /MONGO_AUTH_SOURCE is set, but MONGO_USERNAME and MONGO_PASSWORD are not/],
+    [{ KAFKA_USERNAME: 'u', KAFKA_PASSWORD_FILE: join(dir, 'missing') }, /Cannot read KAFKA_PASSWORD_FILE/],
+  ];
+  for (const [env, message] of cases) {
+    try {
+      loadConfig({ DATA_DIR: dir, ...env });
+      assert.unreachable(`${JSON.stringify(env)} was accepted`);
+    } catch (e) {
+      assert.instance(e, ConfigError);
+      assert.match((e as Error).message, message);
+      assert.not.match((e as Error).message, /hunter2/, 'the value stays out of the message');
+    }
+  }
+});
+
 test('should serve a function on 0.0.0.0:8080 with the workload settings under OpenFaaS names', ({ dir }) => {
   const config = loadConfig({ DATA_DIR: dir, JWT_SECRET_FILE: '' }, 'function');
   assert.is(config.host, '0.0.0.0');

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import type { WebhookSettings } from './alerts/webhook.ts';
 import { MAX_TOKEN_TTL_SECONDS } from './auth/tokens.ts';
 import { normalizeUsername } from './users/usernames.ts';
-import type { EventConfig } from './events/compose.ts';
+import type { EventConfig, KafkaSasl } from './events/compose.ts';
 
 export const OPENFAAS_SECRETS_DIR = '/var/openfaas/secrets';
 
@@ -62,8 +62,11 @@ export interface Config extends BaseConfig {
   trustProxy: boolean;
   /** Addresses and CIDR blocks of the proxies whose X-Forwarded-For entries count (TRUSTED_PROXIES). */
   trustedProxies: string[];
+  /** With MONGO_USERNAME/MONGO_PASSWORD folded in, when those are set. */
   mongoUrl: string | undefined;
   natsUrl: string | undefined;
+  /** NATS_USER + NATS_PASSWORD, or NATS_TOKEN. */
+  natsAuth: NatsAuth | undefined;
   kafkaBrokers: string[] | undefined;
   cassandraContactPoints: string[] | undefined;
   relay: RelaySettings;
@@ -74,6 +77,8 @@ export interface Config extends BaseConfig {
   /** A function's workload contract (lib/openfaas/workload.ts); OpenFaaS's names for the same settings. */
   workload: WorkloadConfig;
 }
+
+export type NatsAuth = { user: string; pass: string } | { token: string };
 
 export interface WorkloadConfig {
   /** exec_timeout: a request not answered by then gets 504 (0: none). */
@@ -172,12 +177,9 @@ class Settings {
   url(name: string, schemes: string[], secret?: string): string | undefined {
     const value = this.secret(name, secret);
     if (value === undefined) return undefined;
-    let scheme: string;
-    try {
-      scheme = new URL(value).protocol.replace(/:$/, '');
-    } catch {
-      throw new ConfigError(`${name} must be a URL (${schemes.map((s) => `${s}://…`).join(' or ')})`);
-    }
+    // NOTE: not `new URL`: a MongoDB seed list with ports (`h1:27017,h2:27017`) is no WHATWG URL, yet valid.
+    const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/\S+$/.exec(value)?.[1]?.toLowerCase();
+    if (scheme === undefined) throw new ConfigError(`${name} must be a URL (${schemes.map((s) => `${s}://…`).join(' or ')})`);
     if (!schemes.includes(scheme)) throw new ConfigError(`${name} must be a URL (${schemes.map((s) => `${s}://…`).join(' or ')}), got a ${scheme} URL`);
     return value;
   }
@@ -257,6 +259,8 @@ function base(s: Settings, role: ProcessRole, defaults: { dataDir: string }): Ba
     cassandraLocalDc: s.string('CASSANDRA_LOCAL_DC'),
     cassandraKeyspace: s.string('CASSANDRA_KEYSPACE'),
     cassandraReplicationFactor: s.int('CASSANDRA_REPLICATION_FACTOR', { min: 1, max: 16 }),
+    kafkaSasl: kafkaSasl(s),
+    cassandraCredentials: credentials(s, 'CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD', 'cassandra-password'),
   };
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) Object.assign(events, { [key]: value });
   return { role, dataDir, dockerHost: s.url('DOCKER_HOST', ['unix', 'tcp', 'http']), dockerApiToken: s.secret('DOCKER_API_TOKEN', 'docker-api-token'), events };
@@ -289,8 +293,9 @@ export function loadConfig(env: Env = process.env, role: 'local' | 'function' | 
     // X-Forwarded-For/-Proto/-Host.
     trustProxy: s.bool('TRUST_PROXY') ?? isFunction,
     trustedProxies: s.list('TRUSTED_PROXIES', 'addresses or CIDR blocks (10.0.0.0/8, 192.0.2.7, fd00::/8)', isAddressOrCidr) ?? [],
-    mongoUrl: s.url('MONGO_URL', ['mongodb', 'mongodb+srv'], 'mongo-url'),
+    mongoUrl: mongoUrl(s, 'mongo-url'),
     natsUrl: s.url('NATS_URL', ['nats', 'tls']),
+    natsAuth: natsAuth(s),
     kafkaBrokers: common.events.kafkaBrokers,
     cassandraContactPoints: common.events.cassandraContactPoints,
     policyAllowedPorts: (s.list('POLICY_ALLOWED_PORTS', 'ports or ranges (80,443,8000-8100)', (e) => portRange(e) !== undefined) ?? []).map(
@@ -329,11 +334,111 @@ export function loadWorkerConfig(env: Env, role: 'producer' | 'consumer' | 'aler
   }
   const config: WorkerConfig = { ...common, node: s.string('EVENTS_NODE'), group: s.string('EVENTS_GROUP') };
   if (role === 'alerts') {
-    const mongoUrl = s.url('MONGO_URL', ['mongodb', 'mongodb+srv']);
-    if (!mongoUrl) throw new ConfigError('MONGO_URL is required for the alerts worker (mongodb://…), or MONGO_URL_FILE');
-    return { ...config, mongoUrl, alerts: alertSettings(s) };
+    const url = mongoUrl(s);
+    if (!url) throw new ConfigError('MONGO_URL is required for the alerts worker (mongodb://…), or MONGO_URL_FILE');
+    return { ...config, mongoUrl: url, alerts: alertSettings(s) };
   }
   return config;
+}
+
+/**
+ * `<USER>` and `<PASSWORD>` (or `<PASSWORD>_FILE`, or the function's secret file): both or neither. The error
+ * names the variables, never a value.
+ */
+function credentials(s: Settings, user: string, password: string, secret: string): { username: string; password: string } | undefined {
+  const username = s.string(user);
+  // NOTE: a function's secret file alone does not count: faas.yml mounts the same secrets on every function,
+  // and where the server needs none (an environment without the event cluster) no username is set.
+  const explicit = s.string(password) !== undefined || s.string(`${password}_FILE`) !== undefined;
+  if (username === undefined && !explicit) return undefined;
+  const pass = s.secret(password, secret);
+  if (username === undefined && pass === undefined) return undefined;
+  if (username === undefined) throw new ConfigError(`${user} is required when ${password} (or ${password}_FILE) is set`);
+  if (pass === undefined) throw new ConfigError(`${password} (or ${password}_FILE) is required when ${user} is set`);
+  return { username, password: pass };
+}
+
+const KAFKA_MECHANISMS = ['scram-sha-512', 'scram-sha-256', 'plain'] as const;
+
+/** KAFKA_USERNAME + KAFKA_PASSWORD[_FILE]; KAFKA_SASL_MECHANISM defaults to scram-sha-512 (what the stack's brokers offer). */
+function kafkaSasl(s: Settings): KafkaSasl | undefined {
+  const mechanism = s.string('KAFKA_SASL_MECHANISM')?.toLowerCase();
+  if (mechanism !== undefined && !(KAFKA_MECHANISMS as readonly string[]).includes(mechanism)) {
+    throw new ConfigError(`KAFKA_SASL_MECHANISM must be one of ${KAFKA_MECHANISMS.join(', ')}, got "${mechanism}"`);
+  }
+  const creds = credentials(s, 'KAFKA_USERNAME', 'KAFKA_PASSWORD', 'kafka-password');
+  if (!creds) {
+    if (mechanism !== undefined) throw new ConfigError('KAFKA_SASL_MECHANISM is set, but KAFKA_USERNAME and KAFKA_PASSWORD are not');
+    return undefined;
+  }
+  return { mechanism: (mechanism ?? 'scram-sha-512') as KafkaSasl['mechanism'], ...creds };
+}
+
+/** NATS_USER + NATS_PASSWORD[_FILE], or NATS_TOKEN[_FILE]; not both. */
+function natsAuth(s: Settings): NatsAuth | undefined {
+  const creds = credentials(s, 'NATS_USER', 'NATS_PASSWORD', 'nats-password');
+  const token = s.secret('NATS_TOKEN', 'nats-token');
+  if (creds && token !== undefined) throw new ConfigError('Set either NATS_USER and NATS_PASSWORD or NATS_TOKEN, not both');
+  if (creds) return { user: creds.username, pass: creds.password };
+  return token === undefined ? undefined : { token };
+}
+
+/**
+ * MONGO_URL[_FILE], with MONGO_USERNAME + MONGO_PASSWORD[_FILE] (and MONGO_AUTH_SOURCE) folded in when set, so
+ * every MongoDB store of the process connects the same way. Credentials may instead be inside the URL itself.
+ */
+function mongoUrl(s: Settings, secret?: string): string | undefined {
+  const url = s.url('MONGO_URL', ['mongodb', 'mongodb+srv'], secret);
+  const creds = credentials(s, 'MONGO_USERNAME', 'MONGO_PASSWORD', 'mongo-password');
+  const authSource = s.string('MONGO_AUTH_SOURCE');
+  if (!creds) {
+    if (authSource !== undefined) throw new ConfigError('MONGO_AUTH_SOURCE is set, but MONGO_USERNAME and MONGO_PASSWORD are not');
+    return url;
+  }
+  if (url === undefined) throw new ConfigError('MONGO_USERNAME is set, but MONGO_URL (or MONGO_URL_FILE) is not');
+  // NOTE: by hand, not with URL: a seed list with ports (`h1:27017,h2:27017`) is no WHATWG URL host.
+  const m = /^(mongodb(?:\+srv)?:\/\/)([^/?#]*)(\/[^?#]*)?(\?[^#]*)?$/.exec(url);
+  if (!m) throw new ConfigError('MONGO_URL must be a URL (mongodb://host[:port][,host…]/[database][?options])');
+  const [, scheme, hosts = '', path = '/', query = ''] = m;
+  if (hosts.includes('@')) throw new ConfigError('MONGO_URL already holds credentials; drop MONGO_USERNAME and MONGO_PASSWORD, or them from the URL');
+  if (authSource !== undefined && !/^\$?[A-Za-z0-9_-]{1,64}$/.test(authSource)) {
+    throw new ConfigError(`MONGO_AUTH_SOURCE must be a database name, got "${authSource}"`);
+  }
+  const params = new URLSearchParams(query);
+  if (authSource !== undefined) params.set('authSource', authSource);
+  const search = params.toString();
+  return `${scheme}${encodeURIComponent(creds.username)}:${encodeURIComponent(creds.password)}@${hosts}${path}${search ? `?${search}` : ''}`;
+}
+
+/** Settings of cassandra-init (workers/cassandra-init): the dashboard's role, made with the superuser. */
+export interface CassandraInitConfig {
+  contactPoints: string[];
+  localDataCenter: string;
+  role: string;
+  password: string;
+  superuserPassword: string;
+  keyspace: string;
+  replicationFactor: number;
+}
+
+/** CASSANDRA_CONTACT_POINTS, CASSANDRA_PASSWORD[_FILE] and CASSANDRA_SUPERUSER_PASSWORD[_FILE] are required. Throws ConfigError. */
+export function loadCassandraInitConfig(env: Env): CassandraInitConfig {
+  const s = new Settings(env, undefined);
+  const contactPoints = s.list('CASSANDRA_CONTACT_POINTS', 'host names or host:port', (e) => HOST.test(e) || HOST_PORT.test(e));
+  if (!contactPoints) throw new ConfigError('CASSANDRA_CONTACT_POINTS is required for cassandra-init (host names, comma-separated)');
+  const password = s.secret('CASSANDRA_PASSWORD');
+  if (!password) throw new ConfigError('CASSANDRA_PASSWORD (or CASSANDRA_PASSWORD_FILE) is required for cassandra-init: the dashboard role\'s password');
+  const superuserPassword = s.secret('CASSANDRA_SUPERUSER_PASSWORD');
+  if (!superuserPassword) throw new ConfigError('CASSANDRA_SUPERUSER_PASSWORD (or CASSANDRA_SUPERUSER_PASSWORD_FILE) is required for cassandra-init');
+  return {
+    contactPoints,
+    localDataCenter: s.string('CASSANDRA_LOCAL_DC') ?? 'datacenter1',
+    role: s.string('CASSANDRA_USERNAME') ?? 'dashboard',
+    password,
+    superuserPassword,
+    keyspace: s.string('CASSANDRA_KEYSPACE') ?? 'swarm_dashboard',
+    replicationFactor: s.int('CASSANDRA_REPLICATION_FACTOR', { min: 1, max: 16 }) ?? 1,
+  };
 }
 
 /** ALERT_WEBHOOK_ALLOW_PRIVATE (contract 1.1), ALERT_WEBHOOK_TIMEOUT_MS, ALERT_RETRY_ATTEMPTS, ALERT_RETRY_BACKOFF_MS. */

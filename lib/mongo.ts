@@ -1,7 +1,9 @@
 /**
  * What the MongoDB stores (users, API tokens, login attempts, alerts) share: one way to open a client with
- * bounded waits, the database a URL names, and one mapping of driver errors to 503 store_unavailable. Kept
- * in one place so a store cannot connect without the timeouts or leak a driver error as a 500.
+ * bounded waits, the database a connection string names, and one mapping of driver errors to 503
+ * store_unavailable. Kept in one place so a store cannot connect without the timeouts, misread a seed list
+ * or a URL carrying credentials (lib/config.ts folds MONGO_USERNAME/MONGO_PASSWORD in), or leak a driver
+ * error as a 500.
  */
 import { MongoClient, MongoError, MongoServerError, type Db } from 'mongodb';
 import { AppError } from './errors.ts';
@@ -11,8 +13,17 @@ export const DUPLICATE_KEY = 11000;
 
 export const isDuplicateKey = (e: unknown): boolean => e instanceof MongoServerError && e.code === DUPLICATE_KEY;
 
+/**
+ * The database a MongoDB connection string names. By hand, not with `new URL`: a seed list with ports
+ * (`mongodb://a:27017,b:27017/db`) is a valid connection string but no WHATWG URL.
+ */
+export const mongoDatabase = (url: string, fallback = 'swarm_dashboard'): string => {
+  const path = /^mongodb(?:\+srv)?:\/\/[^/?#]*\/([^?#]*)/.exec(url)?.[1];
+  return path ? decodeURIComponent(path) : fallback;
+};
+
 export interface MongoConnection {
-  /** A `mongodb://` URL (MONGO_URL). */
+  /** A `mongodb://` or `mongodb+srv://` connection string (MONGO_URL, credentials folded in by lib/config.ts). */
   url: string;
   /** Defaults to the database named in the URL, else `swarm_dashboard`. */
   database?: string;
@@ -31,7 +42,7 @@ export function openMongo(options: MongoConnection, pool: { maxPoolSize?: number
     ...pool,
     appName: 'swarm-dashboard',
   });
-  return { client, db: client.db(options.database ?? (new URL(options.url).pathname.slice(1) || 'swarm_dashboard')) };
+  return { client, db: client.db(options.database ?? mongoDatabase(options.url)) };
 }
 
 export interface StoreFailures {

@@ -30,6 +30,8 @@ export function createRelayFor({ deps, bus, history, userChanges }: Composition,
     // Pushed revocation: a revoke, logout, password change or delete, here or on another replica (NATS), ends
     // the user's streams at once instead of on the next ping tick.
     userChanges,
+    // Scoped events.read is judged against the current services (their labels).
+    services: deps.services,
     authenticate: (token) => deps.authenticator.authenticate(token),
     tokenFromCookie: (cookieHeader, req) => handshakeCookieToken(cookieHeader, req, deps.http),
     isAllowedOrigin: (origin, req) => isAllowedOrigin(origin, headersOf(req), urlOf(req), deps.http),

@@ -10,6 +10,8 @@
  * The cap on streams per user is checked in `onAuthorized` (relay.ts), where the user is first known.
  */
 import type { RawData } from 'ws';
+import type { Event } from '../lib/events/event.ts';
+import { holdsAny } from '../lib/permissions.ts';
 import type { Client, Ending, Log, RelayCode } from './client.ts';
 import type { Clock, Timer } from './clock.ts';
 
@@ -20,7 +22,11 @@ export interface Principal {
 
 export type Authenticate = (token: string) => Promise<Principal>;
 
-export const hasEventsRead = (p: Principal): boolean => Array.isArray(p?.permissions) && p.permissions.includes('events.read');
+/** events.read in any form: unscoped, or scoped (`events.read:stack=shop`), which the stream then filters. */
+export const hasEventsRead = (p: Principal): boolean => Array.isArray(p?.permissions) && holdsAny(p, 'events.read');
+
+/** The filter of a principal's events (undefined: every event), from its current permissions. */
+export type ScopeFor = (p: Principal) => ((event: Event) => boolean) | undefined;
 
 const errorCode = (e: unknown): string | undefined =>
   typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string'
@@ -42,6 +48,8 @@ export interface AuthOptions {
   ending: Ending;
   clock: Clock;
   log: Log;
+  /** The client's event filter, set whenever its permissions are read. Default: every event. */
+  scopeFor?: ScopeFor;
   /** Runs once per client, when its first token is accepted; the stream starts here. */
   onAuthorized(c: Client): Promise<void>;
 }
@@ -52,6 +60,12 @@ export interface Auth {
   onMessage(c: Client, data: RawData, isBinary: boolean): void;
   forget(c: Client): void;
 }
+
+/** Sets or clears a client's event filter (an absent property, not `undefined`, under exactOptionalPropertyTypes). */
+export const setSees = (c: Client, sees: ((event: Event) => boolean) | undefined): void => {
+  if (sees) c.sees = sees;
+  else delete c.sees;
+};
 
 export function createAuth(o: AuthOptions): Auth {
   const { authenticate, ending, log } = o;
@@ -77,6 +91,7 @@ export function createAuth(o: AuthOptions): Auth {
     }
     c.token = token;
     c.username = principal.username;
+    setSees(c, o.scopeFor?.(principal));
     if (c.state === 'authenticating') {
       timers.get(c)?.cancel();
       timers.delete(c);

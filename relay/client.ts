@@ -5,6 +5,7 @@
  * would queue behind the very backlog it failed to read.
  */
 import { WebSocket } from 'ws';
+import type { Event } from '../lib/events/event.ts';
 import type { ErrorCode } from '../lib/errors.ts';
 
 /** Close codes: 4000 + the HTTP status of the error code, 1008 for a message the relay does not accept. */
@@ -29,6 +30,8 @@ export interface Client {
   /** The token the periodic re-check uses; a later auth message swaps it (a refreshed token keeps the stream). */
   token?: string;
   username?: string;
+  /** Which events the client may see, for a holder of only scoped events.read; absent: every event. */
+  sees?: (event: Event) => boolean;
 }
 
 export type Log = (message: string, fields?: Record<string, unknown>) => void;

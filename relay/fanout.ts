@@ -3,8 +3,8 @@
  * to its clients, serialized once. A client joins the fan-out before its replay starts, and live events wait
  * in its own bounded buffer until the replay ends, so nothing falls between the replay and the live stream.
  *
- * The loop over members is where a per-client filter (an event scope the client may see) would go: the frame
- * is still serialized once, and a member only decides whether it takes it.
+ * A client holding only scoped events.read has a filter (`Client.sees`): the frame is still serialized once, and
+ * such a member only decides whether it takes it. `observe` sees every event first (the scope directory's refresh).
  */
 import type { Event } from '../lib/events/event.ts';
 import type { EventBus, Subscription } from '../lib/events/event-bus.ts';
@@ -16,6 +16,8 @@ export interface FanOutOptions {
   backpressure: Backpressure;
   ending: Ending;
   log: Log;
+  /** Called with every bus event before it is fanned out. */
+  observe?: (event: Event) => void;
 }
 
 export interface FanOut {
@@ -40,6 +42,7 @@ export function createFanOut(o: FanOutOptions): FanOut {
 
   const onBusEvent = (event: Event): void => {
     if (members.size === 0) return;
+    o.observe?.(event);
     let data: string;
     try {
       data = JSON.stringify({ type: 'event', event });
@@ -49,6 +52,7 @@ export function createFanOut(o: FanOutOptions): FanOut {
     }
     const bytes = Buffer.byteLength(data);
     for (const [c, m] of members) {
+      if (c.sees && !c.sees(event)) continue;
       if (!m.pending) backpressure.sendLive(c, data);
       else if (!m.pending.push(event.id, data, bytes)) ending.drop(c, 'live events overflowed during replay');
     }

@@ -10,6 +10,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { WebSocket } from 'ws';
 import type { Event } from '../lib/events/event.ts';
+import { SCOPED_SERVICES, scopedEvents } from '../lib/events/scoped-test-events.ts';
 import { testEvent, waitFor } from '../lib/events/test-events.ts';
 import { startLocalRelay, type LocalRelay } from '../testing/local-relay.ts';
 import { CLOSE_CODES, createRelay } from './relay.ts';
@@ -33,6 +34,7 @@ const start = async (over: Partial<RelayDeps> = {}, consumerLagMs = 0): Promise<
   const users = new Map<string, Principal>([
     ['tok-reader', { username: 'reader', permissions: ['events.read'] }],
     ['tok-other', { username: 'other', permissions: ['services.read'] }],
+    ['tok-shop', { username: 'shop', permissions: ['events.read:stack=shop'] }],
   ]);
   const authCalls: string[] = [];
   const local = await startLocalRelay({
@@ -613,3 +615,51 @@ Limits('should bound what one replay sends and tell the client to page the rest 
 });
 
 Limits.run();
+
+const Scoped = suite('relay: scoped events.read');
+
+Scoped('should send a stack-scoped connection only the events about its stack, replayed and live, while an unscoped one gets all', async () => {
+  const services = [...SCOPED_SERVICES];
+  let reads = 0;
+  const h = await start({ services: { read: async () => (reads++, { services }) } });
+  try {
+    const old = scopedEvents(nowNs() - 60_000n * NS_PER_MS);
+    await h.history.append(Object.values(old));
+    const shop = connect(h.url, { auth: 'tok-shop' });
+    const all = connect(h.url, { auth: 'tok-reader' });
+    await waitFor('live', () => isLive(shop)() && isLive(all)());
+    assert.equal(shop.events().map((e) => e.id), [old.shopService!.id, old.shopContainer!.id, old.shopStackAudit!.id]);
+    assert.is(all.events().length, Object.keys(old).length);
+    const live = scopedEvents(nowNs());
+    await h.publish(Object.values(live));
+    await waitFor('live events', () => all.events().length === 2 * Object.keys(old).length);
+    // The unscoped client got the last event, and the bus delivers in order: anything for shop has arrived too.
+    assert.equal(shop.events().slice(3).map((e) => e.id), [live.shopService!.id, live.shopContainer!.id, live.shopStackAudit!.id]);
+    assert.ok(reads >= 1, 'the directory was read for the scoped client');
+    shop.ws.close();
+    all.ws.close();
+  } finally {
+    await h.stop();
+  }
+});
+
+Scoped('should apply a changed scope to a running stream at the next permission re-read', async () => {
+  const h = await start({ services: { read: async () => ({ services: SCOPED_SERVICES }) }, pingIntervalMs: 100 });
+  try {
+    const shop = connect(h.url, { auth: 'tok-shop' });
+    await waitFor('live', isLive(shop));
+    h.users.set('tok-shop', { username: 'shop', permissions: ['events.read:stack=bank'] });
+    await new Promise((r) => setTimeout(r, 350));
+    const live = scopedEvents(nowNs());
+    await h.publish(Object.values(live));
+    await waitFor('bank events', () => shop.events().length >= 3);
+    await new Promise((r) => setTimeout(r, 100));
+    const name = (id: string) => Object.entries(live).find(([, e]) => e.id === id)?.[0];
+    assert.equal(shop.events().map((e) => name(e.id)), ['bankService', 'bankContainer', 'bankAudit']);
+    shop.ws.close();
+  } finally {
+    await h.stop();
+  }
+});
+
+Scoped.run();

@@ -21,6 +21,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { EventBus } from '../lib/events/event-bus.ts';
 import type { EventHistory } from '../lib/events/event-history.ts';
+import { createLiveDirectory, eventFilterFor } from '../lib/events/event-scope.ts';
 import type { UserChanges } from '../lib/users/invalidations.ts';
 import type { Principal } from './auth.ts';
 import { createAuth } from './auth.ts';
@@ -79,6 +80,10 @@ export interface RelayDeps {
   /** The catch-up read waits until this long after the client joined, for the history writer to catch up.
    *  Default 250. */
   settleMs?: number;
+  /** The current services (id, name, labels), for judging which events a holder of scoped events.read sees
+   *  (lib/events/event-scope.ts). Read when such a client starts its stream and after each service event.
+   *  Without it (or while it fails), events are judged by what they carry themselves, which never widens a scope. */
+  services?: { read(): Promise<{ services: ReadonlyArray<{ id: string; name: string; labels: Readonly<Record<string, string>> }> }> };
   /** The WebSocket path. Default '/events'. */
   path?: string;
   /** Diagnostics (relay failures, never tokens). Default: none. */
@@ -134,6 +139,13 @@ export function createRelay(deps: RelayDeps): Relay {
   const clients = new Set<Client>();
   let closing = false;
 
+  const directory = createLiveDirectory(deps.services, (e) => log('relay: service directory read failed', { error: String(e) }));
+  const scopeFor = (p: Principal) => eventFilterFor(p, directory.current);
+  const anyScoped = () => {
+    for (const c of clients) if (c.sees && c.state !== 'closed') return true;
+    return false;
+  };
+
   const ending = createEnding({
     log,
     onFinish(c) {
@@ -143,7 +155,16 @@ export function createRelay(deps: RelayDeps): Relay {
     },
   });
   const backpressure = createBackpressure({ maxBufferedBytes, replayHighWaterBytes, ending });
-  const fanout = createFanOut({ bus, backpressure, ending, log });
+  const fanout = createFanOut({
+    bus,
+    backpressure,
+    ending,
+    log,
+    // Only scoped clients need the directory, and it changes only with services.
+    observe: (event) => {
+      if (event.type === 'service' && anyScoped()) void directory.refresh();
+    },
+  });
   const replay = createReplay({
     history,
     backpressure,
@@ -156,7 +177,7 @@ export function createRelay(deps: RelayDeps): Relay {
     catchUpWindowMs,
     settleMs,
   });
-  const revocation = createRevocation({ authenticate, pingIntervalMs, overloaded: backpressure.overloaded, ending, clock, log });
+  const revocation = createRevocation({ authenticate, pingIntervalMs, overloaded: backpressure.overloaded, ending, clock, log, scopeFor });
 
   const streamsOf = (username: string): number => {
     let n = 0;
@@ -171,6 +192,8 @@ export function createRelay(deps: RelayDeps): Relay {
       return;
     }
     c.state = 'replaying';
+    // A scoped client's replay is judged against the services as they are now.
+    if (c.sees) await directory.refresh();
     fanout.join(c);
     revocation.watch(c);
     const joined = { ms: clock.now(), ns: now() };
@@ -185,7 +208,7 @@ export function createRelay(deps: RelayDeps): Relay {
     if (replayed !== undefined && c.state === 'replaying') fanout.goLive(c, replayed);
   };
 
-  const auth = createAuth({ authenticate, authTimeoutMs, ending, clock, log, onAuthorized: stream });
+  const auth = createAuth({ authenticate, authTimeoutMs, ending, clock, log, scopeFor, onAuthorized: stream });
 
   // Subscribed at once, so the first client does not wait for a consumer to join (Kafka); a failure here is
   // retried when a client comes.

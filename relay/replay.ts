@@ -62,7 +62,7 @@ export function createReplay(o: ReplayOptions): Replay {
     const sendPage = async (events: Event[], skip?: Set<string>): Promise<boolean> => {
       const frames: string[] = [];
       for (const event of events) {
-        if (skip?.has(event.id)) continue;
+        if (skip?.has(event.id) || (c.sees && !c.sees(event))) continue;
         const frame = `{"type":"event","event":${JSON.stringify(event)}}`;
         const bytes = Buffer.byteLength(frame);
         if (sentEvents + 1 > o.maxEvents || sentBytes + bytes > o.maxBytes) {

@@ -11,7 +11,7 @@
  * when the change channel itself broke and changes may have been missed.
  */
 import type { Authenticate } from './auth.ts';
-import { authFailure, hasEventsRead } from './auth.ts';
+import { authFailure, hasEventsRead, setSees, type ScopeFor } from './auth.ts';
 import type { Client, Ending, Log } from './client.ts';
 import type { Clock } from './clock.ts';
 
@@ -23,6 +23,8 @@ export interface RevocationOptions {
   ending: Ending;
   clock: Clock;
   log: Log;
+  /** The client's event filter from its re-read permissions. */
+  scopeFor?: ScopeFor;
 }
 
 export interface Revocation {
@@ -56,6 +58,8 @@ export function createRevocation(o: RevocationOptions): Revocation {
         w.again = false;
         const principal = await authenticate(c.token);
         if (!hasEventsRead(principal)) ending.fail(c, 'forbidden', 'events.read was revoked');
+        // A changed scope applies to the next event: a narrowed grant stops what it no longer matches.
+        else setSees(c, o.scopeFor?.(principal));
       } while (w.again && c.state !== 'closed');
     } catch (e) {
       const f = authFailure(e, log);

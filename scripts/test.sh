@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # npm test: brings up everything the tests need on a fresh Debian machine (Docker engine and swarm,
-# FerretDB, NATS, Kafka, Cassandra, Chromium; installed and cached under .cache/), then runs the
+# FerretDB, NATS, Kafka, Cassandra, Chromium, and the Kafka, Cassandra and NATS that require credentials;
+# installed and cached under .cache/), then runs the
 # type check, the unit tests and the integration tests against the real servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,9 +17,10 @@ bash scripts/swarm-local.sh
 step "servers"
 set -a
 # shellcheck disable=SC1090
-. <(bash scripts/servers.sh start ferretdb nats kafka cassandra chromium)
+. <(bash scripts/servers.sh start ferretdb nats kafka cassandra chromium kafka-auth cassandra-auth nats-auth)
 set +a
-env | grep -E '^(MONGO_URL|NATS_URL|KAFKA_BROKERS|CASSANDRA_CONTACT_POINTS|CHROMIUM_PATH)=' | sort
+# NOTE: the *_AUTH_PASSWORD values are the auth servers' random test passwords; they stay out of the CI log.
+env | grep -E '^(MONGO_URL|NATS_URL|KAFKA_BROKERS|CASSANDRA_CONTACT_POINTS|CHROMIUM_PATH|[A-Z]+_AUTH_[A-Z_]+)=' | grep -v '_PASSWORD=' | sort
 
 step "type check"
 npx tsc --noEmit -p .

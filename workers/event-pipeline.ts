@@ -1,6 +1,7 @@
 /**
  * The event pipeline for local mode, in-process: the producer streams the engine into the bus, the consumer
- * stores the bus into the history and, when given a store, the alerts loop evaluates the rules. With the memory
+ * stores the bus into the history, the outcome tracker records how audited rollouts ended and, when given a store,
+ * the alerts loop evaluates the rules. With the memory
  * bus each consumer group is fed directly at publish.
  */
 import type { AlertStore } from '../lib/alerts/alert-store.ts';
@@ -11,6 +12,7 @@ import { fileCursor } from './producer/cursor.ts';
 import { fileSnapshot } from './producer/resync.ts';
 import { runAlertsWorker } from './alerts/run.ts';
 import { runConsumer } from './consumer/run.ts';
+import { runOutcomeTracker } from './outcomes/run.ts';
 import { runProducer, type EngineEvents } from './producer/run.ts';
 
 export interface EventPipelineOptions {
@@ -23,6 +25,8 @@ export interface EventPipelineOptions {
   node?: string;
   /** Rules and deliveries: runs the alerts loop too. */
   alerts?: { store: AlertStore; webhooks: WebhookClient };
+  /** The rollout outcome tracker's deadline and sweep period, in ms (workers/outcomes/run.ts). */
+  outcomes?: { deadlineMs?: number; sweepMs?: number };
   onError?: (error: unknown) => void;
   log?: (message: string) => void;
 }
@@ -42,5 +46,6 @@ export const startEventPipeline = (options: EventPipelineOptions): { done: Promi
     ...(options.log ? { log: options.log } : {}),
   });
   const alerts = options.alerts ? runAlertsWorker({ bus: options.bus, ...options.alerts, signal: options.signal, onError }) : undefined;
-  return { done: Promise.all([producer, consumer, alerts]).then(() => undefined) };
+  const outcomes = runOutcomeTracker({ bus: options.bus, history: options.history, signal: options.signal, onError, ...options.outcomes });
+  return { done: Promise.all([producer, consumer, alerts, outcomes]).then(() => undefined) };
 };

@@ -3,7 +3,7 @@ import { createEffect, createSignal, For, getOwner, onCleanup, Show, type JSX } 
 import { createApi } from './api.ts';
 import { disposeStores, storeOf, useApp, type AppContext } from './context.ts';
 import { createLive, sameOriginEventsUrl, type LiveState } from './live.ts';
-import { can } from './logic/permissions.ts';
+import { canAny } from './logic/permissions.ts';
 import { createEventsStore } from './stores/events.ts';
 import { createSession } from './stores/session.ts';
 import { createToasts } from './stores/toasts.ts';
@@ -54,16 +54,16 @@ export const Home = () => {
   const ctx = useApp();
   const me = ctx.session.me;
   const first = () =>
-    can(me(), 'services.read') ? '/services' : can(me(), 'nodes.read') ? '/nodes' : can(me(), 'events.read') ? '/events' : can(me(), 'users.read') ? '/users' : '/account';
+    canAny(me(), 'services.read') ? '/services' : canAny(me(), 'nodes.read') ? '/nodes' : canAny(me(), 'events.read') ? '/events' : canAny(me(), 'users.read') ? '/users' : '/account';
   return <Navigate href={first()} />;
 };
 
-/** Shows the page only to users holding `permission`; others get a plain explanation instead of errors. */
+/** Shows the page only to users holding `permission` in any form (a scoped one too: the server filters what they see); others get a plain explanation instead of errors. */
 export const Guard = (props: { permission: Permission; children: JSX.Element }) => {
   const ctx = useApp();
   return (
     <Show
-      when={can(ctx.session.me(), props.permission)}
+      when={canAny(ctx.session.me(), props.permission)}
       fallback={
         <section class="pad">
           <h1>Not allowed</h1>
@@ -157,13 +157,13 @@ const Nav = () => {
   return (
     <nav aria-label="Main">
       <ul>
-        {link('/services', 'Services', can(me(), 'services.read'))}
-        {link('/stacks', 'Stacks', can(me(), 'services.read'))}
-        {link('/secrets', 'Secrets and configs', can(me(), 'secrets.read') || can(me(), 'configs.read'))}
-        {link('/nodes', 'Nodes', can(me(), 'nodes.read'))}
-        {link('/events', 'Events', can(me(), 'events.read'))}
-        {link('/users', 'Users', can(me(), 'users.read'))}
-        {link('/alerts', 'Alerts', can(me(), 'alerts.read'))}
+        {link('/services', 'Services', canAny(me(), 'services.read'))}
+        {link('/stacks', 'Stacks', canAny(me(), 'services.read'))}
+        {link('/secrets', 'Secrets and configs', canAny(me(), 'secrets.read') || canAny(me(), 'configs.read'))}
+        {link('/nodes', 'Nodes', canAny(me(), 'nodes.read'))}
+        {link('/events', 'Events', canAny(me(), 'events.read'))}
+        {link('/users', 'Users', canAny(me(), 'users.read'))}
+        {link('/alerts', 'Alerts', canAny(me(), 'alerts.read'))}
       </ul>
     </nav>
   );
@@ -194,7 +194,7 @@ export const Shell = (props: RouteSectionProps): JSX.Element => {
           </A>
           <Nav />
           <div class="top-right">
-            <Show when={can(ctx.session.me(), 'events.read')}>
+            <Show when={canAny(ctx.session.me(), 'events.read')}>
               <ConnectionIndicator />
             </Show>
             <A href="/account" class="account-link" data-testid="account-link">

@@ -16,6 +16,9 @@ export const createService = defineFunction({
   async handler({ input, principal, audit }, deps) {
     const spec = toServiceSpec(input, await readAttachable(deps.swarm, input));
     audit({ targetId: input.name, after: spec });
-    return deps.swarm.createService(await deps.gate.admitSpec(principal, spec));
+    const created = await deps.swarm.createService(await deps.gate.admitSpec(principal, spec));
+    // A new service has no earlier states: any version of it belongs to this rollout.
+    audit({ rollouts: [{ service: created.id, name: created.name, version: 0 }] });
+    return created;
   },
 });

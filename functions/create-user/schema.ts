@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { newPasswordSchema, permissionSchema, usernameSchema } from '../../lib/users/schemas.ts';
+import { newPasswordSchema, scopedPermissionSchema, usernameSchema } from '../../lib/users/schemas.ts';
 
 export const createUserInput = z.object({
   username: usernameSchema,
   password: newPasswordSchema,
-  permissions: z.array(permissionSchema).max(16).optional(),
+  permissions: z.array(scopedPermissionSchema).max(16).optional(),
 }).strict();

@@ -40,6 +40,8 @@ test('should create each service with the stack label the gate adds, on the stac
   assert.is(Buffer.from(record.data, 'base64').toString(), compose);
   const audit = deps.published.find((e) => e.action === 'stack.deploy')!;
   assert.ok(audit);
+  // Each service the deploy wrote is followed to its outcome: a created one from its first version on.
+  assert.equal(JSON.parse(audit.actor.attributes['rollouts']!), [{ service: 'svc', name: 'shop_web', version: 0 }]);
   assert.not.ok(JSON.stringify(deps.published).includes('TAG=v1'), 'env stays out of the audit');
 });
 

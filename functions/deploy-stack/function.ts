@@ -10,13 +10,16 @@ export const deployStack = defineFunction({
   name: 'deploy-stack',
   summary: 'Deploy a stack from a Compose file (all or nothing under the security policy)',
   permission: 'services.write',
+  // The policy gate judges every service against the caller's services.write scope.
+  scoped: true,
   readOnly: false,
   input: deployStackInput,
   output: deployStackOutput,
   audit: { action: 'stack.deploy', target: 'stack' },
   async handler({ input, principal, audit }, deps) {
-    const result = await deploy(deps, principal, input);
-    audit({ targetId: input.name, after: { services: result.services, prune: input.prune === true, dryRun: input.dryRun === true } });
+    const rollouts: Array<{ service: string; name: string; version: number }> = [];
+    const result = await deploy(deps, principal, input, (write) => rollouts.push(write));
+    audit({ targetId: input.name, after: { services: result.services, prune: input.prune === true, dryRun: input.dryRun === true }, rollouts });
     return result;
   },
 });

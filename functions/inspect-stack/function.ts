@@ -9,10 +9,11 @@ export const inspectStack = defineFunction({
   name: 'inspect-stack',
   summary: 'A stack: its last deployed Compose file and its services',
   permission: 'services.read',
+  scoped: true,
   readOnly: true,
   input: stackRefInput,
   output: z.object({ name: z.string(), compose: z.string(), services: z.array(serviceSummarySchema) }),
-  async handler({ input }, deps) {
-    return inspect(deps, input.name);
+  async handler({ input, principal }, deps) {
+    return inspect(deps, principal, input.name);
   },
 });

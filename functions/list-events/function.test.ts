@@ -3,7 +3,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { EventQuery } from '../../lib/events/event-history.ts';
 import { testEvent } from '../../lib/events/test-events.ts';
-import { createTestDeps, post, type TestDeps } from '../../testing/deps.ts';
+import { SCOPED_SERVICES, scopedEvents } from '../../lib/events/scoped-test-events.ts';
+import type { ServiceSummary } from '../../lib/swarm/swarm.ts';
+import { createTestDeps, post, recordingSwarm, type TestDeps } from '../../testing/deps.ts';
 import { listEvents } from './function.ts';
 
 type Ctx = { deps: TestDeps; queries: EventQuery[] };
@@ -142,3 +144,30 @@ test('should refuse a forged cursor with validation_failed', async ({ deps }) =>
 });
 
 test.run();
+
+const scoped = suite<{ deps: TestDeps }>('list-events for scoped events.read', {} as { deps: TestDeps });
+const scopedStored = scopedEvents(T0);
+scoped.before.each(async (ctx) => {
+  const summaries = SCOPED_SERVICES.map((s) => ({ ...s, image: 'local/busybox:1', mode: 'replicated', replicas: { desired: 1, running: 1 }, ports: [], createdAt: '', updatedAt: '', version: 1 }) as ServiceSummary);
+  ctx.deps = await createTestDeps({ swarm: recordingSwarm({ listServices: () => summaries }) });
+  await ctx.deps.history.append(Object.values(scopedStored));
+});
+scoped.after.each(({ deps }) => deps.cleanup());
+
+scoped('should answer a stack-scoped holder only the events about its stack, paged without gaps', async ({ deps }) => {
+  const { authorization } = await deps.addUser('shop', ['events.read:stack=shop']);
+  const first = await (await ask(deps, { limit: 2 }, { authorization })).json();
+  assert.equal(ids(first), [scopedStored.shopService!.id, scopedStored.shopContainer!.id]);
+  assert.type(first.next, 'string');
+  const rest = await (await ask(deps, { limit: 2, cursor: first.next }, { authorization })).json();
+  assert.equal(ids(rest), [scopedStored.shopStackAudit!.id]);
+  assert.is(rest.next, undefined);
+});
+
+scoped('should still answer everything to unscoped events.read, and 403 to a user with neither form', async ({ deps }) => {
+  const all = await deps.addUser('all', ['events.read', 'events.read:stack=shop']);
+  assert.is((await (await ask(deps, {}, { authorization: all.authorization })).json()).events.length, Object.keys(scopedStored).length);
+  const none = await deps.addUser('none', ['services.read']);
+  assert.is((await ask(deps, {}, { authorization: none.authorization })).status, 403);
+});
+scoped.run();

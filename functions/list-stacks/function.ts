@@ -8,11 +8,12 @@ export const listStacks = defineFunction({
   name: 'list-stacks',
   summary: 'List stacks (services grouped by com.docker.stack.namespace)',
   permission: 'services.read',
+  scoped: true,
   readOnly: true,
   input: null,
   output: z.object({ stacks: z.array(stackSummarySchema) }),
-  async handler(_call, deps) {
+  async handler({ principal }, deps) {
     const { services } = await deps.services.read();
-    return { stacks: summarizeStacks(services) };
+    return { stacks: summarizeStacks(services, principal) };
   },
 });

@@ -98,4 +98,12 @@ test('should answer 400 for a bad cursor, state or limit, and 403 without servic
   assert.is(swarm.calls.length, before);
 });
 
+test('should answer a scoped holder only the tasks, current or pruned, of the services its scope matches', async ({ deps }) => {
+  const web = await deps.addUser('web', ['services.read:name=web']);
+  const body = await (await ask(deps, {}, { authorization: web.authorization })).json();
+  assert.ok(body.tasks.length === 8 && body.tasks.every((t: { serviceId: string }) => t.serviceId === 'svc1'), JSON.stringify(body.tasks.map((t: Task) => t.id)));
+  const other = await deps.addUser('other', ['services.read:stack=shop']);
+  assert.equal((await (await ask(deps, {}, { authorization: other.authorization })).json()).tasks, []);
+});
+
 test.run();

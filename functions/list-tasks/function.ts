@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseTimeBound } from '../../lib/events/docker-event.ts';
 import { mergeTaskHistory, readTaskEvents } from '../../lib/events/task-history.ts';
+import { filterFor, reachOf } from '../../lib/permissions.ts';
 import { defineFunction } from '../../lib/http/function-definition.ts';
 import { taskSchema } from '../../lib/swarm/schemas.ts';
 import { listTasksInput } from './schema.ts';
@@ -23,6 +24,7 @@ export const listTasks = defineFunction({
   name: 'list-tasks',
   summary: 'Tasks with their state history, beyond the five per slot Docker keeps',
   permission: 'services.read',
+  scoped: true,
   readOnly: true,
   input: listTasksInput,
   output: z.object({
@@ -34,7 +36,7 @@ export const listTasks = defineFunction({
     })),
     next: z.string().optional(),
   }),
-  async handler({ input }, deps) {
+  async handler({ input, principal }, deps) {
     const since = input.since === undefined ? BigInt(Date.now()) * 1_000_000n - WEEK_NS : parseTimeBound(input.since, 'since');
     const [{ services }, nodes] = await Promise.all([deps.services.read(), deps.swarm.listNodes()]);
     const live = input.service === undefined ? undefined : services.find((s) => s.id === input.service || s.name === input.service);
@@ -42,6 +44,15 @@ export const listTasks = defineFunction({
     const serviceId = input.service === undefined ? undefined : live?.id ?? input.service;
     const node = input.node === undefined ? undefined : nodes.find((n) => n.id === input.node || n.hostname === input.node);
     const nodeId = input.node === undefined ? undefined : node?.id ?? input.node;
+    // A scoped holder sees the tasks of the services its scopes match; a removed service by its name only.
+    const readable = filterFor(principal, 'services.read');
+    const byId = new Map(services.map((s) => [s.id, s]));
+    const visible = reachOf(principal, 'services.read') === 'all'
+      ? undefined
+      : (t: { serviceId: string; serviceName: string }) => {
+          const s = byId.get(t.serviceId);
+          return readable(s ? { name: s.name, labels: s.labels ?? {} } : { name: t.serviceName, labels: {} });
+        };
     const [current, stored] = await Promise.all([
       input.service !== undefined && !live
         ? Promise.resolve([])
@@ -58,6 +69,7 @@ export const listTasks = defineFunction({
         ...(input.state === undefined ? {} : { state: input.state }),
         since,
         limit: input.limit ?? 100,
+        ...(visible ? { visible } : {}),
         ...(input.cursor === undefined ? {} : { cursor: input.cursor }),
       },
     );

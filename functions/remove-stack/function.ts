@@ -7,6 +7,8 @@ export const removeStack = defineFunction({
   name: 'remove-stack',
   summary: 'Remove a stack',
   permission: 'services.write',
+  // The policy gate judges every service against the caller's services.write scope.
+  scoped: true,
   readOnly: false,
   input: removeStackInput,
   output: null,

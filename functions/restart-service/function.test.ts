@@ -42,6 +42,7 @@ test('should audit the restart', async ({ deps }) => {
   // The target is the id or name as the caller gave it (restart adds no targetId of its own).
   assert.is(audit.actor.attributes['target'], 'service:web');
   assert.is(audit.actor.attributes['result'], 'success');
+  assert.equal(JSON.parse(audit.actor.attributes['rollouts']!), [{ service: 'svc1', name: 'web', version: 8 }]);
 });
 
 test('should go through the policy gate: a service beyond the policy needs services.privileged to restart', async ({ deps, answers, swarm }) => {

@@ -14,8 +14,10 @@ export const restartService = defineFunction({
   input: serviceRefInput,
   output: serviceVersionSchema,
   audit: { action: 'service.restart', target: 'service' },
-  handler: ({ input, principal }, deps) =>
-    withLatest(deps.swarm.inspectService, input.id, async (current) =>
-      deps.swarm.updateService(current.service.id, current.service.version, await deps.gate.admitChange(principal, current, withForceUpdate(current.service.spec))),
-    ),
+  handler: ({ input, principal, audit }, deps) =>
+    withLatest(deps.swarm.inspectService, input.id, async (current) => {
+      const written = await deps.swarm.updateService(current.service.id, current.service.version, await deps.gate.admitChange(principal, current, withForceUpdate(current.service.spec)));
+      audit({ rollouts: [{ service: written.id, name: current.service.name, version: written.version }] });
+      return written;
+    }),
 });

@@ -18,6 +18,8 @@ export const rollbackService = defineFunction({
       const { service } = current;
       if (service.previousSpec) audit({ targetId: service.id, before: service.spec, after: service.previousSpec });
       const previous = await deps.gate.admitRollback(principal, current);
-      return deps.swarm.rollbackService(service.id, service.version, previous);
+      const written = await deps.swarm.rollbackService(service.id, service.version, previous);
+      audit({ rollouts: [{ service: written.id, name: service.name, version: written.version }] });
+      return written;
     }),
 });

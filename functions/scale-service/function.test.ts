@@ -41,6 +41,7 @@ test('should audit the scale with the replicas before and after', async ({ deps 
   assert.is(audit.actor.attributes['result'], 'success');
   assert.equal(JSON.parse(audit.actor.attributes['before']!), { replicas: 1 });
   assert.equal(JSON.parse(audit.actor.attributes['after']!), { replicas: 3 });
+  assert.equal(JSON.parse(audit.actor.attributes['rollouts']!), [{ service: 'svc1', name: 'web', version: 8 }]);
 });
 
 test('should go through the policy gate: a service beyond the policy needs services.privileged to scale', async ({ deps, answers, swarm }) => {

@@ -17,6 +17,8 @@ export const scaleService = defineFunction({
     withLatest(deps.swarm.inspectService, id, async (current) => {
       const spec = applyServiceInput(current.service.spec, { replicas });
       audit({ targetId: current.service.id, before: { replicas: current.service.replicas.desired }, after: { replicas } });
-      return deps.swarm.updateService(current.service.id, current.service.version, await deps.gate.admitChange(principal, current, spec));
+      const written = await deps.swarm.updateService(current.service.id, current.service.version, await deps.gate.admitChange(principal, current, spec));
+      audit({ rollouts: [{ service: written.id, name: current.service.name, version: written.version }] });
+      return written;
     }),
 });

@@ -212,4 +212,15 @@ test('should end a follow once the clock passes until', async ({ deps, answers }
   assert.ok(Date.now() - started < 5000);
 });
 
+test('should answer 404 to a scoped holder for a service outside its scope, reading no logs', async ({ deps, swarm, answers }) => {
+  const labelled = (name: string, labels: Record<string, string>) => ({ service: { id: name, name, labels } });
+  answers.inspectService = (id: string) => (id === 'shop_web' ? labelled('shop_web', { 'com.docker.stack.namespace': 'shop' }) : labelled(id, {}));
+  const { authorization } = await deps.addUser('shop', ['services.read:stack=shop']);
+  const res = await ask(deps, { id: 'bank_api' }, { authorization });
+  assert.is(res.status, 404);
+  assert.is((await res.json()).error.code, 'not_found');
+  assert.not.ok(swarm.calls.some((c) => c.method === 'serviceLogs'));
+  assert.is((await ask(deps, { id: 'shop_web' }, { authorization })).status, 200);
+});
+
 test.run();

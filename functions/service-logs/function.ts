@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../lib/errors.ts';
 import { parseTimeBound } from '../../lib/events/docker-event.ts';
+import { holdsFor, reachOf } from '../../lib/permissions.ts';
 import { defineFunction } from '../../lib/http/function-definition.ts';
 import { linesOf, logFormatFor, logLinesResponse } from '../../lib/http/log-lines.ts';
 import { logLineSchema } from '../../lib/swarm/schemas.ts';
@@ -21,10 +22,16 @@ export const serviceLogs = defineFunction({
   name: 'service-logs',
   summary: 'Log lines of a service, stdout and stderr; followed as NDJSON with follow: true',
   permission: 'services.read',
+  scoped: true,
   readOnly: true,
   input: serviceLogsInput,
   output: z.object({ lines: z.array(logLineSchema) }),
-  async handler({ input: { id, since, until, tail, follow, filter }, c }, deps) {
+  async handler({ input: { id, since, until, tail, follow, filter }, principal, c }, deps) {
+    if (reachOf(principal, 'services.read') !== 'all') {
+      // Outside the caller's scope a service is not found, as in inspect-service.
+      const { service } = await deps.swarm.inspectService(id);
+      if (!holdsFor(principal, 'services.read', service)) throw new AppError('not_found', `No service ${id}`);
+    }
     const sinceNs = since === undefined ? undefined : parseTimeBound(since, 'since');
     const untilNs = until === undefined ? undefined : parseTimeBound(until, 'until');
     if (sinceNs !== undefined && untilNs !== undefined && sinceNs > untilNs) {

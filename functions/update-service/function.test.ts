@@ -31,6 +31,8 @@ test('should update with the given version, keeping fields left out, and audit b
   assert.is(audit.actor.attributes['result'], 'success');
   assert.match(audit.actor.attributes['before']!, /local\/busybox:1/);
   assert.match(audit.actor.attributes['after']!, /local\/busybox:2/);
+  // The outcome tracker follows the rollout from the version the write produced.
+  assert.equal(JSON.parse(audit.actor.attributes['rollouts']!), [{ service: 'svc1', name: 'web', version: 8 }]);
 });
 
 test('should deny an update that adds a mount, judging the whole resulting spec', async ({ deps, swarm }) => {
@@ -66,6 +68,7 @@ test('should answer version_conflict for a stale version, without retrying', asy
   const audit = deps.published.find((e) => e.action === 'service.update')!;
   assert.is(audit.actor.attributes['result'], 'failure');
   assert.is(audit.actor.attributes['error'], 'version_conflict');
+  assert.is(audit.actor.attributes['rollouts'], undefined, 'a failed write started no rollout');
 });
 
 test('should replace the whole spec with a raw spec, judged by the policy', async ({ deps, swarm }) => {

@@ -24,6 +24,8 @@ export const updateService = defineFunction({
     if (raw && raw['Name'] !== current.service.name) throw invalidField('spec.Name', `A service cannot be renamed: keep "${current.service.name}"`);
     const spec = raw ? (raw as DockerServiceSpec) : applyServiceInput(current.service.spec, patch, await readAttachable(deps.swarm, patch));
     audit({ targetId: current.service.id, before: current.service.spec, after: spec });
-    return deps.swarm.updateService(current.service.id, version, await deps.gate.admitChange(principal, current, spec));
+    const written = await deps.swarm.updateService(current.service.id, version, await deps.gate.admitChange(principal, current, spec));
+    audit({ rollouts: [{ service: written.id, name: current.service.name, version: written.version }] });
+    return written;
   },
 });

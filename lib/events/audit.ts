@@ -15,6 +15,8 @@ export interface AuditInput {
   before?: unknown;
   after?: unknown;
   result: 'success' | 'failure';
+  /** The services a successful write started a rollout of, each with the version the write produced (./rollout.ts). */
+  rollouts?: ReadonlyArray<{ service: string; name?: string; version: number }>;
   /** An error code or message when `result` is `failure`. */
   error?: string;
   /** Defaults to now. */
@@ -109,7 +111,8 @@ const nowNano = (): bigint => BigInt(Date.now()) * 1_000_000n + (process.hrtime.
 /**
  * An audit Event. Its actor id is the username, so list-events' `actor` filter answers "what did alice do".
  * Attributes are strings: `username`, `target.type`, `target.id`, `target` (`<type>:<id>`), `result`, and when
- * given `before`/`after` (JSON, with environment values and secret data redacted: see `redactChange`) and `error`.
+ * given `before`/`after` (JSON, with environment values and secret data redacted: see `redactChange`), `error`
+ * and `rollouts` (JSON `[{service, name?, version}]`: what the outcome tracker follows).
  */
 export const auditEvent = (input: AuditInput): Event => {
   const timeNano = (input.timeNano ?? nowNano()).toString();
@@ -124,6 +127,7 @@ export const auditEvent = (input: AuditInput): Event => {
   if (input.before !== undefined) attributes.before = JSON.stringify(before);
   if (input.after !== undefined) attributes.after = JSON.stringify(after);
   if (input.error !== undefined) attributes.error = input.error;
+  if (input.rollouts !== undefined && input.rollouts.length > 0) attributes.rollouts = JSON.stringify(input.rollouts);
   const nonce = input.nonce ?? randomBytes(16).toString('hex');
   const actorId = input.actor;
   const id = createHash('sha256')

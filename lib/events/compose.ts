@@ -5,6 +5,19 @@
 import type { EventBusClient } from './event-bus.ts';
 import type { EventHistory } from './event-history.ts';
 
+/** SASL for every Kafka connection (KAFKA_USERNAME, KAFKA_PASSWORD, KAFKA_SASL_MECHANISM). */
+export interface KafkaSasl {
+  mechanism: 'scram-sha-512' | 'scram-sha-256' | 'plain';
+  username: string;
+  password: string;
+}
+
+/** Cassandra's PasswordAuthenticator (CASSANDRA_USERNAME, CASSANDRA_PASSWORD). */
+export interface CassandraCredentials {
+  username: string;
+  password: string;
+}
+
 export interface EventConfig {
   dataDir: string;
   kafkaBrokers?: string[];
@@ -16,6 +29,8 @@ export interface EventConfig {
   cassandraLocalDc?: string;
   cassandraKeyspace?: string;
   cassandraReplicationFactor?: number;
+  kafkaSasl?: KafkaSasl;
+  cassandraCredentials?: CassandraCredentials;
   /** Retention: embedded deletes older events, Cassandra writes with this TTL. Default 30. */
   ttlDays?: number;
 }
@@ -38,6 +53,7 @@ export const createEventAdapters = async (config: EventConfig): Promise<EventAda
       ...(config.kafkaTopic ? { topic: config.kafkaTopic } : {}),
       ...(config.kafkaPartitions ? { partitions: config.kafkaPartitions } : {}),
       ...(config.kafkaReplicationFactor ? { replicationFactor: config.kafkaReplicationFactor } : {}),
+      ...(config.kafkaSasl ? { sasl: config.kafkaSasl } : {}),
     });
     let history: EventHistory;
     try {
@@ -47,6 +63,7 @@ export const createEventAdapters = async (config: EventConfig): Promise<EventAda
         ttlSeconds: ttlDays * 86_400,
         ...(config.cassandraKeyspace ? { keyspace: config.cassandraKeyspace } : {}),
         ...(config.cassandraReplicationFactor ? { replicationFactor: config.cassandraReplicationFactor } : {}),
+        ...(config.cassandraCredentials ? { credentials: config.cassandraCredentials } : {}),
       });
     } catch (e) {
       await bus.close().catch(() => {});

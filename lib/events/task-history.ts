@@ -38,6 +38,8 @@ export interface TaskQuery {
   since: bigint;
   limit: number;
   cursor?: string;
+  /** Which tasks the caller may see (scoped services.read); applied before paging, so pages stay full. */
+  visible?: (task: { serviceId: string; serviceName: string }) => boolean;
 }
 
 export const MAX_HISTORY_EVENTS = 20_000;
@@ -124,7 +126,8 @@ export const mergeTaskHistory = (
     (t) =>
       (query.serviceId === undefined || t.serviceId === query.serviceId) &&
       (query.nodeId === undefined || t.nodeId === query.nodeId) &&
-      (query.state === undefined || t.state === query.state),
+      (query.state === undefined || t.state === query.state) &&
+      (query.visible === undefined || query.visible(t)),
   );
   tasks.sort(newestFirst);
   if (query.cursor !== undefined) {

@@ -11,6 +11,8 @@ export interface AuditDetail {
   targetId?: string;
   before?: unknown;
   after?: unknown;
+  /** Services whose rollout the write started, with the version it produced; kept only when the write succeeded. */
+  rollouts?: Array<{ service: string; name?: string; version: number }>;
 }
 
 export interface AuditRecord {
@@ -38,6 +40,7 @@ export async function publishAudit(deps: Pick<Deps, 'events'>, record: AuditReco
     ...(detail.after === undefined ? {} : { after: detail.after }),
     result: error ? 'failure' : 'success',
     ...(error ? { error } : {}),
+    ...(!error && detail.rollouts ? { rollouts: detail.rollouts } : {}),
   });
   try {
     await deps.events.publish([event]);

@@ -2,12 +2,14 @@
  * The secret and config functions, written once for both kinds: the engine gives the two the same shape and
  * ./versions.ts the same versioning, so create-secret and create-config (list, rotate, delete alike) differ only
  * in their name, permission, audit action and answer key. Each function folder still exports its own
- * definition (`export const createSecret = createObjectFunction('secret')`), which the registry reads.
+ * definition (`export const createSecret = createObjectFunction('secret')`), which the registry reads. All four are
+ * scoped: a holder of a scoped permission reaches only the objects its scopes match (./scope.ts).
  */
 import { z } from 'zod';
 import { defineFunction } from '../http/function-definition.ts';
 import type { SwarmObject } from '../swarm/swarm.ts';
 import { createdObjectSchema, createObjectInput, nameInput, objectListingSchema, rotatedSchema, rotateObjectInput } from './schemas.ts';
+import { objectFilter } from './scope.ts';
 import { createObject, deleteObject, listing, rotate, type ObjectKind } from './versions.ts';
 
 const plural = <K extends ObjectKind>(kind: K) => `${kind}s` as const;
@@ -19,14 +21,15 @@ export const createObjectFunction = <K extends ObjectKind>(kind: K) =>
     name: `create-${kind}`,
     summary: `Create a ${kind} (version 1)`,
     permission: write(kind),
+    scoped: true,
     readOnly: false,
     input: createObjectInput,
     output: createdObjectSchema,
     status: 201,
     audit: { action: `${kind}.create`, target: kind },
-    async handler({ input, audit }, deps) {
+    async handler({ input, principal, audit }, deps) {
       audit({ targetId: input.name, after: { name: input.name, labels: input.labels ?? {} } });
-      return createObject(deps.swarm, kind, input);
+      return createObject(deps.swarm, principal, kind, input);
     },
   });
 
@@ -40,15 +43,18 @@ export const listObjectsFunction = <K extends ObjectKind>(kind: K, hidden: (o: S
     name: `list-${plural(kind)}`,
     summary: `List ${plural(kind)} (metadata only) and the services that use them`,
     permission: `${plural(kind)}.read` as const,
+    scoped: true,
     readOnly: true,
     input: null,
     output: z.object({ [plural(kind)]: z.array(objectListingSchema) } as Listed),
-    async handler(_call, deps) {
+    async handler({ principal }, deps) {
       const [objects, services] = await Promise.all([
         kind === 'secret' ? deps.swarm.listSecrets() : deps.swarm.listConfigs(),
         deps.swarm.listServiceSpecs(),
       ]);
-      return { [plural(kind)]: listing(objects.filter((o) => !hidden(o)), services, kind) } as z.input<z.ZodObject<Listed>>;
+      // A scoped holder sees only what its scopes match (./scope.ts).
+      const visible = objects.filter(objectFilter(principal, kind, 'read'));
+      return { [plural(kind)]: listing(visible.filter((o) => !hidden(o)), services, kind) } as z.input<z.ZodObject<Listed>>;
     },
   });
 };
@@ -62,6 +68,7 @@ export const rotateObjectFunction = <K extends ObjectKind>(kind: K) =>
     name: `rotate-${kind}`,
     summary: `Rotate a ${kind}: new version, services moved to it, old version removed`,
     permission: write(kind),
+    scoped: true,
     readOnly: false,
     input: rotateObjectInput,
     output: rotatedSchema,
@@ -79,11 +86,12 @@ export const deleteObjectFunction = <K extends ObjectKind>(kind: K) =>
     name: `delete-${kind}`,
     summary: `Delete a ${kind} (every version); 409 in_use while a service uses it`,
     permission: write(kind),
+    scoped: true,
     readOnly: false,
     input: nameInput,
     output: null,
     audit: { action: `${kind}.delete`, target: kind },
-    async handler({ input }, deps) {
-      await deleteObject(deps.swarm, kind, input.name);
+    async handler({ input, principal }, deps) {
+      await deleteObject(deps.swarm, principal, kind, input.name);
     },
   });

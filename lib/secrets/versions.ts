@@ -9,6 +9,7 @@ import type { Principal } from '../auth/authenticator.ts';
 import type { PolicyGate } from '../swarm/policy-gate.ts';
 import type { DockerServiceSpec, ServiceSpecEntry, Swarm, SwarmObject } from '../swarm/swarm.ts';
 import { enforceWriteScope } from '../swarm/policy-gate.ts';
+import { enforceObjectCreate, enforceObjectWrite, objectTarget } from './scope.ts';
 
 export type ObjectKind = 'secret' | 'config';
 
@@ -100,6 +101,7 @@ export async function rotate(
   const versions = versionsOf(await port.list(), name);
   const latest = versions.at(-1);
   if (!latest) throw notFound(kind, name);
+  enforceObjectWrite(principal, kind, objectTarget(latest));
   const oldIds = new Set(versions.map((v) => v.id));
   const users = servicesUsing(await deps.swarm.listServiceSpecs(), kind, oldIds);
   // Judged before anything changes: a service the caller may not operate stops the rotation whole.
@@ -145,11 +147,15 @@ export async function removeUnused(swarm: Swarm, kind: ObjectKind, versions: rea
   return removed;
 }
 
-/** Deletes every version of `name`; `in_use` (409) names the services while any refers to one. */
-export async function deleteObject(swarm: Swarm, kind: ObjectKind, name: string): Promise<void> {
+/**
+ * Deletes every version of `name`; `in_use` (409) names the services while any refers to one. The caller's
+ * write scope must match the latest version.
+ */
+export async function deleteObject(swarm: Swarm, principal: Pick<Principal, 'permissions'>, kind: ObjectKind, name: string): Promise<void> {
   const port = objectPort(swarm, kind);
   const versions = versionsOf(await port.list(), name);
   if (versions.length === 0) throw notFound(kind, name);
+  enforceObjectWrite(principal, kind, objectTarget(versions.at(-1)!));
   const users = servicesUsing(await swarm.listServiceSpecs(), kind, new Set(versions.map((v) => v.id)));
   if (users.length > 0) {
     throw new AppError('in_use', `The ${kind} ${name} is in use by ${users.map((u) => u.name).join(', ')}`, { details: { services: users.map((u) => u.name) } });
@@ -177,8 +183,12 @@ export function listing(objects: readonly SwarmObject[], services: readonly Serv
   });
 }
 
-/** Version 1 of a new name (`<name>.v1`); `object_exists` when any version of it exists. */
-export async function createObject(swarm: Swarm, kind: ObjectKind, input: { name: string; data: string; labels?: Record<string, string> }): Promise<{ id: string; name: string; version: 1 }> {
+/**
+ * Version 1 of a new name (`<name>.v1`); `object_exists` when any version of it exists. The caller's write
+ * scope must match the new object (judged first, so a scoped caller learns nothing of names outside it).
+ */
+export async function createObject(swarm: Swarm, principal: Pick<Principal, 'permissions'>, kind: ObjectKind, input: { name: string; data: string; labels?: Record<string, string> }): Promise<{ id: string; name: string; version: 1 }> {
+  enforceObjectCreate(principal, kind, { name: input.name, labels: input.labels ?? {} });
   const port = objectPort(swarm, kind);
   if (versionsOf(await port.list(), input.name).length > 0) throw new AppError('object_exists', `A ${kind} named ${input.name} exists; rotate it instead`);
   const created = await port.create({ name: engineName(input.name, 1), data: input.data, labels: input.labels ?? {} });

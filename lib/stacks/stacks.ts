@@ -9,7 +9,8 @@
  */
 import { AppError, isAppError } from '../errors.ts';
 import type { Principal } from '../auth/authenticator.ts';
-import { holds } from '../permissions.ts';
+import { filterFor, holdsAny, reachOf } from '../permissions.ts';
+import { objectFilter } from '../secrets/scope.ts';
 import { latestOf, parseEngineName, engineName as versionedName, versionsOf, removeUnused } from '../secrets/versions.ts';
 import { STACK_LABEL, type AdmittedNetwork, type AdmittedService, type AdmittedSpec, type PolicyGate, type StackPlan } from '../swarm/policy-gate.ts';
 import type { DockerServiceSpec, ServiceDetail, ServiceSummary, Swarm, SwarmObject } from '../swarm/swarm.ts';
@@ -149,7 +150,12 @@ async function judgeAll<T, R>(items: readonly T[], label: (t: T) => string, judg
 }
 
 /** Deploys (or, with dryRun, plans) a stack; see the module comment. */
-export async function deployStack(deps: Deps, principal: Principal, request: DeployRequest): Promise<DeployResult> {
+export async function deployStack(
+  deps: Deps,
+  principal: Principal,
+  request: DeployRequest,
+  onWrite?: (write: { service: string; name: string; version: number }) => void,
+): Promise<DeployResult> {
   const { swarm, gate } = deps;
   const stack = request.name;
   const env = request.env ?? {};
@@ -158,8 +164,13 @@ export async function deployStack(deps: Deps, principal: Principal, request: Dep
   const needs = (ok: boolean, permission: string, what: string) => {
     if (!ok) throw new AppError('forbidden', `Creating the stack's ${what} needs ${permission}`);
   };
-  needs(file.secrets.every((s) => s.external) || holds(principal, 'secrets.write'), 'secrets.write', 'secrets');
-  needs(file.configs.every((s) => s.external) || holds(principal, 'configs.write'), 'configs.write', 'configs');
+  // The stack's own secrets and configs carry its stack label; a scoped write must match each as it will be.
+  const mayCreate = (kind: 'secret' | 'config', sources: StackSecretSource[]) => {
+    const allowed = objectFilter(principal, kind, 'write');
+    return sources.every((s) => s.external || allowed({ name: s.engineName, labels: { ...s.labels, [STACK_LABEL]: stack } }));
+  };
+  needs(mayCreate('secret', file.secrets), 'secrets.write', 'secrets');
+  needs(mayCreate('config', file.configs), 'configs.write', 'configs');
 
   const [running, networks, secrets, configs] = await Promise.all([
     swarm.listServiceSpecs({ label: stackFilter(stack) }),
@@ -231,8 +242,13 @@ export async function deployStack(deps: Deps, principal: Principal, request: Dep
       admitted = await gate.admitStackSpec(principal, realPlan, withReferences(plan.spec, plan.secrets, plan.configs, resolveReal), details.get(plan.name));
     }
     const current = details.get(plan.name);
-    if (current) await swarm.updateService(current.service.id, current.service.version, admitted);
-    else await swarm.createService(admitted);
+    if (current) {
+      const written = await swarm.updateService(current.service.id, current.service.version, admitted);
+      onWrite?.({ service: written.id, name: plan.name, version: written.version });
+    } else {
+      const created = await swarm.createService(admitted);
+      onWrite?.({ service: created.id, name: created.name, version: 0 });
+    }
   }
   for (const removal of removals) await swarm.removeService(removal);
   // Older versions of the stack's changed configs, once unused.
@@ -259,10 +275,11 @@ export interface StackSummary {
   updatedAt: string;
 }
 
-/** Stacks from the service list: one entry per STACK_LABEL value. */
-export function summarizeStacks(services: readonly ServiceSummary[]): StackSummary[] {
+/** Stacks from the service list: one entry per STACK_LABEL value, counting only the services `principal` may read. */
+export function summarizeStacks(services: readonly ServiceSummary[], principal?: Pick<Principal, 'permissions'>): StackSummary[] {
   const stacks = new Map<string, StackSummary>();
-  for (const s of services) {
+  const visible = principal && reachOf(principal, 'services.read') !== 'all' ? services.filter(filterFor(principal, 'services.read')) : services;
+  for (const s of visible) {
     const name = s.labels[STACK_LABEL];
     if (name === undefined) continue;
     const entry = stacks.get(name) ?? { name, services: 0, desired: 0, running: 0, updatedAt: '' };
@@ -275,11 +292,17 @@ export function summarizeStacks(services: readonly ServiceSummary[]): StackSumma
   return [...stacks.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
-/** The last deployed file of `stack` ('' when it was deployed otherwise), and its services. */
-export async function inspectStack(deps: { swarm: Swarm; services: { read(): Promise<{ services: ServiceSummary[] }> } }, stack: string) {
+/**
+ * The last deployed file of `stack` ('' when it was deployed otherwise), and its services. A caller with scoped
+ * services.read sees only the members a scope matches (none: not found), and the file only when it sees them
+ * all, since the file describes every service.
+ */
+export async function inspectStack(deps: { swarm: Swarm; services: { read(): Promise<{ services: ServiceSummary[] }> } }, principal: Pick<Principal, 'permissions'>, stack: string) {
   const [{ services }, configs] = await Promise.all([deps.services.read(), deps.swarm.listConfigs()]);
-  const members = services.filter((s) => s.labels[STACK_LABEL] === stack);
+  const all = services.filter((s) => s.labels[STACK_LABEL] === stack);
+  const members = all.filter(filterFor(principal, 'services.read'));
   if (members.length === 0) throw new AppError('not_found', `No stack named ${stack}`);
+  if (members.length < all.length) return { name: stack, compose: '', services: members };
   const record = latestOf(configs.filter((c) => c.labels[COMPOSE_RECORD_LABEL] === 'true'), recordName(stack));
   const compose = record ? Buffer.from((await deps.swarm.inspectConfig(record.id)).data, 'base64').toString('utf8') : '';
   return { name: stack, compose, services: members };
@@ -297,11 +320,12 @@ export async function removeStack(deps: Deps, principal: Principal, stack: strin
   const removals = await judgeAll(details, (d) => d.service.name, (d) => gate.admitService(principal, d));
   for (const r of removals) await swarm.removeService(r);
   const owned = (o: SwarmObject) => o.labels[STACK_LABEL] === stack;
-  if (holds(principal, 'secrets.write')) await removeUnused(swarm, 'secret', (await swarm.listSecrets()).filter(owned));
+  // Scoped writers remove only the stack's objects their scopes match; the others stay.
+  if (holdsAny(principal, 'secrets.write')) await removeUnused(swarm, 'secret', (await swarm.listSecrets()).filter(owned).filter(objectFilter(principal, 'secret', 'write')));
   const configs = (await swarm.listConfigs()).filter(owned);
   const records = configs.filter((c) => c.labels[COMPOSE_RECORD_LABEL] === 'true');
   for (const r of records) await swarm.removeConfig(r.id).catch(() => {});
-  if (holds(principal, 'configs.write')) await removeUnused(swarm, 'config', configs.filter((c) => !records.includes(c)));
+  if (holdsAny(principal, 'configs.write')) await removeUnused(swarm, 'config', configs.filter((c) => !records.includes(c)).filter(objectFilter(principal, 'config', 'write')));
   // NOTE: the engine refuses while the removed services' tasks still hold an endpoint; retried for up to 20 s.
   const networks = (await swarm.listNetworks()).filter((n) => n.labels[STACK_LABEL] === stack);
   await Promise.all(

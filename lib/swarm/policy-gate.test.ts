@@ -69,6 +69,17 @@ test('should judge create, change and rollback specs for users without services.
   assert.ok(reads.networkReads >= 4, 'the engine was asked for its networks');
 });
 
+test('should let a scoped services.privileged pass the policy only for services its scope matches, as they are and become', async () => {
+  const gate = createPolicyGate(engine());
+  const scoped = { username: 'ops', permissions: ['services.write', 'services.privileged:name=ops-*'] } as unknown as Principal;
+  const named = (spec: DockerServiceSpec, name: string): DockerServiceSpec => ({ ...spec, Name: name });
+  assert.equal(await gate.admitSpec(scoped, named(bind, 'ops-agent')), named(bind, 'ops-agent'));
+  assert.is(await codeOf(gate.admitSpec(scoped, named(bind, 'web'))), 'policy_denied');
+  assert.is(await codeOf(gate.admitChange(scoped, detail(named(plain, 'web')), named(bind, 'web'))), 'policy_denied');
+  assert.is(await codeOf(gate.admitChange(scoped, detail(named(bind, 'web')), named(plain, 'web'))), 'policy_denied');
+  assert.equal(await gate.admitChange(scoped, detail(named(plain, 'ops-agent')), named(bind, 'ops-agent')), named(bind, 'ops-agent'));
+});
+
 test('should admit anything for services.privileged without asking the engine', async () => {
   const never = async () => assert.unreachable('no engine read') as never;
   const gate = createPolicyGate({ listNetworks: never, inspectVolume: never });

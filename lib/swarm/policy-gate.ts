@@ -9,7 +9,8 @@
  * spec is judged too: operating a service that needs services.privileged needs it as well.
  */
 import type { Principal } from '../auth/authenticator.ts';
-import { holds, holdsFor, type ScopeTarget } from '../permissions.ts';
+import { holds, holdsAny, holdsFor, type ScopeTarget } from '../permissions.ts';
+import { objectFilter } from '../secrets/scope.ts';
 import { AppError } from '../errors.ts';
 import { WORKLOAD_NETWORK_LABEL, enforceOperableService, enforceServiceSpec, isReservedLabel, type PolicyContext, type PolicyViolation } from './spec-policy.ts';
 import type { DockerServiceSpec, NetworkSpec, NetworkSummary, ServiceDetail, Swarm, VolumeSummary } from './swarm.ts';
@@ -112,7 +113,12 @@ function withStackLabel(spec: DockerServiceSpec, stack: string): DockerServiceSp
 // More distinct volume names than this in one judgement are left uninspected, which the policy refuses.
 const MAX_VOLUME_READS = 100;
 
-const privileged = (principal: Principal) => holds(principal, 'services.privileged');
+/**
+ * Beyond the policy: `services.privileged`, or a scoped form matching every service judged (as it is and as it
+ * becomes), so a scoped privilege never reaches a service outside its scope.
+ */
+const privileged = (principal: Principal, ...specs: Array<DockerServiceSpec | undefined>) =>
+  holds(principal, 'services.privileged') || (holdsAny(principal, 'services.privileged') && specs.every((s) => s !== undefined && holdsFor(principal, 'services.privileged', scopeTarget(s))));
 
 const scopeTarget = (spec: DockerServiceSpec): ScopeTarget => {
   const labels = (spec as { Labels?: unknown }).Labels;
@@ -177,8 +183,10 @@ export function createPolicyGate(reads: PolicyReads, options: PolicyGateOptions 
   const attachable = async (principal: Principal | undefined, specs: DockerServiceSpec[], kind: 'secrets' | 'configs'): Promise<string[]> => {
     const read = kind === 'secrets' ? reads.listSecrets : reads.listConfigs;
     if (!principal || !read || !refers(specs, kind === 'secrets' ? 'Secrets' : 'Configs')) return [];
-    if (!holds(principal, kind === 'secrets' ? 'secrets.read' : 'configs.read')) return [];
-    return (await read()).map((o) => o.id);
+    const kindOf = kind === 'secrets' ? 'secret' : 'config';
+    // Scoped read (contract 1.1): only the objects a scope matches may be attached.
+    if (!holdsAny(principal, `${kind}.read`)) return [];
+    return (await read()).filter(objectFilter(principal, kindOf, 'read')).map((o) => o.id);
   };
 
   const contextFor = async (principal: Principal | undefined, specs: DockerServiceSpec[], plan?: StackPlan): Promise<PolicyContext> => {
@@ -207,12 +215,12 @@ export function createPolicyGate(reads: PolicyReads, options: PolicyGateOptions 
   return {
     async admitSpec(principal, spec) {
       enforceWriteScope(principal, spec);
-      if (!privileged(principal)) enforceServiceSpec(spec, await contextFor(principal, [spec]));
+      if (!privileged(principal, spec)) enforceServiceSpec(spec, await contextFor(principal, [spec]));
       return spec as AdmittedSpec;
     },
     async admitChange(principal, current, next) {
       enforceWriteScope(principal, next, current);
-      if (!privileged(principal)) {
+      if (!privileged(principal, current.service.spec, next)) {
         const stack = stackOf(current.service.spec);
         const judged = judgedCurrent(current);
         const nextJudged = withoutStackLabel(next, stack);
@@ -226,7 +234,7 @@ export function createPolicyGate(reads: PolicyReads, options: PolicyGateOptions 
       const previous = current.service.previousSpec;
       enforceWriteScope(principal, previous, current);
       if (!previous) throw new AppError('no_previous_spec', `Service ${current.service.name} has no previous spec to roll back to`);
-      if (!privileged(principal)) {
+      if (!privileged(principal, current.service.spec, previous)) {
         const judged = judgedCurrent(current);
         const ctx = await contextFor(principal, [judged.service.spec, judged.service.previousSpec!]);
         operable(judged, ctx);
@@ -236,7 +244,7 @@ export function createPolicyGate(reads: PolicyReads, options: PolicyGateOptions 
     },
     async admitService(principal, current) {
       enforceWriteScope(principal, undefined, current);
-      if (!privileged(principal)) {
+      if (!privileged(principal, current.service.spec)) {
         const judged = judgedCurrent(current);
         operable(judged, await contextFor(principal, [judged.service.spec]));
       }
@@ -244,7 +252,7 @@ export function createPolicyGate(reads: PolicyReads, options: PolicyGateOptions 
     },
     async admitStackSpec(principal, plan, spec, current) {
       enforceWriteScope(principal, withStackLabel(spec, plan.stack), current);
-      if (!privileged(principal)) {
+      if (!privileged(principal, withStackLabel(spec, plan.stack), ...(current ? [current.service.spec] : []))) {
         const judged = current && judgedCurrent(current);
         const ctx = await contextFor(principal, judged ? [judged.service.spec, spec] : [spec], plan);
         if (judged) {
@@ -259,7 +267,8 @@ export function createPolicyGate(reads: PolicyReads, options: PolicyGateOptions 
     },
     async admitNetwork(principal, stack, network) {
       const plain = (network.driver === 'overlay' || network.driver === '') && Object.keys(network.options ?? {}).length === 0;
-      if (!privileged(principal)) {
+      // A network belongs to its stack: a scoped privilege reaches it when the stack's label matches.
+      if (!privileged(principal, { Name: network.name, Labels: { [STACK_LABEL]: stack } } as DockerServiceSpec)) {
         const violations: PolicyViolation[] = [];
         if (!plain) violations.push({ rule: 'network_driver_options', path: `networks.${network.name}`, message: 'only overlay networks without driver options are allowed' });
         for (const key of Object.keys(network.labels)) {

@@ -31,7 +31,7 @@ export interface UserStoreCompositionOptions {
 }
 
 export async function createUserStore(
-  config: Pick<Config, 'dataDir' | 'mongoUrl' | 'natsUrl'>,
+  config: Pick<Config, 'dataDir' | 'mongoUrl' | 'natsUrl'> & Partial<Pick<Config, 'natsAuth'>>,
   options: UserStoreCompositionOptions = {},
 ): Promise<UserStoreComposition> {
   const log = options.log ?? jsonLog;
@@ -53,7 +53,7 @@ export async function createUserStore(
   let ttlMs: number;
   try {
     if (config.natsUrl) {
-      invalidations = await createNatsInvalidations({ url: config.natsUrl, log });
+      invalidations = await createNatsInvalidations({ url: config.natsUrl, log, ...(config.natsAuth ? { auth: config.natsAuth } : {}) });
       ttlMs = options.cacheTtlMs ?? 2000;
     } else {
       log('warn', 'MONGO_URL is set without NATS_URL: permission changes reach other replicas only when their cache entries expire', {

@@ -50,12 +50,28 @@ try {
   throw new Error(`functions.int.test: no Docker engine answers (run scripts/swarm-local.sh; DOCKER_HOST optional): ${(e as Error).message}`);
 }
 
+const names = FUNCTIONS.map((f) => f.name);
+
 let t = Date.now();
 const up = envLines((await sh('bash', ['scripts/openfaas/up.sh'])).stdout);
 const gateway = up['OPENFAAS_URL'];
 if (!gateway) throw new Error('scripts/openfaas/up.sh printed no OPENFAAS_URL');
 const basicAuth = 'Basic ' + Buffer.from(`admin:${readFileSync(join(root, '.cache/openfaas/basic-auth-password'), 'utf8').trim()}`).toString('base64');
 mark('gateway and provider up (up.sh)', t);
+
+// NOTE: functions deployed by another checkout's provider (another basic-auth password, so another owner
+// key) are foreign to this one: PUT answers 404 and the create then 409. They are leftovers of a test run on
+// this test swarm, so they go (before test-env.sh, which may need to replace the secrets they use); services
+// without the OpenFaaS function label are never touched.
+{
+  const owned = new Set((await functionStatuses()).keys());
+  const { stdout } = await run('docker', ['service', 'ls', '--filter', 'label=function=true', '--format', '{{.Name}}']);
+  const foreign = stdout.split('\n').filter((n) => names.includes(n) && !owned.has(n));
+  if (foreign.length > 0) {
+    console.error(`removing functions another provider deployed: ${foreign.join(', ')}`);
+    await run('docker', ['service', 'rm', ...foreign]);
+  }
+}
 
 t = Date.now();
 const testEnv = envLines((await sh('bash', ['scripts/openfaas/test-env.sh', 'up'])).stdout);
@@ -72,7 +88,6 @@ const faasEnv: NodeJS.ProcessEnv = {
   FN_DOCKER_HOST: testEnv['FN_DOCKER_HOST'],
   FN_EVENTS_ENV: testEnv['FN_EVENTS_ENV'],
 };
-const names = FUNCTIONS.map((f) => f.name);
 
 async function faas(args: string[], options: { input?: string; timeoutMs?: number } = {}) {
   return sh(cli, [...args.slice(0, 1), '-f', 'faas.yml', ...args.slice(1)], { env: faasEnv, input: options.input ?? '', timeoutMs: options.timeoutMs ?? 60_000 });
@@ -118,19 +133,6 @@ const cleanupOnce = async () => {
   await cleanup();
 };
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanupOnce().finally(() => process.exit(1)));
-
-// NOTE: functions deployed by another checkout's provider (another basic-auth password, so another owner
-// key) are foreign to this one: PUT answers 404 and the create then 409. They are leftovers of a test run on
-// this test swarm, so they go; services without the OpenFaaS function label are never touched.
-{
-  const owned = new Set((await functionStatuses()).keys());
-  const { stdout } = await run('docker', ['service', 'ls', '--filter', 'label=function=true', '--format', '{{.Name}}']);
-  const foreign = stdout.split('\n').filter((n) => names.includes(n) && !owned.has(n));
-  if (foreign.length > 0) {
-    console.error(`removing functions another provider deployed: ${foreign.join(', ')}`);
-    await run('docker', ['service', 'rm', ...foreign]);
-  }
-}
 
 try {
   if (process.env['FN_IMAGES_PREBUILT'] !== '1') {
@@ -181,6 +183,25 @@ Fn('should answer whoami with the token (faas-cli invoke -H)', async () => {
   const me = JSON.parse(stdout) as { username: string; permissions: string[] };
   assert.is(me.username, 'admin');
   assert.ok(Array.isArray(me.permissions) && me.permissions.includes('services.read'));
+});
+
+Fn('should serve an API token through faas-cli invoke, capped to its permissions, and refuse it once revoked', async () => {
+  // NOTE: faas-cli 0.13's invoke exits 1 on any status but 200 ("unexpected status code: 201"), so the token is
+  // created (201) and revoked (204) with plain HTTP through the same gateway, as docs/api.md says.
+  const res = await post('create-api-token', { name: 'ci via faas-cli', permissions: ['services.read'], expiresInDays: 1 }, { authorization: `Bearer ${token}` });
+  assert.is(res.status, 201);
+  const created = (await res.json()) as { id: string; token: string };
+  assert.match(created.token, /^sdt_/);
+  const asToken = (name: string) => faas(['invoke', name, '-H', `Authorization=Bearer ${created.token}`]);
+  const me = JSON.parse((await asToken('whoami')).stdout) as { username: string; permissions: string[] };
+  assert.equal([me.username, me.permissions], ['admin', ['services.read']]);
+  assert.ok(Array.isArray((JSON.parse((await asToken('list-services')).stdout) as { services: unknown[] }).services));
+  // Capped: the admin holds users.read, the token does not.
+  assert.is((await post('list-users', {}, { authorization: `Bearer ${created.token}` })).status, 403);
+  assert.is((await post('revoke-api-token', { id: created.id }, { authorization: `Bearer ${token}` })).status, 204);
+  const revoked = await asToken('whoami').then(() => null, (e: { code: number; stdout: string }) => e);
+  assert.ok(revoked, 'faas-cli invoke with a revoked token must fail');
+  assert.match(revoked!.stdout, /unauthorized access/i);
 });
 
 Fn('should refuse a bad token with 401 unauthenticated (faas-cli invoke exits non-zero)', async () => {
@@ -349,9 +370,10 @@ Fn('should lose no request while a new version of a function rolls out (start-fi
 
 Fn('should refuse Docker API calls outside the allow-list at the socket proxy', async () => {
   const { stdout: id } = await run('docker', ['ps', '-q', '--filter', 'label=com.docker.swarm.service.name=dash-test-docker-proxy']);
-  const probe = "Promise.all(['/_ping','/containers/json','/secrets','/v1.41/services'].map(p=>fetch('http://127.0.0.1:2375'+p).then(r=>p+' '+r.status))).then(a=>console.log(a.join(',')))";
+  // The token is the proxy's own secret, read inside its container: callers without it get 401 everywhere.
+  const probe = "const t=require('fs').readFileSync('/run/secrets/docker-api-token','utf8').trim();const go=(h)=>Promise.all(['/_ping','/containers/json','/secrets','/v1.41/services'].map(p=>fetch('http://127.0.0.1:2375'+p,{headers:h}).then(r=>p+' '+r.status))).then(a=>a.join(','));Promise.all([go({}),go({authorization:'Bearer '+t})]).then(a=>console.log(a.join('\\n')))";
   const { stdout } = await run('docker', ['exec', id.trim().split('\n')[0]!, 'node', '-e', probe]);
-  assert.is(stdout.trim(), '/_ping 200,/containers/json 403,/secrets 403,/v1.41/services 200');
+  assert.is(stdout.trim(), '/_ping 401,/containers/json 401,/secrets 401,/v1.41/services 401\n/_ping 200,/containers/json 403,/secrets 403,/v1.41/services 200');
 });
 
 // What the edge (Caddy, gateway-config/Caddyfile) sends on: the browser's Origin, the client's address and the

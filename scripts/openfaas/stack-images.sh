@@ -4,7 +4,7 @@
 #   dashboard-edge:${EDGE_TAG:-2.11}   Caddy (.cache/bin/caddy, built from the Go module proxy) + CA bundle
 #   dashboard-frontend:${TAG:-dev}     Caddy + frontend/dist (npm run build:frontend) in /srv
 #   dashboard-relay:${TAG:-dev}        /app/relay.mjs on local/node:20 (esbuild bundle of relay/main.ts)
-#   dashboard-worker:${TAG:-dev}       /app/producer.mjs, /app/consumer.mjs and /app/alerts.mjs (workers/*/main.ts), same image
+#   dashboard-worker:${TAG:-dev}       /app/producer.mjs, consumer.mjs, alerts.mjs, cassandra-init.mjs (workers/*/main.ts), same image
 #   docker-socket-proxy:0.1.0          built by scripts/openfaas/test-env.sh (not repeated here)
 # Caddy is built once (about 2–6 min on 2 cores) into .cache/bin/caddy; the rest takes seconds. It also
 # checks both Caddyfiles with `caddy validate`.
@@ -69,6 +69,7 @@ caddy_image "$REGISTRY/dashboard-frontend:$TAG" no 'cp -r "$root/frontend/dist/.
 ctx=$(mktemp -d)
 t0=$(date +%s%N)
 npx esbuild relay=relay/main.ts producer=workers/producer/main.ts consumer=workers/consumer/main.ts alerts=workers/alerts/main.ts \
+  cassandra-init=workers/cassandra-init/main.ts \
   --bundle --splitting --format=esm --platform=node --target=node20 --minify --log-level=error \
   --outdir="$ctx/app" --out-extension:.js=.mjs --chunk-names='chunks/[name]-[hash]' \
   --alias:ssh2=./scripts/openfaas/ssh2-stub.cjs \

@@ -5,7 +5,8 @@
 #   dash-test-mongo         FerretDB (.cache/bin/ferretdb, SQLite handler, MongoDB wire protocol) :27017
 #   dash-test-nats          nats-server (Debian's binary) :4222, for permission-cache invalidations
 #   dash-test-docker-proxy  the restricted Docker API proxy (gateway-config/socket-proxy) :2375
-# and the Docker secrets faas.yml names: jwt-secret, mongo-url, admin-password, docker-api-token (values kept, 0600, in
+# and the Docker secrets faas.yml names: jwt-secret, mongo-url, admin-password, docker-api-token, nats-password,
+# kafka-password, cassandra-password (values kept, 0600, in
 # .cache/openfaas/test-env/). Images are made locally (docker import / docker build FROM local/node:20).
 # Usage: test-env.sh up     idempotent; prints the FN_* variables for faas.yml and ADMIN_PASSWORD on stdout
 #        test-env.sh down   removes the services and the secrets (remove the functions first)
@@ -14,7 +15,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 state="$root/.cache/openfaas/test-env"
 NETWORK=${OPENFAAS_NETWORK:-openfaas-functions}
 SERVICES=(dash-test-mongo dash-test-nats dash-test-docker-proxy)
-SECRETS=(jwt-secret mongo-url admin-password docker-api-token)
+SECRETS=(jwt-secret mongo-url admin-password docker-api-token nats-password kafka-password cassandra-password)
 say() { echo "test-env: $*" >&2; }
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
@@ -43,9 +44,18 @@ images() {
   say "images ready in $(ms_since "$t0") ms"
 }
 
+# NOTE: each secret carries a hash of its value as a label, so one made from another checkout's $state is
+# noticed and made again from this one's; the services using it (ours; foreign functions are removed by the
+# test before this runs) go first, since a secret in use cannot be removed.
 secret() { # name, value file
-  docker secret inspect "$1" >/dev/null 2>&1 && return 0
-  docker secret create --label dashboard.test-env=true "$1" "$2" >/dev/null
+  local want; want=$(sha256sum "$2" | cut -c1-64)
+  if docker secret inspect "$1" >/dev/null 2>&1; then
+    [ "$(docker secret inspect -f '{{index .Spec.Labels "dashboard.value-sha256"}}' "$1")" = "$want" ] && return 0
+    say "secret $1 does not match $2: making it again"
+    docker service rm "${SERVICES[@]}" >/dev/null 2>&1 || true
+    for _ in $(seq 60); do docker secret rm "$1" >/dev/null 2>&1 && break; sleep 1; done
+  fi
+  docker secret create --label dashboard.test-env=true --label "dashboard.value-sha256=$want" "$1" "$2" >/dev/null
 }
 
 service() { # name, image, service options... [-- command arguments...]
@@ -70,6 +80,11 @@ up() {
     [ -s "$state/jwt-secret" ] || head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$state/jwt-secret"
     [ -s "$state/admin-password" ] || head -c 18 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$state/admin-password"
     [ -s "$state/docker-api-token" ] || head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$state/docker-api-token"
+    # faas.yml mounts these on the functions; this NATS takes any user (no authorization block), and without
+    # the event cluster (events-embedded.yml) no Kafka or Cassandra username is set, so they go unread.
+    for s in nats-password kafka-password cassandra-password; do
+      [ -s "$state/$s" ] || head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$state/$s"
+    done
     printf 'mongodb://dash-test-mongo:27017/dashboard' >"$state/mongo-url")
   for s in "${SECRETS[@]}"; do secret "$s" "$state/$s"; done
   service dash-test-mongo 127.0.0.1:5000/dash-test-ferretdb:1 \

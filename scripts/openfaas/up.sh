@@ -28,23 +28,25 @@ if ! docker network inspect "$NETWORK" >/dev/null 2>&1; then
   docker network create --driver overlay --attachable --label openfaas=true "$NETWORK" >/dev/null
 fi
 
-# Basic auth: the password lives only in the swarm secret and in $state (0600). If the file was lost, the
-# secrets (and the services using them) are made again.
+# Basic auth: the password lives only in the swarm secret and in $state (0600). The secret carries a hash of
+# the password as a label, so a secret made from another checkout's file (another .cache) is noticed; it and
+# the services using it are then made again from this checkout's file (or a new one if the file was lost).
 pw_file="$state/basic-auth-password"
-if [ ! -s "$pw_file" ] && docker secret inspect basic-auth-password >/dev/null 2>&1; then
-  say "password file missing: recreating the basic-auth secrets"
-  docker service rm openfaas-gateway openfaas-provider >/dev/null 2>&1 || true
-  sleep 2
-  docker secret rm basic-auth-user basic-auth-password >/dev/null
-fi
 if [ ! -s "$pw_file" ]; then
   (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$pw_file")
+fi
+pw_hash=$(sha256sum "$pw_file" | cut -c1-64)
+if docker secret inspect basic-auth-password >/dev/null 2>&1 &&
+  [ "$(docker secret inspect -f '{{index .Spec.Labels "openfaas.password-sha256"}}' basic-auth-password)" != "$pw_hash" ]; then
+  say "the basic-auth secrets do not match $pw_file: recreating them"
+  docker service rm openfaas-gateway openfaas-provider >/dev/null 2>&1 || true
+  for _ in $(seq 30); do docker secret rm basic-auth-user basic-auth-password >/dev/null 2>&1 && break; sleep 1; done
 fi
 if ! docker secret inspect basic-auth-user >/dev/null 2>&1; then
   printf admin | docker secret create --label openfaas=true basic-auth-user - >/dev/null
 fi
 if ! docker secret inspect basic-auth-password >/dev/null 2>&1; then
-  docker secret create --label openfaas=true basic-auth-password "$pw_file" >/dev/null
+  docker secret create --label openfaas=true --label "openfaas.password-sha256=$pw_hash" basic-auth-password "$pw_file" >/dev/null
 fi
 
 # NOTE: services are created by image ID: the swarm executor skips the registry pull only for an image ID

@@ -43,10 +43,15 @@ secrets() {
     [ -s "$SECRETS/mongo-root-password" ] || rand 24 >"$SECRETS/mongo-root-password"
     [ -s "$SECRETS/mongo-app-password" ] || rand 24 >"$SECRETS/mongo-app-password"
     [ -s "$SECRETS/mongo-keyfile" ] || head -c 756 /dev/urandom | base64 -w 0 >"$SECRETS/mongo-keyfile"
+    # The servers' credentials (stack.yml): pasted into templated configs and CQL, so base64url only.
+    for s in kafka-broker-password kafka-password cassandra-superuser-password cassandra-password nats-password; do
+      [ -s "$SECRETS/$s" ] || rand 24 >"$SECRETS/$s"
+    done
     # FerretDB stands in for the replica set: one member, no users (docs/deploy.md gives the real string).
     printf 'mongodb://mongo-1:27017/dashboard' >"$SECRETS/mongo-url")
   local s
-  for s in basic-auth-user basic-auth-password jwt-secret admin-password mongo-root-password mongo-app-password mongo-keyfile mongo-url; do
+  for s in basic-auth-user basic-auth-password jwt-secret admin-password mongo-root-password mongo-app-password mongo-keyfile mongo-url \
+    kafka-broker-password kafka-password cassandra-superuser-password cassandra-password nats-password; do
     docker secret inspect "$s" >/dev/null 2>&1 || docker secret create --label dashboard.stack-test=true "$s" "$SECRETS/$s" >/dev/null
   done
 }
@@ -56,7 +61,7 @@ converged() {
   local name reps rest bad=0
   # NOTE: Replicas may read "2/2 (max 1 per node)": only the first word counts.
   while read -r name reps rest; do
-    [ "$name" = "${STACK}_kafka-init" ] && continue
+    [ "$name" = "${STACK}_kafka-init" ] || [ "$name" = "${STACK}_cassandra-init" ] && continue
     [ "${reps%%/*}" = "${reps#*/}" ] || { bad=1; echo "$name $reps"; }
   done < <(docker service ls --filter "label=com.docker.stack.namespace=$STACK" --format '{{.Name}} {{.Replicas}}')
   return $bad
@@ -86,6 +91,7 @@ backends_ready() {
     docker -H "unix://$ST/run/n$i.sock" exec "$c" bash -c '(exec 3<>/dev/tcp/127.0.0.1/9042)' 2>/dev/null || { echo "cassandra-$n: CQL not open"; return 1; }
   done
   docker service ps "${STACK}_kafka-init" --format '{{.CurrentState}}' | grep -q '^Complete' || { echo "kafka-init not complete"; return 1; }
+  docker service ps "${STACK}_cassandra-init" --format '{{.CurrentState}}' | grep -q '^Complete' || { echo "cassandra-init not complete"; return 1; }
   converged && sleep 10 && converged
 }
 

@@ -113,13 +113,13 @@ kafka() {
   local ctx="$CACHE/kafka-ctx"
   rm -rf "$ctx"; mkdir -p "$ctx"
   cp -a "$lib" "$ctx/libs"; rm -f "$ctx/libs/.pom-sha256"
-  cp "$HERE/kafka/run" "$HERE/kafka/kafka-topics.sh" "$ROOT/scripts/servers/kafka/log4j2.xml" "$ctx/"
+  cp "$HERE/kafka/run" "$HERE/kafka/kafka-topics.sh" "$HERE/kafka/kafka-configs.sh" "$ROOT/scripts/servers/kafka/log4j2.xml" "$ctx/"
   sed 's/<Root level="INFO">/<Root level="WARN">/' "$ROOT/scripts/servers/kafka/log4j2.xml" >"$ctx/tools-log4j2.xml"
   cat >"$ctx/Dockerfile" <<'EOF'
 FROM local/jre:17
 COPY libs/ /opt/kafka/libs/
 COPY run /etc/kafka/docker/run
-COPY kafka-topics.sh /opt/kafka/bin/kafka-topics.sh
+COPY kafka-topics.sh kafka-configs.sh /opt/kafka/bin/
 COPY log4j2.xml tools-log4j2.xml /opt/kafka/config/
 RUN mkdir -p /var/lib/kafka/data
 EXPOSE 9092 9093

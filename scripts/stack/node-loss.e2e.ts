@@ -174,7 +174,12 @@ async function execIn(i: number, service: string, cmd: string[]): Promise<string
 }
 
 async function kafkaDescribe(i: number) {
-  const out = await execIn(i, `kafka-${i}`, ['/opt/kafka/bin/kafka-topics.sh', '--bootstrap-server', `kafka-${i}:9092`, '--describe', '--topic', 'swarm-events']);
+  // As the brokers' own user over their INTERNAL listener (stack.yml): every listener requires SASL.
+  const script = [
+    `printf 'security.protocol=SASL_PLAINTEXT\\nsasl.mechanism=PLAIN\\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="broker" password="%s";\\n' "$(cat /run/secrets/kafka-broker-password)" >/tmp/describe.properties`,
+    `exec /opt/kafka/bin/kafka-topics.sh --bootstrap-server kafka-${i}:9094 --command-config /tmp/describe.properties --describe --topic swarm-events`,
+  ].join(' && ');
+  const out = await execIn(i, `kafka-${i}`, ['bash', '-c', `umask 077 && ${script}`]);
   const parts = [...out.matchAll(/Partition: (\d+)\s+Leader: (-?\d+)\s+Replicas: ([\d,]+)\s+Isr: ([\d,]*)/g)].map((m) => ({ partition: Number(m[1]), leader: Number(m[2]), isr: m[4]!.split(',').filter(Boolean).map(Number) }));
   const rf = /ReplicationFactor: (\d+)/.exec(out)?.[1];
   const minIsr = /min\.insync\.replicas=(\d+)/.exec(out)?.[1];

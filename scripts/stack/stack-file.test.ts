@@ -3,6 +3,7 @@
  * (scripts/stack/stack.local.yml): the settings that kept it from starting, and what the override may change.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -13,10 +14,15 @@ type Service = {
   command?: string[];
   environment?: Record<string, string>;
   networks?: Record<string, { aliases?: string[] } | null>;
-  secrets?: Array<{ source: string }>;
-  deploy?: { mode?: string; replicas?: number; resources?: { limits?: { memory?: string } } };
+  secrets?: Array<{ source: string; target?: string }>;
+  configs?: Array<{ source: string; target: string }>;
+  deploy?: { mode?: string; replicas?: number; labels?: Record<string, string>; resources?: { limits?: { memory?: string } } };
 };
-type Rendered = { services: Record<string, Service>; networks: Record<string, { driver_opts?: Record<string, string> }> };
+type Rendered = {
+  services: Record<string, Service>;
+  networks: Record<string, { driver_opts?: Record<string, string>; ipam?: { config?: Array<{ subnet: string }> } }>;
+  configs: Record<string, { file: string; template_driver?: string }>;
+};
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const render = (...files: string[]): Rendered =>
@@ -58,16 +64,111 @@ test('should bootstrap each new Cassandra node only after the one before it answ
   }
 });
 
-test('should run NATS as three routed members behind the one name nats, without NATS Streaming', ({ prod }) => {
+test('should run NATS as three members behind the one name nats, clients and routes authenticated, without NATS Streaming', ({ prod }) => {
+  const conf = readFileSync(prod.configs['nats-conf']!.file, 'utf8');
+  assert.is(prod.configs['nats-conf']!.template_driver, 'golang');
+  assert.match(conf, /authorization \{\s*user: dashboard\s*password: "\{\{ secret "nats-password" \}\}"/);
+  assert.match(conf, /cluster \{[^]*authorization \{\s*user: route\s*password: "\{\{ secret "nats-password" \}\}"/);
   for (const n of ['nats-1', 'nats-2', 'nats-3']) {
+    assert.match(conf, new RegExp(`"nats://route:\\{\\{ secret "nats-password" \\}\\}@${n}:6222"`));
     const s = prod.services[n]!;
-    const cmd = s.command!.join(' ');
-    assert.match(cmd, /--routes nats:\/\/nats-1:6222,nats:\/\/nats-2:6222,nats:\/\/nats-3:6222/);
-    assert.match(cmd, new RegExp(`--name ${n} `));
+    assert.equal(s.command, ['-c', '/etc/nats/nats.conf', '--name', n]);
+    assert.equal(s.configs, [{ source: 'nats-conf', target: '/etc/nats/nats.conf' }]);
     assert.equal(s.networks!['functions']!.aliases, ['nats']);
   }
   assert.not.ok(prod.services['nats'] ?? prod.services['queue-worker']);
   assert.not.ok(prod.services['gateway']!.environment!['faas_nats_address'], 'the gateway exits without NATS Streaming');
+});
+
+test('should make Kafka require SASL on every listener: SCRAM for clients, PLAIN for the brokers themselves', ({ prod }) => {
+  const jaas = readFileSync(prod.configs['kafka-jaas']!.file, 'utf8');
+  assert.is(prod.configs['kafka-jaas']!.template_driver, 'golang');
+  assert.match(jaas, /client\.KafkaServer \{\s*org\.apache\.kafka\.common\.security\.scram\.ScramLoginModule required;/);
+  for (const l of ['internal', 'controller']) {
+    assert.match(jaas, new RegExp(`${l}\\.KafkaServer \\{\\s*org\\.apache\\.kafka\\.common\\.security\\.plain\\.PlainLoginModule required\\s*username="broker"\\s*password="\\{\\{ secret "kafka-broker-password" \\}\\}"`));
+  }
+  for (const k of ['kafka-1', 'kafka-2', 'kafka-3']) {
+    const env = prod.services[k]!.environment!;
+    assert.is(env['KAFKA_LISTENER_SECURITY_PROTOCOL_MAP'], 'CLIENT:SASL_PLAINTEXT,INTERNAL:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT');
+    assert.not.match(JSON.stringify(env), /PLAINTEXT:PLAINTEXT|PLAINTEXT:\/\//, `${k} keeps an unauthenticated listener`);
+    assert.is(env['KAFKA_LISTENER_NAME_CLIENT_SASL_ENABLED_MECHANISMS'], 'SCRAM-SHA-512');
+    assert.is(env['KAFKA_SASL_MECHANISM_INTER_BROKER_PROTOCOL'], 'PLAIN');
+    assert.is(env['KAFKA_SASL_MECHANISM_CONTROLLER_PROTOCOL'], 'PLAIN');
+    assert.is(env['KAFKA_OPTS'], '-Djava.security.auth.login.config=/etc/kafka/kafka-jaas.conf');
+    assert.equal(prod.services[k]!.configs, [{ source: 'kafka-jaas', target: '/etc/kafka/kafka-jaas.conf' }]);
+    assert.match(env['KAFKA_ADVERTISED_LISTENERS']!, new RegExp(`^CLIENT://${k}:9092,INTERNAL://${k}:9094$`));
+  }
+  const init = prod.services['kafka-init']!.command!.join(' ');
+  assert.match(init, /kafka-configs\.sh --bootstrap-server \$bootstrap --command-config \/tmp\/admin\.properties --alter\s+\\?\s*--entity-type users --entity-name dashboard --add-config "SCRAM-SHA-512=\[password=\$\(cat \/run\/secrets\/kafka-password\)\]"/);
+  assert.match(init, /bootstrap=kafka-1:9094,kafka-2:9094,kafka-3:9094/);
+});
+
+test('should make Cassandra require logins, with the dashboard on a role of its own made by cassandra-init', ({ prod }) => {
+  for (const c of ['cassandra-1', 'cassandra-2', 'cassandra-3']) {
+    const opts = prod.services[c]!.environment!['JVM_EXTRA_OPTS']!;
+    assert.match(opts, /-Dcassandra\.config\.allow_system_properties=true/);
+    assert.match(opts, /-Dcassandra\.settings\.authenticator=PasswordAuthenticator/);
+    assert.match(opts, /-Dcassandra\.settings\.authorizer=CassandraAuthorizer/);
+  }
+  const init = prod.services['cassandra-init']!;
+  assert.equal(init.command, ['node', '/app/cassandra-init.mjs']);
+  assert.is(init.environment!['CASSANDRA_USERNAME'], 'dashboard');
+  assert.is(init.environment!['CASSANDRA_SUPERUSER_PASSWORD_FILE'], '/run/secrets/cassandra-superuser-password');
+  for (const [name, s] of Object.entries(prod.services)) {
+    if (name === 'cassandra-init') continue;
+    assert.not.ok(s.secrets?.some((x) => x.source === 'cassandra-superuser-password'), `${name} holds the Cassandra superuser's password`);
+  }
+});
+
+test('should hand every dashboard process its credentials as secret files, never as values in the environment', ({ prod }) => {
+  const needs: Record<string, string[]> = {
+    producer: ['KAFKA'],
+    consumer: ['KAFKA', 'CASSANDRA'],
+    alerts: ['KAFKA'],
+    relay: ['KAFKA', 'CASSANDRA', 'NATS'],
+  };
+  const secretOf: Record<string, string> = { KAFKA: 'kafka-password', CASSANDRA: 'cassandra-password', NATS: 'nats-password' };
+  for (const [name, kinds] of Object.entries(needs)) {
+    const s = prod.services[name]!;
+    for (const kind of kinds) {
+      assert.is(s.environment![kind === 'NATS' ? 'NATS_USER' : `${kind}_USERNAME`], 'dashboard', `${name} ${kind}`);
+      assert.is(s.environment![`${kind}_PASSWORD_FILE`], `/run/secrets/${secretOf[kind]}`, `${name} ${kind}`);
+      assert.ok(s.secrets!.some((x) => x.source === secretOf[kind]), `${name} lacks the ${secretOf[kind]} secret`);
+    }
+  }
+  for (const [name, s] of Object.entries(prod.services)) {
+    for (const key of Object.keys(s.environment ?? {})) assert.not.match(key, /(PASSWORD|TOKEN|SECRET)$/, `${name} has ${key} in its environment`);
+  }
+});
+
+test('should fill every templated config only with secrets the services using it hold', ({ prod }) => {
+  for (const [config, { file, template_driver }] of Object.entries(prod.configs)) {
+    const wanted = [...readFileSync(file, 'utf8').matchAll(/\{\{ secret "([^"]+)" \}\}/g)].map((m) => m[1]!);
+    if (!template_driver) {
+      assert.equal(wanted, [], `${config} names secrets but is not templated`);
+      continue;
+    }
+    for (const [name, s] of Object.entries(prod.services)) {
+      if (!s.configs?.some((c) => c.source === config)) continue;
+      for (const w of new Set(wanted)) assert.ok(s.secrets?.some((x) => (x.target ?? x.source) === w), `${name} uses ${config} without the ${w} secret`);
+    }
+  }
+});
+
+test('should label every service of the stack dashboard.system=true', ({ prod, local }) => {
+  for (const [name, s] of Object.entries(prod.services)) assert.is(s.deploy?.labels?.['dashboard.system'], 'true', name);
+  for (const [name, s] of Object.entries(local.services)) assert.is(s.deploy?.labels?.['dashboard.system'], 'true', `${name} (local)`);
+});
+
+test('should trust only the fixed subnets of the stack\'s own overlays as proxies', ({ prod, local }) => {
+  const subnets = Object.fromEntries(['functions', 'edge'].map((n) => [n, prod.networks[n]!.ipam!.config![0]!.subnet]));
+  assert.equal(subnets, { functions: '10.231.0.0/16', edge: '10.232.0.0/16' });
+  for (const n of ['functions', 'edge']) assert.equal(local.networks[n]!.ipam, prod.networks[n]!.ipam, n);
+  assert.is(prod.services['relay']!.environment!['TRUSTED_PROXIES'], subnets['edge']);
+  const faas = readFileSync(fileURLToPath(new URL('../../faas.yml', import.meta.url)), 'utf8');
+  const trusted = [...faas.matchAll(/TRUSTED_PROXIES: \$\{FN_TRUSTED_PROXIES:-([^}]+)\}/g)].map((m) => m[1]);
+  assert.ok(trusted.length >= 20, 'faas.yml sets TRUSTED_PROXIES on the functions');
+  assert.equal([...new Set(trusted)], [`${subnets['functions']},${subnets['edge']}`]);
 });
 
 test('should run the relay, the consumer, the producer and the edge on every eligible node', ({ prod }) => {

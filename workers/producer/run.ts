@@ -6,6 +6,7 @@
  *   one it has read (or, after a restart, published) minus `marginNs`: the engine's buffer is in arrival order
  *   and `since` is inclusive, so the overlap is re-published and dropped downstream by id.
  * - Events are tagged with this node's id.
+ * - Service events also have the service looked at until its rollout settles (./rollout-watch.ts).
  * - On start and on every reconnect it lists the swarm (./resync.ts) and emits what changed beyond what the
  *   engine's 256-event buffer could replay, so a producer that was away for long still leaves a history that
  *   agrees with the engine. The snapshot it compares with is kept beside the cursor.
@@ -19,6 +20,7 @@ import {
 } from './resync.ts';
 import { abortableSleep } from '../abortable-sleep.ts';
 import { createTaskWatch, type EngineTasks } from './task-watch.ts';
+import { createRolloutWatch, type EngineRollouts } from './rollout-watch.ts';
 
 /** The part of dockerode the producer uses. */
 export interface EngineEvents extends Partial<EngineState>, Partial<EngineTasks> {
@@ -38,6 +40,8 @@ export interface ProducerOptions {
   snapshot?: SnapshotStore | ((node: string) => SnapshotStore);
   /** Task history (./task-watch.ts): batching and follow-up delays of the task listings, in ms. */
   taskWatch?: { batchMs?: number; settleMs?: number };
+  /** Rollout observations (./rollout-watch.ts), in ms; `false` turns them off. */
+  rolloutWatch?: false | { batchMs?: number; followMs?: number; maxMs?: number; confirmMs?: number };
   /** How long the resync lets the stream's replay arrive before and after listing. Default 300 ms. */
   resyncSettleMs?: number;
   signal: AbortSignal;
@@ -117,6 +121,19 @@ export const runProducer = async (options: ProducerOptions): Promise<void> => {
       })
     : undefined;
 
+  const rollouts = docker.listServices && options.rolloutWatch !== false
+    ? createRolloutWatch({
+        engine: { listServices: (o) => (docker as unknown as EngineRollouts).listServices(o) },
+        emit: (events) => {
+          enqueue(events);
+          notify();
+        },
+        node: nodeId,
+        onError,
+        ...(options.rolloutWatch || {}),
+      })
+    : undefined;
+
   const publisher = (async () => {
     let delay = initialMs;
     let published = await cursor.load();
@@ -173,6 +190,8 @@ export const runProducer = async (options: ProducerOptions): Promise<void> => {
     }
     // Every (re)connect may have missed task changes too: list the tasks of every service.
     tasks?.touch(objects.filter((o) => o.kind === 'service').map((o) => o.id));
+    // …and may have missed the end of a rollout: look at every service again.
+    rollouts?.touch(objects.filter((o) => o.kind === 'service').map((o) => o.id));
     const now = BigInt(Date.now()) * 1_000_000n;
     const candidates = resyncEvents(seen, objects, nodeId, now);
     if (candidates.length === 0) return;
@@ -236,6 +255,7 @@ export const runProducer = async (options: ProducerOptions): Promise<void> => {
             if (!event) continue;
             enqueue([event]);
             tasks?.observe(event);
+            rollouts?.observe(event);
             const t = BigInt(event.timeNano);
             if (newestRead === null || t > newestRead) newestRead = t;
           }
@@ -258,6 +278,7 @@ export const runProducer = async (options: ProducerOptions): Promise<void> => {
   }
   await resyncing;
   await tasks?.stop();
+  await rollouts?.stop();
   reading = false;
   notify();
   await publisher;

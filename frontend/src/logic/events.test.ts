@@ -115,4 +115,13 @@ audit('should say who did what to what, with the result', () => {
   });
   assert.is(describeAudit(e), 'admin user.grant user:bob (success)');
 });
+audit('should say how the rollout of an earlier write ended, for an outcome record', () => {
+  const e = ev('o', 1, {
+    type: 'audit',
+    scope: 'audit',
+    action: 'service.outcome',
+    actor: { id: 'alice', attributes: { username: 'alice', target: 'service:s1', 'audit.action': 'service.update', outcome: 'rolled_back', service: 'web' } },
+  });
+  assert.is(describeAudit(e), 'alice service.outcome service:s1: service.update rolled back (web)');
+});
 audit.run();

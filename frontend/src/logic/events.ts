@@ -148,7 +148,9 @@ export const describeAudit = (e: Event): string => {
   const what = a.action ?? e.action;
   const target = a.target ? ` ${a.target}` : '';
   const result = a.result ? ` (${a.result})` : '';
-  return `${who} ${what}${target}${result}`;
+  // An outcome record (lib/events/rollout.ts) says how the rollout of an earlier write ended.
+  const outcome = a.outcome ? `: ${a['audit.action'] ?? 'write'} ${a.outcome.replace(/_/g, ' ')}${a.service ? ` (${a.service})` : ''}` : '';
+  return `${who} ${what}${target}${result}${outcome}`;
 };
 
 /** Whether an event says a service is gone (the engine's `remove`, or a successful audited delete). */

@@ -3,16 +3,19 @@ import { useApp, useStore } from '../context.ts';
 import { Sparkline } from '../components/sparkline.tsx';
 import { createKeyboardList } from '../components/keyboard-list.ts';
 import { VirtualList } from '../components/virtual-list.tsx';
+import { AuditChange } from '../components/audit-change.tsx';
 import { describeAudit, describeEvent, eventNode, eventService, filterEvents, perMinute } from '../logic/events.ts';
 import { clock } from '../logic/format.ts';
 import { createEventsStore } from '../stores/events.ts';
 import { createServicesStore } from '../stores/services.ts';
-import { can } from '../logic/permissions.ts';
+import { canAny } from '../logic/permissions.ts';
 import type { Event } from '../types.ts';
 
 const ROW = 30;
 
 const isAudit = (e: Event) => e.scope === 'audit' || e.type === 'audit';
+// Shown as the diff and the outcomes instead of raw JSON.
+const SHOWN_APART = new Set(['before', 'after', 'rollouts']);
 
 export default function Events() {
   const ctx = useApp();
@@ -27,7 +30,7 @@ export default function Events() {
   const source = () => paused() ?? store.items();
   const types = createMemo(() => [...new Set(store.items().map((e) => e.type))].sort());
   // NOTE: some events name a service only by id (audit events of scale, update, …): resolve ids to names.
-  const services = can(ctx.session.me(), 'services.read') ? useStore(createServicesStore) : null;
+  const services = canAny(ctx.session.me(), 'services.read') ? useStore(createServicesStore) : null;
   if (services && !services.loaded() && !services.loading()) void services.load();
   const names = createMemo(() => new Map((services?.services() ?? []).map((s) => [s.id, s.name])));
   const filtered = createMemo(() =>
@@ -125,6 +128,7 @@ export default function Events() {
               <Show when={isAudit(e())}>
                 <p data-testid="audit-summary">{what(e())}</p>
               </Show>
+              <AuditChange event={e()} events={store.items()} />
               <dl class="facts">
                 <dt>Time</dt>
                 <dd class="mono">{e().time}</dd>
@@ -144,7 +148,7 @@ export default function Events() {
                   <dt>Node</dt>
                   <dd class="mono">{eventNode(e())}</dd>
                 </Show>
-                <For each={Object.entries(e().actor.attributes ?? {})}>
+                <For each={Object.entries(e().actor.attributes ?? {}).filter(([k]) => !isAudit(e()) || !SHOWN_APART.has(k))}>
                   {([k, v]) => (
                     <>
                       <dt class="mono">{k}</dt>

@@ -6,7 +6,7 @@ import { ErrorDetails } from '../components/error-details.tsx';
 import { createKeyboardList } from '../components/keyboard-list.ts';
 import { formatPairs, parsePairs } from '../logic/service-form.ts';
 import { shortId } from '../logic/format.ts';
-import { can } from '../logic/permissions.ts';
+import { can, canAny } from '../logic/permissions.ts';
 import { createNodesStore } from '../stores/nodes.ts';
 import type { NodeSummary } from '../types.ts';
 import { ColumnHeads, DataTable } from '../components/table.tsx';
@@ -153,7 +153,7 @@ export default function Nodes() {
         )}
       </DataTable>
 
-      <Show when={can(ctx.session.me(), 'services.read')}>
+      <Show when={canAny(ctx.session.me(), 'services.read')}>
         <h2>Tasks on nodes</h2>
         <Show
           when={store.tasksByNode()}

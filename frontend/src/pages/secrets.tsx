@@ -3,7 +3,7 @@ import { ConfirmDialog } from '../components/confirm.tsx';
 import { ErrorDetails } from '../components/error-details.tsx';
 import { useApp, usePageStore } from '../context.ts';
 import { ago } from '../logic/format.ts';
-import { can } from '../logic/permissions.ts';
+import { canAny } from '../logic/permissions.ts';
 import { base64ToText, textToBase64, toBase64 } from '../logic/stacks.ts';
 import { createSecretsStore } from '../stores/secrets.ts';
 import type { ObjectKind, ObjectListing } from '../types.ts';
@@ -65,8 +65,8 @@ export default function Secrets() {
 
   const Section = (props: { kind: ObjectKind }) => {
     const list = () => (props.kind === 'secret' ? store.secrets() : store.configs());
-    const readable = () => can(ctx.session.me(), `${props.kind}s.read`);
-    const writable = () => can(ctx.session.me(), `${props.kind}s.write`);
+    const readable = () => canAny(ctx.session.me(), `${props.kind}s.read`);
+    const writable = () => canAny(ctx.session.me(), `${props.kind}s.write`);
     const [name, setName] = createSignal('');
     const [data, setData] = createSignal<string | null>(null);
     const [labels, setLabels] = createSignal('');

@@ -1,14 +1,16 @@
 import { A, useNavigate, useParams } from '@solidjs/router';
 import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, type JSX } from 'solid-js';
 import { useApp, usePageStore } from '../context.ts';
+import { AuditChange } from '../components/audit-change.tsx';
 import { ConfirmDialog } from '../components/confirm.tsx';
 import { ErrorDetails } from '../components/error-details.tsx';
 import { ProgressBar } from '../components/progress.tsx';
 import { ServiceForm } from '../components/service-form.tsx';
 import { SpecEditor } from '../components/spec-editor.tsx';
+import { OUTCOME_ACTION, startedRollouts } from '../logic/audit.ts';
 import { describeEvent } from '../logic/events.ts';
 import { ago, clock, shortId } from '../logic/format.ts';
-import { can } from '../logic/permissions.ts';
+import { can, canAny, canFor } from '../logic/permissions.ts';
 import { formFromSpec, type ServiceForm as FormState } from '../logic/service-form.ts';
 import { formatPorts, shortImage } from '../logic/services.ts';
 import { createServiceDetailStore } from '../stores/service-detail.ts';
@@ -84,7 +86,11 @@ export default function ServiceDetail() {
   const navigate = useNavigate();
   const [tab, setTab] = createSignal<Tab>('overview');
   const [confirm, setConfirm] = createSignal<null | 'delete' | 'rollback' | 'restart'>(null);
-  const writable = () => can(ctx.session.me(), 'services.write');
+  // A scoped services.write covers only the services it matches: no buttons for the others.
+  const writable = () => {
+    const d = detail();
+    return d ? canFor(ctx.session.me(), 'services.write', d.service) : false;
+  };
   const id = () => decodeURIComponent(params.id ?? '');
 
   createEffect(on(id, (next) => store.select(next)));
@@ -276,12 +282,18 @@ export default function ServiceDetail() {
                   </For>
                 </Match>
                 <Match when={tab() === 'history'}>
-                  <Show when={can(ctx.session.me(), 'events.read')} fallback={<p class="muted">Stored events need the events.read permission.</p>}>
+                  <Show when={canAny(ctx.session.me(), 'events.read')} fallback={<p class="muted">Stored events need the events.read permission.</p>}>
                     <ol class="timeline" data-testid="service-history">
                       <For each={[...history()].reverse()} fallback={<li class="muted">No stored events yet.</li>}>
                         {(e) => (
                           <li>
                             <span class="mono">{clock(e.time)}</span> <span class="muted">{e.time.slice(0, 10)}</span> {describeEvent(e)}
+                            <Show when={e.type === 'audit' && e.action !== OUTCOME_ACTION && (e.actor.attributes?.before !== undefined || e.actor.attributes?.after !== undefined || startedRollouts(e))}>
+                              <details class="audit-change">
+                                <summary>Outcome and changes</summary>
+                                <AuditChange event={e} events={history()} />
+                              </details>
+                            </Show>
                           </li>
                         )}
                       </For>

@@ -3,7 +3,7 @@ import { Show } from 'solid-js';
 import { useApp } from '../context.ts';
 import { ServiceForm } from '../components/service-form.tsx';
 import { emptyForm } from '../logic/service-form.ts';
-import { can } from '../logic/permissions.ts';
+import { can, canAny } from '../logic/permissions.ts';
 
 export default function ServiceNew() {
   const ctx = useApp();
@@ -11,7 +11,7 @@ export default function ServiceNew() {
   return (
     <section class="pad">
       <h1>Create service</h1>
-      <Show when={can(ctx.session.me(), 'services.write')} fallback={<p class="error-box">You need the services.write permission to create services.</p>}>
+      <Show when={canAny(ctx.session.me(), 'services.write')} fallback={<p class="error-box">You need the services.write permission to create services.</p>}>
         <ServiceForm
           initial={emptyForm()}
           privileged={can(ctx.session.me(), 'services.privileged')}

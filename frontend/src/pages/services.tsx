@@ -5,7 +5,7 @@ import { createVirtual } from '../components/virtual-list.tsx';
 import { useApp, useStore } from '../context.ts';
 import { ProgressBar } from '../components/progress.tsx';
 import { ago } from '../logic/format.ts';
-import { can } from '../logic/permissions.ts';
+import { canAny } from '../logic/permissions.ts';
 import { formatPorts, queryServices, shortImage, type ServiceQuery, type ServiceSortKey } from '../logic/services.ts';
 import { stackNames, stackOf } from '../logic/stacks.ts';
 import { createServicesStore } from '../stores/services.ts';
@@ -70,7 +70,7 @@ export default function Services() {
           <button type="button" class="secondary" onClick={() => void store.load()} disabled={store.loading()}>
             {store.loading() ? 'Refreshing…' : 'Refresh'}
           </button>
-          <Show when={can(ctx.session.me(), 'services.write')}>
+          <Show when={canAny(ctx.session.me(), 'services.write')}>
             <A href="/services/new" class="button" data-testid="create-service">
               Create service
             </A>

@@ -4,7 +4,7 @@ import { ErrorDetails } from '../components/error-details.tsx';
 import { ProgressBar } from '../components/progress.tsx';
 import { useApp, useStore } from '../context.ts';
 import { ago } from '../logic/format.ts';
-import { can } from '../logic/permissions.ts';
+import { canAny } from '../logic/permissions.ts';
 import { countActions } from '../logic/stacks.ts';
 import { createStacksStore } from '../stores/stacks.ts';
 import { RowDangerButton } from '../components/table.tsx';
@@ -15,7 +15,7 @@ export default function Stacks() {
   const ctx = useApp();
   const store = useStore(createStacksStore);
   const [removing, setRemoving] = createSignal<string | null>(null);
-  const writable = () => can(ctx.session.me(), 'services.write');
+  const writable = () => canAny(ctx.session.me(), 'services.write');
   onMount(() => void store.load());
 
   const upload = async (e: Event & { currentTarget: HTMLInputElement }) => {

@@ -5,7 +5,7 @@ import { ErrorDetails } from '../components/error-details.tsx';
 import { createKeyboardList } from '../components/keyboard-list.ts';
 import { ago } from '../logic/format.ts';
 import { createFormSubmit } from '../logic/form-submit.ts';
-import { can, mayChange, PERMISSIONS } from '../logic/permissions.ts';
+import { can, canAny, mayChange, mayGrant, PERMISSIONS, SCOPABLE, scopedOf, scopedPermission, scopeError, type ScopeKind } from '../logic/permissions.ts';
 import { createUsersStore } from '../stores/users.ts';
 import type { Permission, UserSummary } from '../types.ts';
 import { ActionsHead, DataTable, PageHead, RowDangerButton } from '../components/table.tsx';
@@ -24,6 +24,28 @@ export default function Users() {
   const me = ctx.session.me;
   const writable = () => can(me(), 'users.write');
   onMount(() => void load());
+
+  // The scope field: grants `<permission>:<kind>=<value>` (contract 1.1), within what the signed-in user holds.
+  const [scopeUser, setScopeUser] = createSignal('');
+  const [scopePerm, setScopePerm] = createSignal<Permission>('services.read');
+  const [scopeKind, setScopeKind] = createSignal<ScopeKind>('stack');
+  const [scopeValue, setScopeValue] = createSignal('');
+  const scopeMessage = () => (scopeValue() === '' ? null : scopeError(scopeKind(), scopeValue()));
+  const scopeString = () => scopedPermission(scopePerm(), scopeKind(), scopeValue());
+  const scopeRefusal = () => {
+    const p = scopeString();
+    return p && !mayGrant(me(), p) ? `You cannot grant ${p}: you hold neither it nor ${scopePerm()}.` : null;
+  };
+  // NOTE: the API module types permissions as the unscoped names; a scoped string is the same field on the wire.
+  const asPermission = (p: string) => p as Permission;
+  const grantScope = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const p = scopeString();
+    const user = users().find((u) => u.username === scopeUser());
+    if (!p || !user || scopeRefusal()) return;
+    await toggle(user, asPermission(p), true);
+    setScopeValue('');
+  };
 
   const nameError = () => (name() !== '' && !USERNAME.test(name()) ? 'Letters, digits, ., _ and -; up to 64 characters.' : null);
   const passwordError = () => (password() !== '' && password().length < 8 ? 'At least 8 characters.' : null);
@@ -60,11 +82,12 @@ export default function Users() {
                 </th>
               )}
             </For>
+            <th scope="col">Scoped</th>
             <th scope="col">Created</th>
             <ActionsHead />
           </>
         }
-        columns={PERMISSIONS.length + 3}
+        columns={PERMISSIONS.length + 4}
         each={users()}
         loaded={loaded()}
         empty="No users."
@@ -92,6 +115,26 @@ export default function Users() {
                 </td>
               )}
             </For>
+            <td class="scoped-perms">
+              <For each={scopedOf(u.permissions)}>
+                {(p) => (
+                  <span class="chip" data-permission={p}>
+                    {p}
+                    <Show when={mayGrant(me(), p)}>
+                      <button
+                        type="button"
+                        class="secondary small"
+                        aria-label={`Revoke ${p} from ${u.username}`}
+                        disabled={busy() === `${u.username}:${p}`}
+                        onClick={() => void toggle(u, asPermission(p), false)}
+                      >
+                        ×
+                      </button>
+                    </Show>
+                  </span>
+                )}
+              </For>
+            </td>
             <td title={u.createdAt}>{ago(u.createdAt, ctx.now())}</td>
             <td>
               <Show when={writable()}>
@@ -118,6 +161,54 @@ export default function Users() {
       </Show>
 
       <Show when={writable()}>
+        <form class="card grant-scope" onSubmit={grantScope} novalidate data-testid="grant-scope-form">
+          <h2>Grant a scoped permission</h2>
+          <p class="muted">A scope limits a permission to some services (or secrets, configs): a stack, a name or glob, or a label.</p>
+          <div class="grid2">
+            <div class="field">
+              <label for="scope-user">User</label>
+              <select id="scope-user" value={scopeUser()} onChange={(e) => setScopeUser(e.currentTarget.value)}>
+                <option value="">Choose a user</option>
+                <For each={users()}>{(u) => <option value={u.username}>{u.username}</option>}</For>
+              </select>
+            </div>
+            <div class="field">
+              <label for="scope-permission">Permission</label>
+              <select id="scope-permission" value={scopePerm()} onChange={(e) => setScopePerm(e.currentTarget.value as Permission)}>
+                <For each={SCOPABLE.filter((p) => canAny(me(), p))}>{(p) => <option value={p}>{p}</option>}</For>
+              </select>
+            </div>
+            <div class="field">
+              <label for="scope-kind">Scope</label>
+              <select id="scope-kind" value={scopeKind()} onChange={(e) => setScopeKind(e.currentTarget.value as ScopeKind)}>
+                <option value="stack">stack</option>
+                <option value="name">name (glob)</option>
+                <option value="label">label (key=value)</option>
+              </select>
+            </div>
+            <div class="field" classList={{ invalid: !!scopeMessage() || !!scopeRefusal() }}>
+              <label for="scope-value">Value</label>
+              <input
+                id="scope-value"
+                autocomplete="off"
+                placeholder={scopeKind() === 'stack' ? 'shop' : scopeKind() === 'name' ? 'shop-*' : 'team=payments'}
+                value={scopeValue()}
+                onInput={(e) => setScopeValue(e.currentTarget.value)}
+                aria-describedby="scope-value-msg"
+                aria-invalid={scopeMessage() || scopeRefusal() ? 'true' : 'false'}
+              />
+              <small id="scope-value-msg" class="field-error">
+                {scopeMessage() ?? scopeRefusal() ?? (scopeString() ? `Grants ${scopeString()}` : '')}
+              </small>
+            </div>
+          </div>
+          <div class="actions">
+            <button type="submit" disabled={!scopeUser() || !scopeString() || !!scopeRefusal() || busy() !== null}>
+              Grant
+            </button>
+          </div>
+        </form>
+
         <form class="card create-user" onSubmit={create} novalidate data-testid="create-user-form">
           <h2>Create user</h2>
           <div class="grid2">

@@ -2,7 +2,7 @@ import { createEffect, createSignal, onCleanup } from 'solid-js';
 import { ApiError } from '../api.ts';
 import { storeOf, type AppContext } from '../context.ts';
 import { createEventLog, eventService, isServiceRemoval } from '../logic/events.ts';
-import { can } from '../logic/permissions.ts';
+import { canAny } from '../logic/permissions.ts';
 import { progressOf } from '../logic/services.ts';
 import type { Event, LogLine, ServiceDetail, ServiceInput, TaskWithHistory } from '../types.ts';
 import { createServicesStore, type ServicesStore } from './services.ts';
@@ -109,7 +109,7 @@ export const createServiceDetailStore = (
   /** Loads the history once per service, as soon as there is a detail and the user holds events.read. */
   const syncHistory = () => {
     const d = detail();
-    if (d && historyFor !== d.service.id && can(ctx.session.me(), 'events.read')) {
+    if (d && historyFor !== d.service.id && canAny(ctx.session.me(), 'events.read')) {
       historyFor = d.service.id;
       void loadHistory(d);
     }

@@ -5,7 +5,7 @@
  * `consume` joins a shared consumer group and commits a batch's offsets only after the handler resolved.
  */
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Consumer, type Producer, type SASLOptions } from 'kafkajs';
 import { AppError } from '../../errors.ts';
 import type { Event } from '../event.ts';
 import type { EventBusClient, Subscription } from '../event-bus.ts';
@@ -18,8 +18,27 @@ export interface KafkaEventBusOptions {
   partitions?: number;
   replicationFactor?: number;
   clientId?: string;
+  /** SASL on every connection (KAFKA_USERNAME, KAFKA_PASSWORD, KAFKA_SASL_MECHANISM); none when unset. */
+  sasl?: { mechanism: 'scram-sha-512' | 'scram-sha-256' | 'plain'; username: string; password: string };
   onError?: (error: unknown) => void;
 }
+
+/**
+ * What went wrong connecting, naming the server and the settings to check. Built from the error's kind and the
+ * broker's own message only: the credentials never reach an error or a log.
+ */
+export const kafkaConnectError = (e: unknown, brokers: string[], sasl: boolean): Error => {
+  const name = (e as { name?: string } | null)?.name ?? '';
+  const at = `Kafka at ${brokers.join(',')}`;
+  if (name === 'KafkaJSSASLAuthenticationError') {
+    return new Error(`${at} refused the SASL credentials (check KAFKA_USERNAME, KAFKA_PASSWORD and KAFKA_SASL_MECHANISM): ${(e as Error).message}`);
+  }
+  // NOTE: a SASL listener drops a client that skips the handshake without a word; kafkajs sees a closed connection.
+  if (!sasl && /closed|Connection error|ECONNRESET|EPIPE/i.test(`${name} ${(e as Error)?.message ?? ''}`)) {
+    return new Error(`${at} closed the connection; it may require SASL authentication (set KAFKA_USERNAME and KAFKA_PASSWORD): ${(e as Error).message}`);
+  }
+  return new Error(`${at} is unavailable: ${e instanceof Error ? e.message : String(e)}`);
+};
 
 const isEvent = (v: unknown): v is Event => {
   if (typeof v !== 'object' || v === null) return false;
@@ -64,10 +83,18 @@ export const createKafkaEventBus = async (options: KafkaEventBusOptions): Promis
     brokers: options.brokers,
     logLevel: logLevel.NOTHING,
     retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 10 },
+    // NOTE: a copy: kafkajs stores its authenticator on the object it is given, bound to that password, and a
+    // caller's spread of the original ({ ...sasl, password }) would carry the old one along.
+    ...(options.sasl ? { sasl: { mechanism: options.sasl.mechanism, username: options.sasl.username, password: options.sasl.password } as SASLOptions } : {}),
   });
 
   const admin = kafka.admin();
-  await admin.connect();
+  try {
+    await admin.connect();
+  } catch (e) {
+    await admin.disconnect().catch(() => {});
+    throw kafkaConnectError(e, options.brokers, options.sasl !== undefined);
+  }
   try {
     const existing = await admin.listTopics();
     if (!existing.includes(topic)) {

@@ -11,7 +11,7 @@
  * costs each request at most one budget, and the client pages on; with ALLOW FILTERING it made Cassandra read
  * every row of every partition in the range in one request.
  */
-import { Client, concurrent, policies, types } from 'cassandra-driver';
+import { auth, Client, concurrent, policies, types } from 'cassandra-driver';
 import { AppError } from '../../errors.ts';
 import { isTimeIndependent } from '../docker-event.ts';
 import type { Event } from '../event.ts';
@@ -22,6 +22,8 @@ export interface CassandraEventHistoryOptions {
   /** `host:port` list, e.g. from CASSANDRA_CONTACT_POINTS. */
   contactPoints: string[];
   localDataCenter: string;
+  /** A role of PasswordAuthenticator (CASSANDRA_USERNAME, CASSANDRA_PASSWORD); none when unset. */
+  credentials?: { username: string; password: string };
   keyspace?: string;
   /** Replication factor when the keyspace is created (SimpleStrategy). Default 1. */
   replicationFactor?: number;
@@ -73,6 +75,22 @@ const bucketOf = (id: string, buckets: number): number => {
   return Math.abs(h) % buckets;
 };
 const NAME = /^[a-z][a-z0-9_]{0,40}$/;
+
+/**
+ * What went wrong connecting, naming the server and the settings to check. Built from the driver's messages,
+ * which name the user at most: the password never reaches an error or a log.
+ */
+export const cassandraConnectError = (e: unknown, contactPoints: string[], withCredentials: boolean): Error => {
+  const at = `Cassandra at ${contactPoints.join(',')}`;
+  const inner = Object.values((e as { innerErrors?: Record<string, unknown> } | null)?.innerErrors ?? {});
+  const authError = [e, ...inner].find((x): x is Error => x instanceof Error && x.name === 'AuthenticationError');
+  if (authError) {
+    return withCredentials
+      ? new Error(`${at} refused the credentials (check CASSANDRA_USERNAME and CASSANDRA_PASSWORD): ${authError.message}`)
+      : new Error(`${at} requires authentication (set CASSANDRA_USERNAME and CASSANDRA_PASSWORD): ${authError.message}`);
+  }
+  return new Error(`${at} is unavailable: ${e instanceof Error ? e.message : String(e)}`);
+};
 const BATCH_BYTES = 30_000;
 
 /** Connects, creates the keyspace and tables if missing, and prepares the statements. */
@@ -99,8 +117,14 @@ export const createCassandraEventHistory = async (options: CassandraEventHistory
     socketOptions: { readTimeout: 20_000 },
     // NOTE: the default policy backs off to 10 minutes; a restarted node must be used again within seconds.
     policies: { reconnection: new policies.reconnection.ExponentialReconnectionPolicy(500, 5_000, false) },
+    ...(options.credentials ? { authProvider: new auth.PlainTextAuthProvider(options.credentials.username, options.credentials.password) } : {}),
   });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (e) {
+    await client.shutdown().catch(() => {});
+    throw cassandraConnectError(e, options.contactPoints, options.credentials !== undefined);
+  }
   const schema = async (cql: string) => client.execute(cql, [], { prepare: false });
   await schema(
     `CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': ${Number(rf)}}`,

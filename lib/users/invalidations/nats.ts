@@ -15,6 +15,8 @@ import { INVALIDATION_SUBJECT, jsonLog, type InvalidationLog, type Invalidations
 export interface NatsInvalidationsOptions {
   /** `nats://host:port` (NATS_URL); a comma-separated list is accepted. */
   url: string;
+  /** NATS_USER + NATS_PASSWORD, or NATS_TOKEN; none when unset. */
+  auth?: { user: string; pass: string } | { token: string };
   subject?: string;
   /** How long `publish` waits for the server to acknowledge the flush before giving up (default 1000 ms). */
   flushTimeoutMs?: number;
@@ -24,6 +26,19 @@ export interface NatsInvalidationsOptions {
   retryMs?: number;
   log?: InvalidationLog;
 }
+
+/** The servers as logs may show them: without user information, should NATS_URL carry any. */
+const shown = (servers: string[]): string[] => servers.map((s) => s.replace(/\/\/[^@/]*@/, '//'));
+
+/** A refusal of the credentials (or of their absence), named as such, with the server and the settings to check. */
+export const natsConnectProblem = (e: unknown, servers: string[], withAuth: boolean): string | undefined => {
+  const code = (e as { code?: string } | null)?.code;
+  if (code !== 'AUTHORIZATION_VIOLATION' && code !== 'AUTHENTICATION_EXPIRED') return undefined;
+  const at = `NATS at ${shown(servers).join(',')}`;
+  return withAuth
+    ? `${at} refused the credentials (check NATS_USER and NATS_PASSWORD, or NATS_TOKEN)`
+    : `${at} requires authentication (set NATS_USER and NATS_PASSWORD, or NATS_TOKEN)`;
+};
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -114,18 +129,21 @@ export async function createNatsInvalidations(options: NatsInvalidationsOptions)
           timeout: 2000,
           pingInterval: 10_000,
           maxPingOut: 2,
+          ...(options.auth ?? {}),
         });
         if (closed) {
           await conn.close();
           return;
         }
         attach(conn);
-        if (warned) log('info', 'NATS connected', { servers });
+        if (warned) log('info', 'NATS connected', { servers: shown(servers) });
         return;
       } catch (e) {
         if (!warned) {
           warned = true;
-          log('warn', 'NATS unreachable; retrying in the background. Until it answers, revoked permissions live at most the cache TTL on other replicas', { servers, error: String(e) });
+          const refused = natsConnectProblem(e, servers, options.auth !== undefined);
+          if (refused) log('error', `${refused}; retrying in the background. Until then, revoked permissions live at most the cache TTL on other replicas`, { servers: shown(servers) });
+          else log('warn', 'NATS unreachable; retrying in the background. Until it answers, revoked permissions live at most the cache TTL on other replicas', { servers: shown(servers), error: String(e) });
         }
         await sleep(retryMs);
       }
