@@ -59,31 +59,22 @@ const engineOf = (config: { dockerHost: string | undefined; dockerApiToken: stri
 /** What local mode, a function and the relay use. */
 export async function createDeps(config: Config): Promise<Composition> {
   const engine = engineOf(config);
-  const userStore = await createUserStore(config);
-  let events;
-  let alerts: AlertStore;
-  try {
-    alerts = await createAlertStore(config, { onFirstUse: true });
-  } catch (e) {
-    await userStore.close();
-    throw e;
-  }
-  let apiTokens: ApiTokenStore;
-  try {
-    apiTokens = await createApiTokenStore(config);
-  } catch (e) {
-    await alerts.close();
-    await userStore.close();
-    throw e;
-  }
-  try {
-    events = await createEventAdapters(config.events);
-  } catch (e) {
-    await apiTokens.close();
-    await alerts.close();
-    await userStore.close();
-    throw e;
-  }
+  // Each store opened is closed again, newest first, when a later one fails: a failed start leaks no connection.
+  const opened: Array<{ close(): Promise<void> }> = [];
+  const open = async <T extends { close(): Promise<void> }>(make: () => Promise<T>): Promise<T> => {
+    try {
+      const made = await make();
+      opened.unshift(made);
+      return made;
+    } catch (e) {
+      for (const store of opened) await store.close();
+      throw e;
+    }
+  };
+  const userStore = await open(() => createUserStore(config));
+  const alerts = await open(() => createAlertStore(config, { onFirstUse: true }));
+  const apiTokens = await open(() => createApiTokenStore(config));
+  const events = await open(() => createEventAdapters(config.events));
   const { users } = userStore;
   const attempts = createAttemptStore(config);
   const swarm = withSharedReads(createDockerSwarm(engine));

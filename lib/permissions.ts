@@ -1,22 +1,7 @@
-/** The permission strings of the API contract. */
-export const PERMISSIONS = [
-  'users.read',
-  'users.write',
-  'services.read',
-  'services.write',
-  'services.privileged',
-  'nodes.read',
-  'nodes.write',
-  'events.read',
-  'alerts.read',
-  'alerts.write',
-  'secrets.read',
-  'secrets.write',
-  'configs.read',
-  'configs.write',
-] as const;
+/** The permission strings of the API contract: one list, shared with the SPA. */
+import { PERMISSIONS, type Permission } from './shared/permission-names.ts';
 
-export type Permission = (typeof PERMISSIONS)[number];
+export { PERMISSIONS, type Permission };
 
 export const isPermission = (value: unknown): value is Permission =>
   typeof value === 'string' && (PERMISSIONS as readonly string[]).includes(value);

@@ -3,7 +3,6 @@
  * history (SQLite in a temporary directory), wired as local mode wires them (bus → consumer group → history).
  * Only `authenticate` is a recording fake; the relay takes it as a dependency.
  */
-import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -11,10 +10,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { WebSocket } from 'ws';
 import type { Event } from '../lib/events/event.ts';
-import { createMemoryEventBus } from '../lib/events/event-bus/memory.ts';
-import { createEmbeddedEventHistory } from '../lib/events/event-history/embedded.ts';
 import { SCOPED_SERVICES, scopedEvents } from '../lib/events/scoped-test-events.ts';
 import { testEvent, waitFor } from '../lib/events/test-events.ts';
+import { startLocalRelay, type LocalRelay } from '../testing/local-relay.ts';
 import { CLOSE_CODES, createRelay } from './relay.ts';
 import type { Principal, RelayDeps } from './relay.ts';
 
@@ -23,75 +21,39 @@ const TMP = join(process.cwd(), '.cache', 'tmp');
 
 type Message = { type: string; event?: Event; error?: { code: string; message: string } };
 
-interface Harness {
-  url: string;
-  origin: string;
-  relay: ReturnType<typeof createRelay>;
-  bus: ReturnType<typeof createMemoryEventBus>;
-  history: ReturnType<typeof createEmbeddedEventHistory>;
+interface Harness extends LocalRelay {
   users: Map<string, Principal>;
   authCalls: string[];
   /** Publishes like the producer; resolves once the consumer group stored the events. */
   publish(events: Event[]): Promise<void>;
-  stop(): Promise<void>;
 }
 
 let dirs = 0;
 /** `consumerLagMs` delays each history write, as a Kafka → Cassandra consumer lags behind the bus. */
 const start = async (over: Partial<RelayDeps> = {}, consumerLagMs = 0): Promise<Harness> => {
-  const dir = join(TMP, `relay-${process.pid}-${dirs++}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const bus = createMemoryEventBus();
-  const history = createEmbeddedEventHistory({ dataDir: dir, retentionDays: 0 });
-  const consumer = await bus.consume('history', async (events) => {
-    if (consumerLagMs > 0) await new Promise((r) => setTimeout(r, consumerLagMs));
-    await history.append(events);
-  });
   const users = new Map<string, Principal>([
     ['tok-reader', { username: 'reader', permissions: ['events.read'] }],
     ['tok-other', { username: 'other', permissions: ['services.read'] }],
     ['tok-shop', { username: 'shop', permissions: ['events.read:stack=shop'] }],
   ]);
   const authCalls: string[] = [];
-  const server = createServer((_req, res) => res.writeHead(404).end());
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  const origin = `http://127.0.0.1:${port}`;
-  const relay = createRelay({
-    bus,
-    history,
-    authenticate: async (token) => {
-      authCalls.push(token);
-      const p = users.get(token);
-      if (!p) throw Object.assign(new Error('bad token'), { code: 'unauthenticated' });
-      return { username: p.username, permissions: [...p.permissions] };
-    },
-    tokenFromCookie: (header) => /(?:^|;\s*)session=([^;]+)/.exec(header ?? '')?.[1],
-    isAllowedOrigin: (o) => o === origin,
-    settleMs: 0,
-    ...over,
+  const local = await startLocalRelay({
+    dataDir: join(TMP, `relay-${process.pid}-${dirs++}`),
+    consumerLagMs,
+    deps: (origin) => ({
+      authenticate: async (token) => {
+        authCalls.push(token);
+        const p = users.get(token);
+        if (!p) throw Object.assign(new Error('bad token'), { code: 'unauthenticated' });
+        return { username: p.username, permissions: [...p.permissions] };
+      },
+      tokenFromCookie: (header) => /(?:^|;\s*)session=([^;]+)/.exec(header ?? '')?.[1],
+      isAllowedOrigin: (o) => o === origin,
+      settleMs: 0,
+      ...over,
+    }),
   });
-  server.on('upgrade', (req, socket, head) => relay.handleUpgrade(req, socket, head));
-  return {
-    url: `ws://127.0.0.1:${port}/events`,
-    origin,
-    relay,
-    bus,
-    history,
-    users,
-    authCalls,
-    publish: (events) => bus.publish(events),
-    async stop() {
-      await relay.close();
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-      await consumer.close();
-      await bus.close();
-      await history.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { ...local, users, authCalls, publish: (events) => local.bus.publish(events) };
 };
 
 interface Client {

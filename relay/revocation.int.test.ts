@@ -17,20 +17,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { WebSocket } from 'ws';
 import { waitFor } from '../lib/events/test-events.ts';
-import { freePort, startLocalServer, type LocalServer } from '../testing/local-server.ts';
+import { callFunction as call, freePort, startLocalServer, type LocalServer } from '../testing/local-server.ts';
 
 const CLOSE_WITHIN_MS = 1_000;
 const EMBEDDED = { KAFKA_BROKERS: '', CASSANDRA_CONTACT_POINTS: '', MONGO_URL: '', NATS_URL: '' };
 
-async function call(api: string, name: string, token: string | undefined, body?: unknown) {
-  const res = await fetch(`${api}/function/${name}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body ?? {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
 
 const login = async (api: string, username: string, password: string): Promise<string> => {
   const res = await call(api, 'login', undefined, { username, password });

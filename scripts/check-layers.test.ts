@@ -17,7 +17,9 @@ const CLEAN: Record<string, string> = {
   'functions/list/handler.test.ts': `import { MongoClient } from 'mongodb';\nimport { createDeps } from '../../lib/compose.ts';\nconsole.log(MongoClient, createDeps, process.env.X);\n`,
   'frontend/src/types.ts': `export type { Permission } from '../../lib/permissions.ts';\nimport type { Swarm } from '../../lib/swarm/swarm.ts';\nimport { type Permission, type PERMISSIONS } from '../../lib/permissions.ts';\nexport type T = Swarm | Permission | typeof PERMISSIONS;\nexport type U = import('../../lib/swarm/swarm.ts').Swarm;\n`,
   'frontend/src/app.tsx': `import { render } from 'solid-js/web';\nimport { helper } from './logic/helper.ts';\nexport const App = () => <div>{String(render)}{helper}</div>;\n`,
-  'frontend/src/logic/helper.ts': `export const helper = 1;\n`,
+  'frontend/src/logic/helper.ts': `import { PERMISSIONS } from '../../../lib/shared/names.ts';\nexport const helper = PERMISSIONS.length;\n`,
+  'lib/shared/names.ts': `import type { Swarm } from '../swarm/swarm.ts';\nimport { ONE } from './one.ts';\nexport const PERMISSIONS = [ONE] as const;\nexport type S = Swarm;\n`,
+  'lib/shared/one.ts': `export const ONE = 'read';\n`,
   'workers/producer/main.ts': `import { run } from './run.ts';\nrun(process.env.DOCKER_HOST ?? '');\nprocess.on('SIGTERM', () => process.exit(0));\n`,
   'workers/producer/run.ts': `// no process here: the entry point passes what it read\nexport const run = (host: string) => host.length;\n`,
   'workers/producer/run.test.ts': `import { run } from './run.ts';\nrun(process.cwd());\n`,
@@ -57,7 +59,7 @@ test('a tree that keeps the rules passes all four', () => {
   assert.equal(report.failed, []);
   assert.equal(report.passed, ['lib-independent', 'functions-no-io', 'frontend-types-only', 'workers-no-process']);
   assert.is(formatReport(report), '4 passed, 0 failed');
-  assert.is(report.files, 12); // node_modules and .cache are skipped
+  assert.is(report.files, 14); // node_modules and .cache are skipped
 });
 
 test('lib-independent: lib importing functions/, local/, relay/ or workers/ fails, type-only too', () => {
@@ -100,6 +102,16 @@ test('frontend-types-only: a value import from outside frontend/ in the SPA fail
     'frontend/src/logic/permissions.ts:3 frontend-types-only',
     'frontend/src/logic/permissions.ts:4 frontend-types-only',
     'frontend/src/logic/permissions.ts:5 frontend-types-only',
+  ]);
+});
+
+test('frontend-types-only: lib/shared/, which the SPA bundles, importing a package or other repo code for its values fails', () => {
+  expectOnly('frontend-types-only', {
+    'lib/shared/words.ts': `import { z } from 'zod';\nimport { PERMISSIONS } from '../permissions.ts';\nimport type { Swarm } from '../swarm/swarm.ts';\nimport { ONE } from './one.ts';\nexport const w = [z, PERMISSIONS, ONE];\nexport type S = Swarm;\n`,
+    'lib/shared/words.test.ts': `import { Kafka } from 'kafkajs';\nconsole.log(Kafka);\n`,
+  }, [
+    'lib/shared/words.ts:1 frontend-types-only',
+    'lib/shared/words.ts:2 frontend-types-only',
   ]);
 });
 

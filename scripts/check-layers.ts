@@ -10,7 +10,10 @@
  *                       composition root (lib/compose.ts, lib/{users,events,alerts}/compose.ts)
  *   frontend-types-only a file of the SPA (frontend/src, tests aside) imports repo code from outside frontend/ only as types
  *                       (`import type`, `export type`, or `import { type A, type B }` with every name a type);
- *                       packages (solid-js, …) are not repo code and are allowed
+ *                       packages (solid-js, …) are not repo code and are allowed. The one exception is lib/shared/,
+ *                       pure code both sides run (the permission list, the shell-word splitter) so that it is
+ *                       written once; the SPA bundles it, so a file there imports nothing for more than its types
+ *                       but other files of lib/shared/ (no package, no other repo code)
  *   workers-no-process  under workers/, only the entry points (main.ts) and the tests touch `process.`
  *
  * Usage: node --import tsx scripts/check-layers.ts [root]
@@ -52,6 +55,8 @@ const ADAPTERS: RegExp[] = [
   /^lib\/(users\/|events\/|alerts\/)?compose(\.[cm]?[jt]sx?)?$/,
 ];
 const isTest = (file: string) => /\.test\.tsx?$/.test(file);
+/** Pure modules the SPA may import for their values: they import no package and nothing outside this folder. */
+const SHARED = 'lib/shared';
 
 /** One import or re-export of a file: where it points and whether it is type-only. */
 export interface ImportRef {
@@ -146,6 +151,7 @@ export function checkLayers(root: string): LayerReport {
     // The SPA's shipped code; its tests may drive the server (e2e) or compare with it.
     const inFrontend = under(file, 'frontend/src') && !isTest(file);
     const inWorkerLoop = under(file, 'workers') && !isTest(file) && !/(^|\/)main\.tsx?$/.test(file);
+    const inShared = under(file, SHARED) && !isTest(file);
     if (!inLib && !inFunctions && !inFrontend && !inWorkerLoop) continue;
     const { imports, processLines } = scan(file, readFileSync(join(root, file), 'utf8'));
     const add = (line: number, rule: Rule, message: string) => violations.push({ file, line, rule, message });
@@ -159,8 +165,11 @@ export function checkLayers(root: string): LayerReport {
         if (target === null && DRIVERS.has(packageName(ref.specifier))) add(ref.line, 'functions-no-io', `imports the driver ${ref.specifier}`);
         if (target && ADAPTERS.some((re) => re.test(target))) add(ref.line, 'functions-no-io', `imports the adapter ${target}`);
       }
-      if (inFrontend && target && !under(target, 'frontend') && !ref.typeOnly) {
+      if (inFrontend && target && !under(target, 'frontend') && !under(target, SHARED) && !ref.typeOnly) {
         add(ref.line, 'frontend-types-only', `imports ${ref.specifier} (outside frontend/) for more than its types`);
+      }
+      if (inShared && !ref.typeOnly && (target === null || !under(target, SHARED))) {
+        add(ref.line, 'frontend-types-only', `imports ${ref.specifier}; ${SHARED}/ is bundled into the SPA, so it imports only ${SHARED}/`);
       }
       if (inWorkerLoop && target === null && packageName(ref.specifier) === 'process') {
         add(ref.line, 'workers-no-process', `imports ${ref.specifier}; only main.ts touches process`);

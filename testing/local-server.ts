@@ -32,6 +32,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * POSTs a function's input to a running server (a LocalServer or a base URL), with the bearer token when given;
+ * answers the status and the parsed JSON body (null when empty).
+ */
+export async function callFunction(server: { url: string } | string, name: string, token: string | undefined, body?: unknown) {
+  const base = typeof server === 'string' ? server : server.url;
+  const res = await fetch(`${base}/function/${name}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body ?? {}),
+  });
+  const text = await res.text();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as any };
+}
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 export async function startLocalServer(options: { env?: Record<string, string>; dataDir?: string; port?: number } = {}): Promise<LocalServer> {

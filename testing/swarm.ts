@@ -7,7 +7,8 @@ import { createDockerSwarm, type DockerSwarmOptions } from '../lib/swarm/docker.
 import { toServiceSpec, type ServiceInput } from '../lib/swarm/service-input.ts';
 import type { Principal } from '../lib/auth/authenticator.ts';
 import { createPolicyGate, type AdmittedService, type AdmittedSpec } from '../lib/swarm/policy-gate.ts';
-import type { DockerServiceSpec, ServiceDetail, Swarm } from '../lib/swarm/swarm.ts';
+import type { DockerServiceSpec, ServiceDetail, ServiceSummary, Swarm } from '../lib/swarm/swarm.ts';
+import { isAppError } from '../lib/errors.ts';
 
 /** The image scripts/swarm-local.sh imports; services from it start without any registry. */
 export const TEST_IMAGE = 'local/busybox:1';
@@ -120,13 +121,8 @@ export async function mapConcurrent<T, R>(items: readonly T[], concurrency: numb
  * `olderThanMs` ago (default 5 minutes, so a run of the same suite going on beside this one keeps its own).
  * Call it when a suite starts. Returns the names removed.
  */
-export async function sweepTestServices(
-  swarm: Swarm,
-  suite: string,
-  { olderThanMs = 5 * 60_000, concurrency = 8 }: { olderThanMs?: number; concurrency?: number } = {},
-): Promise<string[]> {
-  const cutoff = Date.now() - olderThanMs;
-  const doomed = (await swarm.listServices()).filter((s) => s.labels[TEST_LABEL] === suite && Date.parse(s.createdAt) <= cutoff);
+/** Removes `doomed`, ignoring those already gone; answers their names. */
+async function removeAll(swarm: Swarm, doomed: readonly ServiceSummary[], concurrency: number): Promise<string[]> {
   await mapConcurrent(doomed, concurrency, async (s) => {
     try {
       await swarm.removeService(await admittedService(s.id, s.version));
@@ -135,6 +131,26 @@ export async function sweepTestServices(
     }
   });
   return doomed.map((s) => s.name);
+}
+
+/** The AppError code a promise fails with: 'no error' when it succeeds, a note when it fails with anything else. */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    return isAppError(error) ? error.code : `not an AppError: ${String(error)}`;
+  }
+  return 'no error';
+}
+
+export async function sweepTestServices(
+  swarm: Swarm,
+  suite: string,
+  { olderThanMs = 5 * 60_000, concurrency = 8 }: { olderThanMs?: number; concurrency?: number } = {},
+): Promise<string[]> {
+  const cutoff = Date.now() - olderThanMs;
+  const doomed = (await swarm.listServices()).filter((s) => s.labels[TEST_LABEL] === suite && Date.parse(s.createdAt) <= cutoff);
+  return removeAll(swarm, doomed, concurrency);
 }
 
 /**
@@ -148,12 +164,5 @@ export async function removeServicesByPrefix(
 ): Promise<string[]> {
   const cutoff = olderThanMs === undefined ? Infinity : Date.now() - olderThanMs;
   const doomed = (await swarm.listServices()).filter((s) => s.name.startsWith(prefix) && Date.parse(s.createdAt) <= cutoff);
-  await mapConcurrent(doomed, concurrency, async (s) => {
-    try {
-      await swarm.removeService(await admittedService(s.id, s.version));
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'not_found') throw error;
-    }
-  });
-  return doomed.map((s) => s.name);
+  return removeAll(swarm, doomed, concurrency);
 }

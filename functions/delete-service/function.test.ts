@@ -1,31 +1,17 @@
-import { mountFunction } from '../../lib/http/mount.ts';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AppError } from '../../lib/errors.ts';
-import { createTestDeps, post, recordingSwarm, serviceDetail, type TestDeps } from '../../testing/deps.ts';
-import type { Swarm } from '../../lib/swarm/swarm.ts';
+import { serviceDetail } from '../../testing/deps.ts';
 import { deleteService } from './function.ts';
-
-type Answers = Partial<Record<keyof Swarm, (...args: any[]) => unknown>>;
-type Ctx = { deps: TestDeps; answers: Answers; swarm: Swarm & { calls: Array<{ method: string; args: unknown[] }> } };
-const test = suite<Ctx>('delete-service', {} as Ctx);
+import { HOST_AND_NONE, serviceFunctionSuite, serviceRefusalTests } from '../../testing/service-function.ts';
 
 const cleanSpec = { Name: 'web', TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1' } }, Mode: { Replicated: { Replicas: 1 } } };
 
-test.before.each(async (ctx) => {
-  // Tests may replace an answer: the recording swarm looks it up at each call.
-  ctx.answers = {
-    listNetworks: () => [{ id: 'hostid123', name: 'host', driver: 'host', scope: 'local', labels: {} }, { id: 'noneid', name: 'none', driver: 'null', scope: 'local', labels: {} }],
-    inspectService: () => serviceDetail(cleanSpec, { id: 'svc1', version: 12 }),
-    removeService: () => undefined,
-  };
-  ctx.swarm = recordingSwarm(ctx.answers);
-  ctx.deps = await createTestDeps({ swarm: ctx.swarm });
-});
-test.after.each(({ deps }) => deps.cleanup());
-
-const methods = (swarm: Ctx['swarm']) => swarm.calls.map((c) => c.method);
-const ask = (deps: TestDeps, body: unknown, headers: Record<string, string> = {}) => mountFunction(deleteService, deps).request('/', post(body, headers));
+const frame = serviceFunctionSuite(deleteService, () => ({
+  listNetworks: () => HOST_AND_NONE,
+  inspectService: () => serviceDetail(cleanSpec, { id: 'svc1', version: 12 }),
+  removeService: () => undefined,
+}));
+const { test, ask, methods } = frame;
 
 test('should remove the service it read, by id and version, answering 204', async ({ deps, swarm }) => {
   const { authorization } = await deps.addUser('dev', ['services.write']);
@@ -72,38 +58,10 @@ test('should answer swarm_unavailable when the engine fails the remove', async (
   assert.is((await res.json()).error.code, 'swarm_unavailable');
 });
 
-test('should answer 401 without a token, without reaching the engine', async ({ deps, swarm }) => {
-  const res = await ask(deps, { id: 'web' });
-  assert.is(res.status, 401);
-  assert.is((await res.json()).error.code, 'unauthenticated');
-  assert.equal(swarm.calls, []);
-  assert.equal(deps.published, []);
-});
-
-test('should need services.write and not touch the engine without it', async ({ deps, swarm }) => {
-  const { authorization } = await deps.addUser('viewer', ['services.read']);
-  const res = await ask(deps, { id: 'web' }, { authorization });
-  assert.is(res.status, 403);
-  assert.is((await res.json()).error.code, 'forbidden');
-  assert.equal(swarm.calls, []);
-});
-
-test('should refuse bad input with validation_failed before the engine', async ({ deps, swarm }) => {
-  const { authorization } = await deps.addUser('dev', ['services.write']);
-  for (const body of [{}, { id: '' }, { id: '../web' }, { id: 'x'.repeat(129) }, { id: 'web', force: true }, '"web"']) {
-    const res = await ask(deps, body, { authorization });
-    assert.is(res.status, 400, JSON.stringify(body));
-    assert.is((await res.json()).error.code, 'validation_failed');
-  }
-  assert.equal(swarm.calls, []);
-});
-
-test('should answer only POST: GET is 404', async ({ deps, swarm }) => {
-  const { authorization } = await deps.addUser('dev', ['services.write']);
-  const res = await mountFunction(deleteService, deps).request('/?id=web', { headers: { authorization } });
-  assert.is(res.status, 404);
-  assert.is((await res.json()).error.code, 'not_found');
-  assert.equal(swarm.calls, []);
+serviceRefusalTests(frame, deleteService, {
+  body: { id: 'web' },
+  badBodies: [{}, { id: '' }, { id: '../web' }, { id: 'x'.repeat(129) }, { id: 'web', force: true }, '"web"'],
+  query: 'id=web',
 });
 
 test.run();

@@ -1,33 +1,20 @@
-import { mountFunction } from '../../lib/http/mount.ts';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AppError } from '../../lib/errors.ts';
-import { ALL_PERMISSIONS, createTestDeps, post, recordingSwarm, serviceDetail, type TestDeps } from '../../testing/deps.ts';
-import type { Swarm } from '../../lib/swarm/swarm.ts';
+import { ALL_PERMISSIONS, serviceDetail } from '../../testing/deps.ts';
 import { restartService } from './function.ts';
-
-type Answers = Partial<Record<keyof Swarm, (...args: any[]) => unknown>>;
-type Ctx = { deps: TestDeps; answers: Answers; swarm: Swarm & { calls: Array<{ method: string; args: unknown[] }> } };
-const test = suite<Ctx>('restart-service', {} as Ctx);
+import { HOST_AND_NONE, giveUpAfterFiveTest, serviceNotFoundTest, serviceFunctionSuite, serviceRefusalTests, type RecordingSwarm } from '../../testing/service-function.ts';
 
 const cleanSpec = { Name: 'web', TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1' } }, Mode: { Replicated: { Replicas: 2 } } };
 const bindSpec = { ...cleanSpec, TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1', Mounts: [{ Type: 'bind', Source: '/', Target: '/host' }] } } };
 
-test.before.each(async (ctx) => {
-  // Tests may replace an answer: the recording swarm looks it up at each call.
-  ctx.answers = {
-    listNetworks: () => [{ id: 'hostid123', name: 'host', driver: 'host', scope: 'local', labels: {} }, { id: 'noneid', name: 'none', driver: 'null', scope: 'local', labels: {} }],
-    inspectService: () => serviceDetail(cleanSpec),
-    updateService: (id: string, version: number) => ({ id, version: version + 1 }),
-  };
-  ctx.swarm = recordingSwarm(ctx.answers);
-  ctx.deps = await createTestDeps({ swarm: ctx.swarm });
-});
-test.after.each(({ deps }) => deps.cleanup());
+const frame = serviceFunctionSuite(restartService, () => ({
+  listNetworks: () => HOST_AND_NONE,
+  inspectService: () => serviceDetail(cleanSpec),
+  updateService: (id: string, version: number) => ({ id, version: version + 1 }),
+}));
+const { test, ask, methods } = frame;
 
-const methods = (swarm: Ctx['swarm']) => swarm.calls.map((c) => c.method);
-const ask = (deps: TestDeps, body: unknown, headers: Record<string, string> = {}) => mountFunction(restartService, deps).request('/', post(body, headers));
-const sentSpec = (swarm: Ctx['swarm']) => swarm.calls.find((c) => c.method === 'updateService')!.args[2] as any;
+const sentSpec = (swarm: RecordingSwarm) => swarm.calls.find((c) => c.method === 'updateService')!.args[2] as any;
 
 test('should force an update of the unchanged spec at the version just read', async ({ deps, swarm }) => {
   const { authorization } = await deps.addUser('dev', ['services.write']);
@@ -88,60 +75,12 @@ test('should re-read the service and retry on version_conflict', async ({ deps, 
   assert.equal(swarm.calls.filter((c) => c.method === 'updateService').map((c) => (c.args[2] as any).TaskTemplate.ForceUpdate), [1, 1, 1]);
 });
 
-test('should give up with version_conflict after five attempts', async ({ deps, answers, swarm }) => {
-  answers.updateService = () => {
-    throw new AppError('version_conflict', 'stale');
-  };
-  const { authorization } = await deps.addUser('dev', ['services.write']);
-  const res = await ask(deps, { id: 'web' }, { authorization });
-  assert.is(res.status, 409);
-  assert.is((await res.json()).error.code, 'version_conflict');
-  assert.is(methods(swarm).filter((m) => m === 'updateService').length, 5);
-});
-
-test('should answer not_found for an unknown service', async ({ deps, answers, swarm }) => {
-  answers.inspectService = () => {
-    throw new AppError('not_found', 'no such service');
-  };
-  const { authorization } = await deps.addUser('dev', ['services.write']);
-  const res = await ask(deps, { id: 'ghost' }, { authorization });
-  assert.is(res.status, 404);
-  assert.is((await res.json()).error.code, 'not_found');
-  assert.equal(methods(swarm), ['inspectService']);
-});
-
-test('should answer 401 without a token, without reaching the engine', async ({ deps, swarm }) => {
-  const res = await ask(deps, { id: 'web' });
-  assert.is(res.status, 401);
-  assert.is((await res.json()).error.code, 'unauthenticated');
-  assert.equal(swarm.calls, []);
-  assert.equal(deps.published, []);
-});
-
-test('should need services.write and not touch the engine without it', async ({ deps, swarm }) => {
-  const { authorization } = await deps.addUser('viewer', ['services.read']);
-  const res = await ask(deps, { id: 'web' }, { authorization });
-  assert.is(res.status, 403);
-  assert.is((await res.json()).error.code, 'forbidden');
-  assert.equal(swarm.calls, []);
-});
-
-test('should refuse bad input with validation_failed before the engine', async ({ deps, swarm }) => {
-  const { authorization } = await deps.addUser('dev', ['services.write']);
-  for (const body of [{}, { id: '' }, { id: 'bad id' }, { id: ['web'] }, { id: 'web', force: true }, 'not json']) {
-    const res = await ask(deps, body, { authorization });
-    assert.is(res.status, 400, JSON.stringify(body));
-    assert.is((await res.json()).error.code, 'validation_failed');
-  }
-  assert.equal(swarm.calls, []);
-});
-
-test('should answer only POST: GET is 404', async ({ deps, swarm }) => {
-  const { authorization } = await deps.addUser('dev', ['services.write']);
-  const res = await mountFunction(restartService, deps).request('/?id=web', { headers: { authorization } });
-  assert.is(res.status, 404);
-  assert.is((await res.json()).error.code, 'not_found');
-  assert.equal(swarm.calls, []);
+giveUpAfterFiveTest(frame, 'updateService', { id: 'web' });
+serviceNotFoundTest(frame, { id: 'ghost' });
+serviceRefusalTests(frame, restartService, {
+  body: { id: 'web' },
+  badBodies: [{}, { id: '' }, { id: 'bad id' }, { id: ['web'] }, { id: 'web', force: true }, 'not json'],
+  query: 'id=web',
 });
 
 test.run();

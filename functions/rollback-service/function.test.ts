@@ -1,33 +1,19 @@
-import { mountFunction } from '../../lib/http/mount.ts';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AppError } from '../../lib/errors.ts';
-import { ALL_PERMISSIONS, createTestDeps, post, recordingSwarm, serviceDetail, type TestDeps } from '../../testing/deps.ts';
-import type { Swarm } from '../../lib/swarm/swarm.ts';
+import { ALL_PERMISSIONS, serviceDetail } from '../../testing/deps.ts';
 import { rollbackService } from './function.ts';
-
-type Answers = Partial<Record<keyof Swarm, (...args: any[]) => unknown>>;
-type Ctx = { deps: TestDeps; answers: Answers; swarm: Swarm & { calls: Array<{ method: string; args: unknown[] }> } };
-const test = suite<Ctx>('rollback-service', {} as Ctx);
+import { HOST_AND_NONE, giveUpAfterFiveTest, serviceFunctionSuite, serviceRefusalTests } from '../../testing/service-function.ts';
 
 const cleanSpec = { Name: 'web', TaskTemplate: { ContainerSpec: { Image: 'local/busybox:2' } }, Mode: { Replicated: { Replicas: 1 } } };
 const previousSpec = { Name: 'web', TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1' } }, Mode: { Replicated: { Replicas: 1 } } };
 const bindSpec = { ...previousSpec, TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1', Mounts: [{ Type: 'bind', Source: '/', Target: '/host' }] } } };
 
-test.before.each(async (ctx) => {
-  // Tests may replace an answer: the recording swarm looks it up at each call.
-  ctx.answers = {
-    listNetworks: () => [{ id: 'hostid123', name: 'host', driver: 'host', scope: 'local', labels: {} }, { id: 'noneid', name: 'none', driver: 'null', scope: 'local', labels: {} }],
-    inspectService: () => serviceDetail(cleanSpec, { previousSpec }),
-    rollbackService: (id: string, version: number) => ({ id, version: version + 1 }),
-  };
-  ctx.swarm = recordingSwarm(ctx.answers);
-  ctx.deps = await createTestDeps({ swarm: ctx.swarm });
-});
-test.after.each(({ deps }) => deps.cleanup());
-
-const methods = (swarm: Ctx['swarm']) => swarm.calls.map((c) => c.method);
-const ask = (deps: TestDeps, body: unknown, headers: Record<string, string> = {}) => mountFunction(rollbackService, deps).request('/', post(body, headers));
+const frame = serviceFunctionSuite(rollbackService, () => ({
+  listNetworks: () => HOST_AND_NONE,
+  inspectService: () => serviceDetail(cleanSpec, { previousSpec }),
+  rollbackService: (id: string, version: number) => ({ id, version: version + 1 }),
+}));
+const { test, ask, methods } = frame;
 
 test('should roll back to the admitted previous spec at the version just read, and audit it', async ({ deps, swarm }) => {
   const { authorization } = await deps.addUser('dev', ['services.write']);
@@ -96,17 +82,6 @@ test('should re-read the service and retry on version_conflict', async ({ deps, 
   assert.is(audits[0]!.actor.attributes['result'], 'success');
 });
 
-test('should give up with version_conflict after five attempts', async ({ deps, answers, swarm }) => {
-  answers.rollbackService = () => {
-    throw new AppError('version_conflict', 'stale');
-  };
-  const { authorization } = await deps.addUser('dev', ['services.write']);
-  const res = await ask(deps, { id: 'web' }, { authorization });
-  assert.is(res.status, 409);
-  assert.is((await res.json()).error.code, 'version_conflict');
-  assert.is(methods(swarm).filter((m) => m === 'rollbackService').length, 5);
-});
-
 test('should not retry other errors', async ({ deps, answers, swarm }) => {
   answers.rollbackService = () => {
     throw new AppError('swarm_unavailable', 'engine down');
@@ -118,38 +93,11 @@ test('should not retry other errors', async ({ deps, answers, swarm }) => {
   assert.is(methods(swarm).filter((m) => m === 'rollbackService').length, 1);
 });
 
-test('should answer 401 without a token, without reaching the engine', async ({ deps, swarm }) => {
-  const res = await ask(deps, { id: 'web' });
-  assert.is(res.status, 401);
-  assert.is((await res.json()).error.code, 'unauthenticated');
-  assert.equal(swarm.calls, []);
-  assert.equal(deps.published, []);
-});
-
-test('should need services.write and not touch the engine without it', async ({ deps, swarm }) => {
-  const { authorization } = await deps.addUser('viewer', ['services.read']);
-  const res = await ask(deps, { id: 'web' }, { authorization });
-  assert.is(res.status, 403);
-  assert.is((await res.json()).error.code, 'forbidden');
-  assert.equal(swarm.calls, []);
-});
-
-test('should refuse bad input with validation_failed before the engine', async ({ deps, swarm }) => {
-  const { authorization } = await deps.addUser('dev', ['services.write']);
-  for (const body of [{}, { id: '' }, { id: 'bad id' }, { id: 7 }, { id: 'web', version: 7 }, '{"id":']) {
-    const res = await ask(deps, body, { authorization });
-    assert.is(res.status, 400, JSON.stringify(body));
-    assert.is((await res.json()).error.code, 'validation_failed');
-  }
-  assert.equal(swarm.calls, []);
-});
-
-test('should answer only POST: GET is 404', async ({ deps, swarm }) => {
-  const { authorization } = await deps.addUser('dev', ['services.write']);
-  const res = await mountFunction(rollbackService, deps).request('/?id=web', { headers: { authorization } });
-  assert.is(res.status, 404);
-  assert.is((await res.json()).error.code, 'not_found');
-  assert.equal(swarm.calls, []);
+giveUpAfterFiveTest(frame, 'rollbackService', { id: 'web' });
+serviceRefusalTests(frame, rollbackService, {
+  body: { id: 'web' },
+  badBodies: [{}, { id: '' }, { id: 'bad id' }, { id: 7 }, { id: 'web', version: 7 }, '{"id":'],
+  query: 'id=web',
 });
 
 test.run();

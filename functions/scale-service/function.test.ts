@@ -1,32 +1,18 @@
-import { mountFunction } from '../../lib/http/mount.ts';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AppError } from '../../lib/errors.ts';
-import { ALL_PERMISSIONS, createTestDeps, post, recordingSwarm, serviceDetail, type TestDeps } from '../../testing/deps.ts';
-import type { Swarm } from '../../lib/swarm/swarm.ts';
+import { ALL_PERMISSIONS, serviceDetail } from '../../testing/deps.ts';
 import { scaleService } from './function.ts';
-
-type Answers = Partial<Record<keyof Swarm, (...args: any[]) => unknown>>;
-type Ctx = { deps: TestDeps; answers: Answers; swarm: Swarm & { calls: Array<{ method: string; args: unknown[] }> } };
-const test = suite<Ctx>('scale-service', {} as Ctx);
+import { HOST_AND_NONE, serviceNotFoundTest, serviceFunctionSuite, serviceRefusalTests } from '../../testing/service-function.ts';
 
 const cleanSpec = { Name: 'web', Labels: { tier: 'front' }, TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1' } }, Mode: { Replicated: { Replicas: 1 } } };
 const bindSpec = { ...cleanSpec, TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1', Mounts: [{ Type: 'bind', Source: '/', Target: '/host' }] } } };
 
-test.before.each(async (ctx) => {
-  // Tests may replace an answer: the recording swarm looks it up at each call.
-  ctx.answers = {
-    listNetworks: () => [{ id: 'hostid123', name: 'host', driver: 'host', scope: 'local', labels: {} }, { id: 'noneid', name: 'none', driver: 'null', scope: 'local', labels: {} }],
-    inspectService: () => serviceDetail(cleanSpec),
-    updateService: (id: string, version: number) => ({ id, version: version + 1 }),
-  };
-  ctx.swarm = recordingSwarm(ctx.answers);
-  ctx.deps = await createTestDeps({ swarm: ctx.swarm });
-});
-test.after.each(({ deps }) => deps.cleanup());
-
-const methods = (swarm: Ctx['swarm']) => swarm.calls.map((c) => c.method);
-const ask = (deps: TestDeps, body: unknown, headers: Record<string, string> = {}) => mountFunction(scaleService, deps).request('/', post(body, headers));
+const frame = serviceFunctionSuite(scaleService, () => ({
+  listNetworks: () => HOST_AND_NONE,
+  inspectService: () => serviceDetail(cleanSpec),
+  updateService: (id: string, version: number) => ({ id, version: version + 1 }),
+}));
+const { test, ask, methods } = frame;
 
 test('should set the replicas at the version just read, keeping the rest of the spec', async ({ deps, swarm }) => {
   const { authorization } = await deps.addUser('dev', ['services.write']);
@@ -107,43 +93,6 @@ test('should refuse replicas on a global service with validation_failed', async 
   assert.not.ok(methods(swarm).includes('updateService'));
 });
 
-test('should answer not_found for an unknown service', async ({ deps, answers, swarm }) => {
-  answers.inspectService = () => {
-    throw new AppError('not_found', 'no such service');
-  };
-  const { authorization } = await deps.addUser('dev', ['services.write']);
-  const res = await ask(deps, { id: 'ghost', replicas: 2 }, { authorization });
-  assert.is(res.status, 404);
-  assert.is((await res.json()).error.code, 'not_found');
-  assert.equal(methods(swarm), ['inspectService']);
-});
-
-test('should answer 401 without a token, without reaching the engine', async ({ deps, swarm }) => {
-  const res = await ask(deps, { id: 'web', replicas: 2 });
-  assert.is(res.status, 401);
-  assert.is((await res.json()).error.code, 'unauthenticated');
-  assert.equal(swarm.calls, []);
-  assert.equal(deps.published, []);
-});
-
-test('should need services.write and not touch the engine without it', async ({ deps, swarm }) => {
-  const { authorization } = await deps.addUser('viewer', ['services.read']);
-  const res = await ask(deps, { id: 'web', replicas: 2 }, { authorization });
-  assert.is(res.status, 403);
-  assert.is((await res.json()).error.code, 'forbidden');
-  assert.equal(swarm.calls, []);
-});
-
-test('should refuse bad input with validation_failed before the engine', async ({ deps, swarm }) => {
-  const { authorization } = await deps.addUser('dev', ['services.write']);
-  for (const body of [{ id: 'web' }, { replicas: 2 }, { id: 'bad id', replicas: 2 }, { id: 'web', replicas: -1 }, { id: 'web', replicas: 1001 }, { id: 'web', replicas: 1.5 }, { id: 'web', replicas: 'many' }, { id: 'web', replicas: 2, force: true }]) {
-    const res = await ask(deps, body, { authorization });
-    assert.is(res.status, 400, JSON.stringify(body));
-    assert.is((await res.json()).error.code, 'validation_failed');
-  }
-  assert.equal(swarm.calls, []);
-});
-
 test('should refuse replicas that are not a number instead of coercing them to 0', async ({ deps, swarm }) => {
   const { authorization } = await deps.addUser('dev', ['services.write']);
   for (const replicas of [null, '', false, [], true]) {
@@ -154,12 +103,11 @@ test('should refuse replicas that are not a number instead of coercing them to 0
   assert.equal(swarm.calls, []);
 });
 
-test('should answer only POST: GET is 404', async ({ deps, swarm }) => {
-  const { authorization } = await deps.addUser('dev', ['services.write']);
-  const res = await mountFunction(scaleService, deps).request('/?id=web&replicas=2', { headers: { authorization } });
-  assert.is(res.status, 404);
-  assert.is((await res.json()).error.code, 'not_found');
-  assert.equal(swarm.calls, []);
+serviceNotFoundTest(frame, { id: 'ghost', replicas: 2 });
+serviceRefusalTests(frame, scaleService, {
+  body: { id: 'web', replicas: 2 },
+  badBodies: [{ id: 'web' }, { replicas: 2 }, { id: 'bad id', replicas: 2 }, { id: 'web', replicas: -1 }, { id: 'web', replicas: 1001 }, { id: 'web', replicas: 1.5 }, { id: 'web', replicas: 'many' }, { id: 'web', replicas: 2, force: true }],
+  query: 'id=web&replicas=2',
 });
 
 test.run();

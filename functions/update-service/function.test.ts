@@ -1,31 +1,17 @@
-import { mountFunction } from '../../lib/http/mount.ts';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AppError } from '../../lib/errors.ts';
-import { ALL_PERMISSIONS, createTestDeps, post, recordingSwarm, serviceDetail, type TestDeps } from '../../testing/deps.ts';
-import type { Swarm } from '../../lib/swarm/swarm.ts';
+import { ALL_PERMISSIONS, serviceDetail } from '../../testing/deps.ts';
 import { updateService } from './function.ts';
-
-type Answers = Partial<Record<keyof Swarm, (...args: any[]) => unknown>>;
-type Ctx = { deps: TestDeps; answers: Answers; swarm: Swarm & { calls: Array<{ method: string; args: unknown[] }> } };
-const test = suite<Ctx>('update-service', {} as Ctx);
+import { HOST_AND_NONE, serviceNotFoundTest, serviceFunctionSuite, serviceRefusalTests } from '../../testing/service-function.ts';
 
 const cleanSpec = { Name: 'web', TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1' } }, Mode: { Replicated: { Replicas: 1 } } };
 
-test.before.each(async (ctx) => {
-  // Tests may replace an answer: the recording swarm looks it up at each call.
-  ctx.answers = {
-    listNetworks: () => [{ id: 'hostid123', name: 'host', driver: 'host', scope: 'local', labels: {} }],
-    inspectService: () => serviceDetail(cleanSpec),
-    updateService: (id: string, version: number) => ({ id, version: version + 1 }),
-  };
-  ctx.swarm = recordingSwarm(ctx.answers);
-  ctx.deps = await createTestDeps({ swarm: ctx.swarm });
-});
-test.after.each(({ deps }) => deps.cleanup());
-
-const methods = (swarm: Ctx['swarm']) => swarm.calls.map((c) => c.method);
-const ask = (deps: TestDeps, body: unknown, headers: Record<string, string> = {}) => mountFunction(updateService, deps).request('/', post(body, headers));
+const frame = serviceFunctionSuite(updateService, () => ({
+  listNetworks: () => [HOST_AND_NONE[0]!],
+  inspectService: () => serviceDetail(cleanSpec),
+  updateService: (id: string, version: number) => ({ id, version: version + 1 }),
+}));
+const { test, ask, methods } = frame;
 
 test('should update with the given version, keeping fields left out, and audit before and after', async ({ deps, swarm }) => {
   const { authorization } = await deps.addUser('dev', ['services.write']);
@@ -83,52 +69,6 @@ test('should answer version_conflict for a stale version, without retrying', asy
   assert.is(audit.actor.attributes['result'], 'failure');
   assert.is(audit.actor.attributes['error'], 'version_conflict');
   assert.is(audit.actor.attributes['rollouts'], undefined, 'a failed write started no rollout');
-});
-
-test('should answer not_found for an unknown service', async ({ deps, answers, swarm }) => {
-  answers.inspectService = () => {
-    throw new AppError('not_found', 'no such service');
-  };
-  const { authorization } = await deps.addUser('dev', ['services.write']);
-  const res = await ask(deps, { id: 'ghost', version: 1, image: 'x' }, { authorization });
-  assert.is(res.status, 404);
-  assert.is((await res.json()).error.code, 'not_found');
-  assert.equal(methods(swarm), ['inspectService']);
-});
-
-test('should answer 401 without a token, without reaching the engine', async ({ deps, swarm }) => {
-  const res = await ask(deps, { id: 'web', version: 7, image: 'x' });
-  assert.is(res.status, 401);
-  assert.is((await res.json()).error.code, 'unauthenticated');
-  assert.equal(swarm.calls, []);
-  assert.equal(deps.published, []);
-});
-
-test('should need services.write and not touch the engine without it', async ({ deps, swarm }) => {
-  const { authorization } = await deps.addUser('viewer', ['services.read']);
-  const res = await ask(deps, { id: 'web', version: 7, image: 'x' }, { authorization });
-  assert.is(res.status, 403);
-  assert.is((await res.json()).error.code, 'forbidden');
-  assert.equal(swarm.calls, []);
-});
-
-test('should refuse bad input with validation_failed before the engine', async ({ deps, swarm }) => {
-  const { authorization } = await deps.addUser('dev', ['services.write']);
-  for (const body of [
-    { version: 7 },
-    { id: 'web' },
-    { id: 'bad id', version: 7 },
-    { id: 'web', version: -1 },
-    { id: 'web', version: 7, replicas: -1 },
-    { id: 'web', version: 7, mode: 'global', replicas: 2 },
-    { id: 'web', version: 7, privileged: true },
-    { id: 'web', version: 7, mounts: [{ type: 'bind', target: '/x' }] },
-  ]) {
-    const res = await ask(deps, body, { authorization });
-    assert.is(res.status, 400, JSON.stringify(body));
-    assert.is((await res.json()).error.code, 'validation_failed');
-  }
-  assert.equal(swarm.calls, []);
 });
 
 test('should replace the whole spec with a raw spec, judged by the policy', async ({ deps, swarm }) => {
@@ -189,12 +129,20 @@ test('should refuse a raw spec together with fields, without a Name, too large, 
   assert.equal(methods(swarm), ['inspectService']);
 });
 
-test('should answer only POST: GET is 404', async ({ deps, swarm }) => {
-  const { authorization } = await deps.addUser('dev', ['services.write']);
-  const res = await mountFunction(updateService, deps).request('/?id=web&version=7', { headers: { authorization } });
-  assert.is(res.status, 404);
-  assert.is((await res.json()).error.code, 'not_found');
-  assert.equal(swarm.calls, []);
+serviceNotFoundTest(frame, { id: 'ghost', version: 1, image: 'x' });
+serviceRefusalTests(frame, updateService, {
+  body: { id: 'web', version: 7, image: 'x' },
+  badBodies: [
+    { version: 7 },
+    { id: 'web' },
+    { id: 'bad id', version: 7 },
+    { id: 'web', version: -1 },
+    { id: 'web', version: 7, replicas: -1 },
+    { id: 'web', version: 7, mode: 'global', replicas: 2 },
+    { id: 'web', version: 7, privileged: true },
+    { id: 'web', version: 7, mounts: [{ type: 'bind', target: '/x' }] },
+  ],
+  query: 'id=web&version=7',
 });
 
 test.run();

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startLocalServer, type LocalServer } from '../../testing/local-server.ts';
+import { callFunction as call, startLocalServer, type LocalServer } from '../../testing/local-server.ts';
 
 const mongoUrl = process.env.MONGO_URL;
 const natsUrl = process.env.NATS_URL;
@@ -19,15 +19,6 @@ if (!mongoUrl || !natsUrl) {
   process.exit(1);
 }
 
-async function call(server: LocalServer, name: string, token: string | undefined, body?: unknown) {
-  const res = await fetch(`${server.url}/function/${name}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body ?? {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
 
 const test = suite('API token revocation across two local-mode processes (HTTP, FerretDB + NATS)');
 

@@ -3,6 +3,7 @@
  * the next page starts strictly after it, whatever was appended meanwhile.
  */
 import { invalidField } from '../errors.ts';
+import { decodeOpaqueCursor, encodeOpaqueCursor } from '../cursor.ts';
 import type { Event } from './event.ts';
 import type { EventQuery } from './event-history.ts';
 
@@ -15,23 +16,17 @@ export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 5000;
 
 /** Encodes the position after `event`. */
-export const encodeCursor = (event: Pick<Event, 'timeNano' | 'id'>): string =>
-  Buffer.from(JSON.stringify([event.timeNano, event.id])).toString('base64url');
+export const encodeCursor = (event: Pick<Event, 'timeNano' | 'id'>): string => encodeOpaqueCursor([event.timeNano, event.id]);
 
 /** Decodes a cursor; throws AppError('validation_failed') for anything a cursor cannot be. */
 export const decodeCursor = (cursor: string): CursorPosition => {
-  const invalid = () => invalidField('cursor', 'invalid cursor');
-  if (typeof cursor !== 'string' || cursor.length > 400) throw invalid();
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (!Array.isArray(value) || value.length !== 2) throw invalid();
-  const [t, id] = value;
-  if (typeof t !== 'string' || !/^[0-9]{1,19}$/.test(t) || typeof id !== 'string' || id.length > 200) throw invalid();
-  return { timeNano: BigInt(t), id };
+  if (typeof cursor !== 'string' || cursor.length > 400) throw invalidField('cursor', 'invalid cursor');
+  return decodeOpaqueCursor(cursor, (value) => {
+    if (!Array.isArray(value) || value.length !== 2) return undefined;
+    const [t, id] = value;
+    if (typeof t !== 'string' || !/^[0-9]{1,19}$/.test(t) || typeof id !== 'string' || id.length > 200) return undefined;
+    return { timeNano: BigInt(t), id };
+  });
 };
 
 /** The page size for a query: `limit` clamped to 1..MAX_LIMIT, DEFAULT_LIMIT when absent. */

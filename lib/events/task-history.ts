@@ -7,7 +7,7 @@
  * and filter by type, and one range read answers a whole page of tasks where a read per task would not.
  * Tasks are ordered newest first (updatedAt, then id) and paged with an opaque cursor after the last one.
  */
-import { invalidField } from '../errors.ts';
+import { decodeOpaqueCursor, encodeOpaqueCursor } from '../cursor.ts';
 import type { Task } from '../swarm/swarm.ts';
 import type { Event } from './event.ts';
 import type { EventHistory } from './event-history.ts';
@@ -44,18 +44,9 @@ export interface TaskQuery {
 
 export const MAX_HISTORY_EVENTS = 20_000;
 
-const encodeTaskCursor = (t: Pick<Task, 'updatedAt' | 'id'>): string => Buffer.from(JSON.stringify([t.updatedAt, t.id])).toString('base64url');
-const decodeTaskCursor = (cursor: string): [string, string] => {
-  const invalid = () => invalidField('cursor', 'invalid cursor');
-  let v: unknown;
-  try {
-    v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'string' || typeof v[1] !== 'string') throw invalid();
-  return [v[0], v[1]];
-};
+const encodeTaskCursor = (t: Pick<Task, 'updatedAt' | 'id'>): string => encodeOpaqueCursor([t.updatedAt, t.id]);
+const decodeTaskCursor = (cursor: string): [string, string] =>
+  decodeOpaqueCursor(cursor, (v) => (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' ? [v[0], v[1]] : undefined));
 
 /** Newest first: updatedAt descending (RFC 3339 from one engine compares as time), then id. */
 const newestFirst = (a: Pick<Task, 'updatedAt' | 'id'>, b: Pick<Task, 'updatedAt' | 'id'>): number =>

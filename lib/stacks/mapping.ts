@@ -9,6 +9,7 @@
 import type { ComposeFile, FieldProblem } from './compose-file.ts';
 import { invalidFile } from './compose-file.ts';
 import type { DockerServiceSpec, NetworkSpec } from '../swarm/swarm.ts';
+import { scanShellWords } from '../shared/shell-words.ts';
 
 type Json = Record<string, unknown>;
 
@@ -90,35 +91,7 @@ export function bytes(value: unknown): number | undefined {
 }
 
 /** A command line split as a POSIX shell would into words (quotes and backslashes; nothing expanded). */
-export function shellWords(line: string): string[] {
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
-  let quote: '"' | "'" | null = null;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote) {
-      if (c === quote) quote = null;
-      else if (c === '\\' && quote === '"' && i + 1 < line.length) word += line[++i];
-      else word += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < line.length) {
-      word += line[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-    } else {
-      word += c;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(word);
-  return words;
-}
+export const shellWords = (line: string): string[] => scanShellWords(line).words;
 
 const stringList = (v: unknown): string[] => (typeof v === 'string' ? shellWords(v) : Array.isArray(v) ? v.map(String) : []);
 

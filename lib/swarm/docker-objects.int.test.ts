@@ -4,8 +4,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { isAppError } from '../errors.ts';
-import { admitted, connectTestSwarm, sweepTestServices, testServiceSpec, uniquePrefix } from '../../testing/swarm.ts';
+import { admitted, codeOf, connectTestSwarm, sweepTestServices, testServiceSpec, uniquePrefix } from '../../testing/swarm.ts';
 import { createPolicyGate } from './policy-gate.ts';
 import type { Swarm } from './swarm.ts';
 
@@ -14,15 +13,6 @@ const swarm: Swarm = await connectTestSwarm();
 await sweepTestServices(swarm, 'it-obj');
 const gate = createPolicyGate(swarm);
 const b64 = (s: string) => Buffer.from(s).toString('base64');
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return isAppError(error) ? error.code : `not an AppError: ${String(error)}`;
-  }
-  return 'no error';
-}
 
 const Objects = suite('DockerSwarm secrets, configs and networks (real engine)');
 

@@ -15,7 +15,7 @@ import {
   uniquePrefix,
   waitFor,
 } from '../../testing/swarm.ts';
-import { dockerTestOptions } from '../../testing/swarm.ts';
+import { codeOf, dockerTestOptions } from '../../testing/swarm.ts';
 import { createDockerClient, createDockerSwarm } from './docker.ts';
 import { parseTimeBound } from '../events/docker-event.ts';
 import { applyServiceInput, withForceUpdate } from './service-input.ts';
@@ -29,15 +29,6 @@ const swarm: Swarm = await connectTestSwarm();
 const engine = createDockerClient(dockerTestOptions(), 10_000);
 // Leftovers of runs that were killed before their clean-up.
 await sweepTestServices(swarm, 'it-swarm');
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return isAppError(error) ? error.code : `not an AppError: ${String(error)}`;
-  }
-  return 'no error';
-}
 
 const Docker = suite('DockerSwarm (real engine)');
 

@@ -2,7 +2,7 @@
  * The Docker adapter's error mapping, log parsing and its behaviour against a hostile engine: a local HTTP server
  * on a Unix socket in the temp directory that answers what a broken or malicious engine could answer.
  */
-import { admitted, admittedService } from '../../testing/swarm.ts';
+import { admitted, admittedService, codeOf } from '../../testing/swarm.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -138,15 +138,6 @@ Hostile.before.each(() => {
 
 // A generous timeout: the machine running the tests may be busy; only the timeout test uses a short one.
 const swarm = (timeoutMs = 5000) => createDockerSwarm({ socketPath, timeoutMs, maxResponseBytes: 64 * 1024 });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return isAppError(error) ? error.code : `not an AppError: ${String(error)}`;
-  }
-  return 'no error';
-}
 
 Hostile('should list services with one request and survive missing and mistyped fields', async () => {
   routes.set('GET /services', send(200, [

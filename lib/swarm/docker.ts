@@ -356,6 +356,22 @@ export function createDockerSwarm(options: DockerSwarmOptions = {}): Swarm {
     return { id: text(updated.ID), version: count(record(updated.Version).Index) ?? 0 };
   }
 
+  // Secrets and configs: the engine gives the two kinds the same endpoints and shapes.
+  async function listObjects(kind: 'secrets' | 'configs') {
+    const found = await json({ method: 'GET', path: `/${kind}` });
+    return list(found).filter(isRecord).map(toSwarmObject).sort((a, b) => compareText(a.name, b.name));
+  }
+
+  async function createObject(kind: 'secrets' | 'configs', o: NewSwarmObject) {
+    const created = record(await json({ method: 'POST', path: `/${kind}/create`, body: objectSpec(o) }));
+    if (typeof created.ID !== 'string') throw swarmUnavailable(`the Docker engine did not return the new ${kind.slice(0, -1)} id`);
+    return { id: created.ID, name: o.name };
+  }
+
+  async function removeObject(kind: 'secrets' | 'configs', idOrName: string) {
+    await send({ method: 'DELETE', path: `/${kind}/${encodeURIComponent(checkRef(idOrName, 'name'))}` });
+  }
+
   return {
     async listServices(filter = {}) {
       if (filter.ids?.length === 0) return [];
@@ -652,31 +668,11 @@ export function createDockerSwarm(options: DockerSwarmOptions = {}): Swarm {
       return volume;
     },
 
-    async listSecrets() {
-      const found = await json({ method: 'GET', path: '/secrets' });
-      return list(found).filter(isRecord).map(toSwarmObject).sort((a, b) => compareText(a.name, b.name));
-    },
-
-    async createSecret(secret) {
-      const created = record(await json({ method: 'POST', path: '/secrets/create', body: objectSpec(secret) }));
-      if (typeof created.ID !== 'string') throw swarmUnavailable('the Docker engine did not return the new secret id');
-      return { id: created.ID, name: secret.name };
-    },
-
-    async removeSecret(idOrName) {
-      await send({ method: 'DELETE', path: `/secrets/${encodeURIComponent(checkRef(idOrName, 'name'))}` });
-    },
-
-    async listConfigs() {
-      const found = await json({ method: 'GET', path: '/configs' });
-      return list(found).filter(isRecord).map(toSwarmObject).sort((a, b) => compareText(a.name, b.name));
-    },
-
-    async createConfig(config) {
-      const created = record(await json({ method: 'POST', path: '/configs/create', body: objectSpec(config) }));
-      if (typeof created.ID !== 'string') throw swarmUnavailable('the Docker engine did not return the new config id');
-      return { id: created.ID, name: config.name };
-    },
+    listSecrets: () => listObjects('secrets'),
+    createSecret: (secret) => createObject('secrets', secret),
+    removeSecret: (idOrName) => removeObject('secrets', idOrName),
+    listConfigs: () => listObjects('configs'),
+    createConfig: (config) => createObject('configs', config),
 
     async inspectConfig(idOrName) {
       const found = await json({ method: 'GET', path: `/configs/${encodeURIComponent(checkRef(idOrName, 'name'))}` });
@@ -684,9 +680,7 @@ export function createDockerSwarm(options: DockerSwarmOptions = {}): Swarm {
       return { ...toSwarmObject(found), data: text(record(found.Spec).Data) };
     },
 
-    async removeConfig(idOrName) {
-      await send({ method: 'DELETE', path: `/configs/${encodeURIComponent(checkRef(idOrName, 'name'))}` });
-    },
+    removeConfig: (idOrName) => removeObject('configs', idOrName),
 
     async createNetwork(network: NetworkSpec) {
       const body = {

@@ -15,7 +15,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createAuthenticator, type Authenticator } from '../auth/authenticator.ts';
 import { createTokenService, type TokenService } from '../auth/tokens.ts';
-import { freePort, startLocalServer, type LocalServer } from '../../testing/local-server.ts';
+import { callFunction as call, freePort, startLocalServer, type LocalServer } from '../../testing/local-server.ts';
 import type { InvalidationLog, Invalidations } from './invalidations.ts';
 import { createUserStore } from './compose.ts';
 import { createNatsInvalidations } from './invalidations/nats.ts';
@@ -310,15 +310,6 @@ compose('should warn when MONGO_URL comes without NATS_URL', async () => {
 
 const procs = suite('revocation across two local-mode processes (HTTP, FerretDB + NATS)');
 
-async function call(server: LocalServer, name: string, token: string | undefined, body?: unknown) {
-  const res = await fetch(`${server.url}/function/${name}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body ?? {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
 
 const login = async (server: LocalServer, username: string, password: string) => {
   const res = await call(server, 'login', undefined, { username, password });

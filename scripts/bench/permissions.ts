@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MongoClient } from 'mongodb';
 import { createAuthenticator, type Authenticator } from '../../lib/auth/authenticator.ts';
-import { startLocalServer, type LocalServer } from '../../testing/local-server.ts';
+import { callFunction as call, startLocalServer, type LocalServer } from '../../testing/local-server.ts';
 import { createTokenService } from '../../lib/auth/tokens.ts';
 import type { Invalidations } from '../../lib/users/invalidations.ts';
 import { createMemoryInvalidations } from '../../lib/users/invalidations/memory.ts';
@@ -204,15 +204,6 @@ try {
     });
     servers.push(await startLocalServer({ env }), await startLocalServer({ env }));
     const [a, b] = servers as [LocalServer, LocalServer];
-    const call = async (server: LocalServer, name: string, token: string | undefined, body?: unknown) => {
-      const res = await fetch(`${server.url}/function/${name}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(body ?? {}),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    };
     const admin = (await call(a, 'login', undefined, { username: a.adminUsername, password: a.adminPassword })).body.token as string;
     if ((await call(a, 'create-user', admin, { username: 'bench-http', password: 'bench password 1', permissions: ['services.read'] })).status !== 201) throw new Error('create-user failed');
     const user = (await call(b, 'login', undefined, { username: 'bench-http', password: 'bench password 1' })).body.token as string;

@@ -12,9 +12,6 @@
  * Everything runs on 127.0.0.1; data goes to .cache/bench/relay and is removed afterwards.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -22,10 +19,8 @@ import Dockerode from 'dockerode';
 import { WebSocket } from 'ws';
 import { fromDockerEvent } from '../../lib/events/docker-event.ts';
 import type { Event } from '../../lib/events/event.ts';
-import { createMemoryEventBus } from '../../lib/events/event-bus/memory.ts';
-import { createEmbeddedEventHistory } from '../../lib/events/event-history/embedded.ts';
 import { testEvent } from '../../lib/events/test-events.ts';
-import { createRelay } from '../../relay/relay.ts';
+import { startLocalRelay } from '../../testing/local-relay.ts';
 
 const REPLAY_EVENTS = Number(process.env['BENCH_REPLAY_EVENTS'] ?? 100_000);
 const REPLAY_RUNS = Number(process.env['BENCH_REPLAY_RUNS'] ?? 3);
@@ -72,22 +67,14 @@ if (process.argv[2] === '--replay-client') {
   process.exit(0);
 }
 
-rmSync(dir, { recursive: true, force: true });
-mkdirSync(dir, { recursive: true });
-const bus = createMemoryEventBus();
-const history = createEmbeddedEventHistory({ dataDir: dir, retentionDays: 0 });
-const consumer = await bus.consume('history', (events) => history.append(events));
-const relay = createRelay({
-  bus,
-  history,
-  authenticate: async () => ({ username: 'bench', permissions: ['events.read'] }),
-  tokenFromCookie: () => undefined,
-  isAllowedOrigin: () => true,
+const { url, bus, history, stop } = await startLocalRelay({
+  dataDir: dir,
+  deps: () => ({
+    authenticate: async () => ({ username: 'bench', permissions: ['events.read'] }),
+    tokenFromCookie: () => undefined,
+    isAllowedOrigin: () => true,
+  }),
 });
-const server = createServer((_q, res) => res.writeHead(404).end());
-server.on('upgrade', relay.handleUpgrade);
-await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/events`;
 const results: Record<string, unknown> = { node: process.version, cpus: (await import('node:os')).cpus().length };
 
 // 1. Replay
@@ -240,10 +227,4 @@ if (process.env['BENCH_SKIP_DOCKER'] !== '1') {
 }
 
 console.log(JSON.stringify(results, null, 2));
-await relay.close();
-server.closeAllConnections();
-await new Promise((r) => server.close(r));
-await consumer.close();
-await bus.close();
-await history.close();
-rmSync(dir, { recursive: true, force: true });
+await stop();

@@ -19,18 +19,8 @@ SECRETS=(jwt-secret mongo-url admin-password docker-api-token nats-password kafk
 say() { echo "test-env: $*" >&2; }
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
-# A tiny image from static (or libc-only) binaries: rootfs + docker import. Rebuilt when the files change.
-import_image() { # image, entrypoint JSON, source:destination...
-  local image=$1 entry=$2; shift 2
-  local pair sum; sum=$(for pair in "$@"; do cat "${pair%%:*}"; done | sha256sum | cut -c1-16)
-  [ "$(docker image inspect -f '{{index .Config.Labels "content.sha256"}}' "$image" 2>/dev/null)" = "$sum" ] && return 0
-  local rootfs; rootfs=$(mktemp -d)
-  mkdir -p "$rootfs/tmp" "$rootfs/data" && chmod 1777 "$rootfs/tmp"
-  for pair in "$@"; do mkdir -p "$rootfs$(dirname "${pair#*:}")" && cp -L "${pair%%:*}" "$rootfs${pair#*:}"; done
-  tar -C "$rootfs" --owner=0 --group=0 -c . | docker import -c "LABEL content.sha256=$sum" -c "ENTRYPOINT $entry" - "$image" >/dev/null
-  rm -rf "$rootfs"
-  say "$image imported"
-}
+# import_image: a tiny image from binaries, rebuilt when they change.
+. "$root/scripts/images/import-image.sh"
 
 images() {
   local t0; t0=$(date +%s%N)

@@ -62,18 +62,9 @@ debian_mirror() {
   echo "$url"
 }
 
-# A tiny image from files: rootfs + docker import, rebuilt when the files change (as scripts/openfaas/test-env.sh).
-import_image() { # image, entrypoint JSON, source:destination...
-  local image=$1 entry=$2; shift 2
-  local pair sum; sum=$(for pair in "$@"; do cat "${pair%%:*}"; done | sha256sum | cut -c1-16)
-  [ "$(label_of "$image" content.sha256)" = "$sum" ] && return 0
-  local rootfs; rootfs=$(mktemp -d)
-  mkdir -p "$rootfs/tmp" "$rootfs/data/db" && chmod 1777 "$rootfs/tmp"
-  for pair in "$@"; do mkdir -p "$rootfs$(dirname "${pair#*:}")" && cp -L "${pair%%:*}" "$rootfs${pair#*:}"; done
-  tar -C "$rootfs" --owner=0 --group=0 -c . | docker import -c "LABEL content.sha256=$sum" -c "ENTRYPOINT $entry" - "$image" >/dev/null
-  rm -rf "$rootfs"
-  say "$image imported"
-}
+# import_image: a tiny image from files, rebuilt when they change; FerretDB keeps its state in /data/db.
+IMPORT_DATA_DIR=/data/db
+. "$ROOT/scripts/images/import-image.sh"
 
 # docker build from a context folder, skipped when the context's content hash is the image's label.
 build_context() { # image, context

@@ -15,6 +15,7 @@ import type { WebhookClient } from '../../lib/alerts/webhook.ts';
 import type { EventBusClient } from '../../lib/events/event-bus.ts';
 import type { Event } from '../../lib/events/event.ts';
 import { abortableSleep } from '../abortable-sleep.ts';
+import { joinGroup } from '../join-group.ts';
 
 export const ALERTS_GROUP = 'alerts';
 
@@ -102,16 +103,7 @@ export const runAlertsWorker = async (options: AlertsWorkerOptions): Promise<voi
     }
   };
 
-  let subscription: Awaited<ReturnType<typeof bus.consume>> | undefined;
-  for (let delay = options.retryMs ?? 500; !signal.aborted; delay = Math.min(delay * 2, 5000)) {
-    try {
-      subscription = await bus.consume(options.group ?? ALERTS_GROUP, handler);
-      break;
-    } catch (e) {
-      onError(e);
-      await abortableSleep(delay, signal);
-    }
-  }
+  const subscription = await joinGroup(bus, options.group ?? ALERTS_GROUP, handler, { signal, retryMs: options.retryMs, onError });
   const swept = sweep();
   await abortableSleep(Number.POSITIVE_INFINITY, signal);
   await subscription?.close();

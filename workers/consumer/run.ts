@@ -7,6 +7,7 @@ import type { EventBusClient } from '../../lib/events/event-bus.ts';
 import type { Event } from '../../lib/events/event.ts';
 import type { EventHistory } from '../../lib/events/event-history.ts';
 import { abortableSleep } from '../abortable-sleep.ts';
+import { joinGroup } from '../join-group.ts';
 
 export const HISTORY_GROUP = 'event-history';
 
@@ -36,17 +37,7 @@ export const runConsumer = async (options: ConsumerOptions): Promise<void> => {
     }
     options.onStored?.(events);
   };
-  // Joining fails while the bus is down (e.g. a broker restart during a rebalance): retry with backoff.
-  let subscription: Awaited<ReturnType<typeof bus.consume>> | undefined;
-  for (let delay = options.retryMs ?? 500; !signal.aborted; delay = Math.min(delay * 2, 5000)) {
-    try {
-      subscription = await bus.consume(options.group ?? HISTORY_GROUP, handler);
-      break;
-    } catch (e) {
-      onError(e);
-      await abortableSleep(delay, signal);
-    }
-  }
+  const subscription = await joinGroup(bus, options.group ?? HISTORY_GROUP, handler, { signal, retryMs: options.retryMs, onError });
   if (!subscription) return;
   await abortableSleep(Number.POSITIVE_INFINITY, signal);
   await subscription.close();

@@ -116,4 +116,46 @@ ui('should open the spec editor on the spec as YAML, with saving disabled until 
   assert.match(html, /Version (?:<!--[^>]*-->)*3/);
 });
 
+/** The markup without hydration keys and markers, as the browser's DOM has it. */
+const bare = (html: string) => html.replace(/ data-hk="[^"]*"/g, '').replace(/<!--[^>]*-->/g, '');
+
+ui('should render a data table with its heads, its rows, and one placeholder row across every column while it has none', async () => {
+  const web = await load('solid-js/web');
+  const { DataTable, ColumnHeads } = await load('/src/components/table.tsx');
+  const table = (each: string[] | undefined, loaded: boolean) =>
+    bare(web.renderToString(() =>
+      web.createComponent(DataTable, {
+        testid: 'things',
+        get head() {
+          return web.createComponent(ColumnHeads, { names: ['Name', 'Size'], actions: true });
+        },
+        columns: 3,
+        each,
+        loaded,
+        empty: 'No things.',
+        children: (item: string) => web.ssr(['<tr data-thing="', '"></tr>'], web.escape(item)),
+      }),
+    ) as string);
+  const loading = table(undefined, false);
+  assert.match(loading, /<div class="table-wrap"><table[^>]*data-testid="things"/);
+  assert.match(loading, /<th scope="col">Name<\/th><th scope="col">Size<\/th><th scope="col"><span class="sr-only">Actions<\/span><\/th>/);
+  assert.match(loading, /<td colspan="3" class="muted">Loading…<\/td>/);
+  assert.match(table([], true), /<td colspan="3" class="muted">No things\.<\/td>/);
+  const full = table(['a', 'b'], true);
+  assert.match(full, /<tr data-thing="a"><\/tr><tr data-thing="b"><\/tr>/);
+  assert.not.match(full, /No things|Loading/);
+});
+
+ui('should head a list page with its title and a Refresh button', async () => {
+  const html = await render('/src/components/table.tsx', 'PageHead', { title: 'Users', onRefresh: () => {} });
+  assert.match(bare(html), /<div class="page-head"><h1>Users<\/h1><button type="button" class="secondary">Refresh<\/button><\/div>/);
+});
+
+ui('should render a row\'s danger button with only the attributes given', async () => {
+  const plain = bare(await render('/src/components/table.tsx', 'RowDangerButton', { label: 'Delete', onClick: () => {} }));
+  assert.is(plain, '<button type="button" class="danger small">Delete</button>');
+  const full = bare(await render('/src/components/table.tsx', 'RowDangerButton', { label: 'Remove', onClick: () => {}, disabled: true, title: 'Not yours.', testid: 'remove-stack' }));
+  assert.match(full, /^<button type="button" class="danger small" disabled title="Not yours\." data-testid="remove-stack">Remove<\/button>$/);
+});
+
 ui.run();

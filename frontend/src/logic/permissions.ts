@@ -1,31 +1,8 @@
 /** What the signed-in user may do, for hiding and disabling controls. The server still decides. */
 import type { Me, Permission } from '../types.ts';
 
-/**
- * Every permission, in the server's order (lib/permissions.ts). A copy rather than an import, so the bundle
- * takes nothing but types from the server; the checks below keep it exact.
- */
-export const PERMISSIONS = [
-  'users.read',
-  'users.write',
-  'services.read',
-  'services.write',
-  'services.privileged',
-  'nodes.read',
-  'nodes.write',
-  'events.read',
-  'alerts.read',
-  'alerts.write',
-  'secrets.read',
-  'secrets.write',
-  'configs.read',
-  'configs.write',
-] as const satisfies readonly Permission[];
-
-// NOTE: `satisfies` refuses a name the server lacks; this refuses a server permission missing above
-// ("does not satisfy the constraint 'never'" names it), so the users page cannot silently omit one.
-type NoneMissing<Missing extends never> = Missing;
-export type PermissionsListed = NoneMissing<Exclude<Permission, (typeof PERMISSIONS)[number]>>;
+// The one list of the server's permissions (pure, so the SPA bundles it): the users page shows every one.
+export { PERMISSIONS } from '../../../lib/shared/permission-names.ts';
 
 export const can = (me: Me | null | undefined, permission: Permission): boolean =>
   !!me && me.permissions.includes(permission);

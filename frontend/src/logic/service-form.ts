@@ -3,6 +3,7 @@
  * the server's ServiceInput schema, conversion to a ServiceInput, and back from a Docker ServiceSpec for edit.
  * The server still decides; this only saves a round trip and points at the field.
  */
+import { scanShellWords } from '../../../lib/shared/shell-words.ts';
 import type { DockerServiceSpec, PortSummary, ServiceInput, ServiceMount, ServicePort } from '../types.ts';
 
 export interface PortRow {
@@ -109,35 +110,10 @@ const CONSTRAINT = /^[^=!]+(?:==|!=)[^=!]+$/;
 const NETWORK = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 export const MAX_REPLICAS = 1000;
 
-/** Splits a command line into words, honouring single and double quotes and backslashes. */
+/** Splits a command line into words, honouring single and double quotes and backslashes, as the server splits Compose commands. */
 export const splitWords = (line: string): string[] => {
-  const words: string[] = [];
-  let current = '';
-  let inWord = false;
-  let quote: '"' | "'" | null = null;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote) {
-      if (c === quote) quote = null;
-      else if (c === '\\' && quote === '"' && i + 1 < line.length) current += line[++i];
-      else current += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < line.length) {
-      current += line[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(current);
-      current = '';
-      inWord = false;
-    } else {
-      current += c;
-      inWord = true;
-    }
-  }
-  if (quote) throw new SyntaxError(`unclosed ${quote} quote`);
-  if (inWord) words.push(current);
+  const { words, openQuote } = scanShellWords(line);
+  if (openQuote) throw new SyntaxError(`unclosed ${openQuote} quote`);
   return words;
 };
 
@@ -414,7 +390,7 @@ export const formFromSpec = (spec: DockerServiceSpec): ServiceForm => {
     reserveCpus: cpu(reservations.NanoCPUs),
     reserveMemory: mem(reservations.MemoryBytes),
     networks: networks.join(', '),
-    ...specExtras(spec),
+    ...specExtras(spec, task, container),
   };
 };
 
@@ -423,9 +399,7 @@ const count = (v: unknown): string => (typeof v === 'number' ? String(v) : '');
 const oneOf = <T extends string>(v: unknown, allowed: readonly T[]): T | '' => (allowed.includes(v as T) ? (v as T) : '');
 
 /** The update, rollback, restart, healthcheck, secrets, configs and preferences parts of the form. */
-const specExtras = (spec: DockerServiceSpec) => {
-  const task = record(spec.TaskTemplate);
-  const container = record(task.ContainerSpec);
+const specExtras = (spec: DockerServiceSpec, task: Record<string, unknown>, container: Record<string, unknown>) => {
   const restart = record(task.RestartPolicy);
   const health = record(container.Healthcheck);
   const test = strings(health.Test);

@@ -4,8 +4,10 @@ import { useApp, usePageStore } from '../context.ts';
 import { ConfirmDialog } from '../components/confirm.tsx';
 import { ErrorDetails } from '../components/error-details.tsx';
 import { ago } from '../logic/format.ts';
+import { createFormSubmit } from '../logic/form-submit.ts';
 import { can } from '../logic/permissions.ts';
 import { createAlertsStore } from '../stores/alerts.ts';
+import { ColumnHeads, DataTable, PageHead, RowDangerButton } from '../components/table.tsx';
 
 const KINDS: Array<{ kind: AlertKind; label: string }> = [
   { kind: 'task.failed', label: 'A task fails' },
@@ -32,46 +34,34 @@ export default function Alerts() {
   const [node, setNode] = createSignal('');
   const [url, setUrl] = createSignal('');
   const [secret, setSecret] = createSignal('');
-  const [tried, setTried] = createSignal(false);
-  const [createError, setCreateError] = createSignal<unknown>(null);
   onMount(() => void load());
 
   const urlError = () => (url() !== '' && !/^https?:\/\/\S+$/.test(url()) ? 'An http:// or https:// URL.' : null);
   const secretError = () => (secret() !== '' && secret().length < 16 ? 'At least 16 characters, or leave it empty to get one.' : null);
   const matchError = () => ([stack(), service(), node()].some((v) => v !== '' && !MATCH.test(v)) ? 'Names use letters, digits, ., _, - and * (any run).' : null);
 
-  const create = async (e: SubmitEvent) => {
-    e.preventDefault();
-    setTried(true);
-    if (!name().trim() || !url() || kinds().length === 0 || urlError() || secretError() || matchError()) return;
-    setCreateError(null);
-    try {
-      await store.create({
+  const { tried, error: createError, submit: create } = createFormSubmit({
+    valid: () => !(!name().trim() || !url() || kinds().length === 0 || urlError() || secretError() || matchError()),
+    send: () =>
+      store.create({
         name: name().trim(),
         on: kinds(),
         match: { ...(stack() ? { stack: stack() } : {}), ...(service() ? { service: service() } : {}), ...(node() ? { node: node() } : {}) },
         webhook: { url: url(), ...(secret() ? { secret: secret() } : {}) },
-      });
+      }),
+    reset: () => {
       setName('');
       setUrl('');
       setSecret('');
       setStack('');
       setService('');
       setNode('');
-      setTried(false);
-    } catch (err) {
-      setCreateError(err);
-    }
-  };
+    },
+  });
 
   return (
     <section class="pad">
-      <div class="page-head">
-        <h1>Alerts</h1>
-        <button type="button" class="secondary" onClick={() => void load()}>
-          Refresh
-        </button>
-      </div>
+      <PageHead title="Alerts" onRefresh={() => void load()} />
       <p class="muted">
         Each rule posts a signed JSON webhook (<code>X-Dashboard-Signature: sha256=…</code>) once per matching event, retried with backoff.
       </p>
@@ -91,48 +81,35 @@ export default function Alerts() {
       </Show>
 
       <h2>Rules</h2>
-      <div class="table-wrap">
-        <table data-testid="alert-rules">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">On</th>
-              <th scope="col">Match</th>
-              <th scope="col">Webhook</th>
-              <th scope="col">Created</th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            <For each={rules()} fallback={<tr><td colspan={6} class="muted">{loaded() ? 'No alert rules.' : 'Loading…'}</td></tr>}>
-              {(r) => (
-                <tr data-rule={r.id}>
-                  <th scope="row">{r.name}</th>
-                  <td>{r.on.join(', ')}</td>
-                  <td>{matchText(r)}</td>
-                  <td class="mono">{r.webhook.url}</td>
-                  <td title={r.createdAt}>{ago(r.createdAt, ctx.now())} by {r.createdBy}</td>
-                  <td>
-                    <button type="button" class="secondary small" onClick={() => void store.filter(r.id)}>
-                      Deliveries
-                    </button>
-                    <Show when={writable()}>
-                      <button type="button" class="secondary small" disabled={busy() === r.id} onClick={() => void store.test(r)}>
-                        Test
-                      </button>
-                      <button type="button" class="danger small" disabled={busy() === r.id} onClick={() => setDeleting(r)}>
-                        Delete
-                      </button>
-                    </Show>
-                  </td>
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        testid="alert-rules"
+        head={<ColumnHeads names={['Name', 'On', 'Match', 'Webhook', 'Created']} actions />}
+        columns={6}
+        each={rules()}
+        loaded={loaded()}
+        empty="No alert rules."
+      >
+        {(r) => (
+          <tr data-rule={r.id}>
+            <th scope="row">{r.name}</th>
+            <td>{r.on.join(', ')}</td>
+            <td>{matchText(r)}</td>
+            <td class="mono">{r.webhook.url}</td>
+            <td title={r.createdAt}>{ago(r.createdAt, ctx.now())} by {r.createdBy}</td>
+            <td>
+              <button type="button" class="secondary small" onClick={() => void store.filter(r.id)}>
+                Deliveries
+              </button>
+              <Show when={writable()}>
+                <button type="button" class="secondary small" disabled={busy() === r.id} onClick={() => void store.test(r)}>
+                  Test
+                </button>
+                <RowDangerButton label="Delete" disabled={busy() === r.id} onClick={() => setDeleting(r)} />
+              </Show>
+            </td>
+          </tr>
+        )}
+      </DataTable>
 
       <div class="page-head">
         <h2>Deliveries{store.ruleFilter() ? ` of ${rules().find((r) => r.id === store.ruleFilter())?.name ?? 'a deleted rule'}` : ''}</h2>
@@ -142,41 +119,32 @@ export default function Alerts() {
           </button>
         </Show>
       </div>
-      <div class="table-wrap">
-        <table data-testid="alert-deliveries">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Rule</th>
-              <th scope="col">Event</th>
-              <th scope="col">Status</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Last error</th>
-            </tr>
-          </thead>
-          <tbody>
-            <For each={deliveries()} fallback={<tr><td colspan={6} class="muted">{loaded() ? 'No deliveries yet.' : 'Loading…'}</td></tr>}>
-              {(d) => (
-                <tr data-delivery={d.id}>
-                  <td title={d.time}>{ago(d.time, ctx.now())}</td>
-                  <td>{rules().find((r) => r.id === d.ruleId)?.name ?? d.ruleId}</td>
-                  <td>
-                    {d.event.kind} {d.event.service ?? d.event.nodeName ?? d.event.node ?? ''}
-                    <Show when={d.event.detail['test'] === 'true'}>
-                      <span class="chip">test</span>
-                    </Show>
-                  </td>
-                  <td>
-                    <span class="chip" classList={{ danger: d.status === 'failed' }}>{d.status}</span>
-                  </td>
-                  <td>{d.attempts}</td>
-                  <td class="muted">{d.lastError ?? ''}</td>
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        testid="alert-deliveries"
+        head={<ColumnHeads names={['When', 'Rule', 'Event', 'Status', 'Attempts', 'Last error']} />}
+        columns={6}
+        each={deliveries()}
+        loaded={loaded()}
+        empty="No deliveries yet."
+      >
+        {(d) => (
+          <tr data-delivery={d.id}>
+            <td title={d.time}>{ago(d.time, ctx.now())}</td>
+            <td>{rules().find((r) => r.id === d.ruleId)?.name ?? d.ruleId}</td>
+            <td>
+              {d.event.kind} {d.event.service ?? d.event.nodeName ?? d.event.node ?? ''}
+              <Show when={d.event.detail['test'] === 'true'}>
+                <span class="chip">test</span>
+              </Show>
+            </td>
+            <td>
+              <span class="chip" classList={{ danger: d.status === 'failed' }}>{d.status}</span>
+            </td>
+            <td>{d.attempts}</td>
+            <td class="muted">{d.lastError ?? ''}</td>
+          </tr>
+        )}
+      </DataTable>
 
       <Show when={writable()}>
         <form class="card" onSubmit={create} novalidate data-testid="create-alert-form">

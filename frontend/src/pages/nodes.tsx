@@ -9,6 +9,7 @@ import { shortId } from '../logic/format.ts';
 import { can, canAny } from '../logic/permissions.ts';
 import { createNodesStore } from '../stores/nodes.ts';
 import type { NodeSummary } from '../types.ts';
+import { ColumnHeads, DataTable } from '../components/table.tsx';
 
 export default function Nodes() {
   const ctx = useApp();
@@ -50,112 +51,107 @@ export default function Nodes() {
         </div>
       </div>
       <ErrorDetails error={error()} />
-      <div class="table-wrap">
-        <table data-testid="nodes-table" onKeyDown={keys.onKeyDown}>
-          <thead>
-            <tr>
-              <th scope="col">Hostname</th>
-              <th scope="col">Role</th>
-              <th scope="col">Availability</th>
-              <th scope="col">State</th>
-              <th scope="col">Address</th>
-              <th scope="col">Engine</th>
-              <th scope="col">Labels</th>
-              <Show when={writable()}>
-                <th scope="col">Actions</th>
+      <DataTable
+        testid="nodes-table"
+        onKeyDown={keys.onKeyDown}
+        head={
+          <>
+            <ColumnHeads names={['Hostname', 'Role', 'Availability', 'State', 'Address', 'Engine', 'Labels']} />
+            <Show when={writable()}>
+              <th scope="col">Actions</th>
+            </Show>
+          </>
+        }
+        columns={8}
+        each={nodes()}
+        loaded={loaded()}
+        empty="No nodes."
+      >
+        {(n, i) => (
+          <tr {...keys.row(i)} data-node={n.hostname}>
+            <td>
+              <span class="mono" title={n.id}>
+                {n.hostname}
+              </span>
+            </td>
+            <td>
+              {n.role}
+              <Show when={n.leader}>
+                <span class="chip leader">leader</span>
               </Show>
-            </tr>
-          </thead>
-          <tbody>
-            <For each={nodes()} fallback={<tr><td colspan="8" class="muted">{loaded() ? 'No nodes.' : 'Loading…'}</td></tr>}>
-              {(n, i) => (
-                <tr {...keys.row(i)} data-node={n.hostname}>
-                  <td>
-                    <span class="mono" title={n.id}>
-                      {n.hostname}
-                    </span>
-                  </td>
-                  <td>
-                    {n.role}
-                    <Show when={n.leader}>
-                      <span class="chip leader">leader</span>
-                    </Show>
-                  </td>
-                  <td>
-                    <span class={`state state-${n.availability}`}>{n.availability}</span>
-                  </td>
-                  <td>
-                    <span class={`state state-${n.state}`}>{n.state}</span>
-                  </td>
-                  <td class="mono">{n.addr}</td>
-                  <td class="mono">{n.engineVersion}</td>
-                  <td>
-                    <Show
-                      when={editing() === n.id}
-                      fallback={
-                        <ul class="chips">
-                          <For each={Object.entries(n.labels ?? {})} fallback={<li class="muted">none</li>}>
-                            {([k, v]) => <li class="chip mono">{`${k}=${v}`}</li>}
-                          </For>
-                        </ul>
-                      }
-                    >
-                      <form class="labels-form" onSubmit={(e) => void saveLabels(e, n)}>
-                        <label for={`labels-${n.id}`}>Labels (key=value, one a line)</label>
-                        <textarea id={`labels-${n.id}`} rows="3" value={labelsText()} onInput={(e) => setLabelsText(e.currentTarget.value)} aria-invalid={labelsError() ? 'true' : 'false'} />
-                        <Show when={labelsError()}>
-                          <small class="field-error">{labelsError()}</small>
-                        </Show>
-                        <div class="actions">
-                          <button type="button" class="secondary small" onClick={() => setEditing(null)}>
-                            Cancel
-                          </button>
-                          <button type="submit" class="small" disabled={busy() === n.id}>
-                            Save labels
-                          </button>
-                        </div>
-                      </form>
-                    </Show>
-                  </td>
-                  <Show when={writable()}>
-                    <td class="actions-cell">
-                      <Show
-                        when={n.availability === 'active'}
-                        fallback={
-                          <button type="button" class="secondary small" disabled={busy() === n.id} onClick={() => void update(n, { availability: 'active' }, `${n.hostname} is active.`)}>
-                            Activate
-                          </button>
-                        }
-                      >
-                        <button type="button" class="secondary small" disabled={busy() === n.id} onClick={() => setConfirm({ node: n, change: 'drain' })}>
-                          Drain
-                        </button>
-                      </Show>
-                      <Show
-                        when={n.role === 'worker'}
-                        fallback={
-                          <button type="button" class="secondary small" disabled={busy() === n.id} onClick={() => setConfirm({ node: n, change: 'demote' })}>
-                            Demote
-                          </button>
-                        }
-                      >
-                        <button type="button" class="secondary small" disabled={busy() === n.id} onClick={() => void update(n, { role: 'manager' }, `${n.hostname} promoted.`)}>
-                          Promote
-                        </button>
-                      </Show>
-                      <Show when={editing() !== n.id}>
-                        <button type="button" class="secondary small" onClick={() => startLabels(n)}>
-                          Edit labels
-                        </button>
-                      </Show>
-                    </td>
+            </td>
+            <td>
+              <span class={`state state-${n.availability}`}>{n.availability}</span>
+            </td>
+            <td>
+              <span class={`state state-${n.state}`}>{n.state}</span>
+            </td>
+            <td class="mono">{n.addr}</td>
+            <td class="mono">{n.engineVersion}</td>
+            <td>
+              <Show
+                when={editing() === n.id}
+                fallback={
+                  <ul class="chips">
+                    <For each={Object.entries(n.labels ?? {})} fallback={<li class="muted">none</li>}>
+                      {([k, v]) => <li class="chip mono">{`${k}=${v}`}</li>}
+                    </For>
+                  </ul>
+                }
+              >
+                <form class="labels-form" onSubmit={(e) => void saveLabels(e, n)}>
+                  <label for={`labels-${n.id}`}>Labels (key=value, one a line)</label>
+                  <textarea id={`labels-${n.id}`} rows="3" value={labelsText()} onInput={(e) => setLabelsText(e.currentTarget.value)} aria-invalid={labelsError() ? 'true' : 'false'} />
+                  <Show when={labelsError()}>
+                    <small class="field-error">{labelsError()}</small>
                   </Show>
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
-      </div>
+                  <div class="actions">
+                    <button type="button" class="secondary small" onClick={() => setEditing(null)}>
+                      Cancel
+                    </button>
+                    <button type="submit" class="small" disabled={busy() === n.id}>
+                      Save labels
+                    </button>
+                  </div>
+                </form>
+              </Show>
+            </td>
+            <Show when={writable()}>
+              <td class="actions-cell">
+                <Show
+                  when={n.availability === 'active'}
+                  fallback={
+                    <button type="button" class="secondary small" disabled={busy() === n.id} onClick={() => void update(n, { availability: 'active' }, `${n.hostname} is active.`)}>
+                      Activate
+                    </button>
+                  }
+                >
+                  <button type="button" class="secondary small" disabled={busy() === n.id} onClick={() => setConfirm({ node: n, change: 'drain' })}>
+                    Drain
+                  </button>
+                </Show>
+                <Show
+                  when={n.role === 'worker'}
+                  fallback={
+                    <button type="button" class="secondary small" disabled={busy() === n.id} onClick={() => setConfirm({ node: n, change: 'demote' })}>
+                      Demote
+                    </button>
+                  }
+                >
+                  <button type="button" class="secondary small" disabled={busy() === n.id} onClick={() => void update(n, { role: 'manager' }, `${n.hostname} promoted.`)}>
+                    Promote
+                  </button>
+                </Show>
+                <Show when={editing() !== n.id}>
+                  <button type="button" class="secondary small" onClick={() => startLabels(n)}>
+                    Edit labels
+                  </button>
+                </Show>
+              </td>
+            </Show>
+          </tr>
+        )}
+      </DataTable>
 
       <Show when={canAny(ctx.session.me(), 'services.read')}>
         <h2>Tasks on nodes</h2>

@@ -7,6 +7,7 @@ import { canAny } from '../logic/permissions.ts';
 import { base64ToText, textToBase64, toBase64 } from '../logic/stacks.ts';
 import { createSecretsStore } from '../stores/secrets.ts';
 import type { ObjectKind, ObjectListing } from '../types.ts';
+import { ColumnHeads, DataTable, PageHead, RowDangerButton } from '../components/table.tsx';
 
 const NAME = /^[A-Za-z0-9_-]{1,60}$/;
 const TITLE: Record<ObjectKind, string> = { secret: 'Secret', config: 'Config' };
@@ -93,48 +94,36 @@ export default function Secrets() {
       <Show when={readable()}>
         <section data-testid={`${props.kind}s`}>
           <h2>{TITLE[props.kind]}s</h2>
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Version</th>
-                  <th scope="col">Used by</th>
-                  <th scope="col">Labels</th>
-                  <th scope="col">Created</th>
-                  <th scope="col"><span class="sr-only">Actions</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                <For each={list()} fallback={<tr><td colspan={6} class="muted">{store.loaded() ? `No ${props.kind}s.` : 'Loading…'}</td></tr>}>
-                  {(o) => (
-                    <tr data-name={o.name}>
-                      <td class="mono">{o.name}</td>
-                      <td>v{o.version}</td>
-                      <td>{o.services.join(', ') || <span class="muted">none</span>}</td>
-                      <td class="mono small">{Object.entries(o.labels).map(([k, v]) => `${k}=${v}`).join(', ')}</td>
-                      <td title={o.createdAt}>{ago(o.createdAt, ctx.now())}</td>
-                      <td class="actions">
-                        <Show when={props.kind === 'config'}>
-                          <button type="button" class="secondary small" onClick={() => void store.inspectConfig(o.name)}>
-                            Show data
-                          </button>
-                        </Show>
-                        <Show when={writable()}>
-                          <button type="button" class="secondary small" data-testid="rotate" onClick={() => (setRotateData(null), setRotating({ kind: props.kind, o }))}>
-                            Rotate
-                          </button>
-                          <button type="button" class="danger small" data-testid="delete" onClick={() => setDeleting({ kind: props.kind, o })}>
-                            Delete
-                          </button>
-                        </Show>
-                      </td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            head={<ColumnHeads names={['Name', 'Version', 'Used by', 'Labels', 'Created']} actions />}
+            columns={6}
+            each={list()}
+            loaded={store.loaded()}
+            empty={`No ${props.kind}s.`}
+          >
+            {(o) => (
+              <tr data-name={o.name}>
+                <td class="mono">{o.name}</td>
+                <td>v{o.version}</td>
+                <td>{o.services.join(', ') || <span class="muted">none</span>}</td>
+                <td class="mono small">{Object.entries(o.labels).map(([k, v]) => `${k}=${v}`).join(', ')}</td>
+                <td title={o.createdAt}>{ago(o.createdAt, ctx.now())}</td>
+                <td class="actions">
+                  <Show when={props.kind === 'config'}>
+                    <button type="button" class="secondary small" onClick={() => void store.inspectConfig(o.name)}>
+                      Show data
+                    </button>
+                  </Show>
+                  <Show when={writable()}>
+                    <button type="button" class="secondary small" data-testid="rotate" onClick={() => (setRotateData(null), setRotating({ kind: props.kind, o }))}>
+                      Rotate
+                    </button>
+                    <RowDangerButton label="Delete" testid="delete" onClick={() => setDeleting({ kind: props.kind, o })} />
+                  </Show>
+                </td>
+              </tr>
+            )}
+          </DataTable>
           <Show when={problem()}>
             {(p) => (
               <div data-testid={`${props.kind}-problem`}>
@@ -192,10 +181,7 @@ export default function Secrets() {
 
   return (
     <section class="pad">
-      <div class="page-head">
-        <h1>Secrets and configs</h1>
-        <button type="button" class="secondary" onClick={() => void store.load()}>Refresh</button>
-      </div>
+      <PageHead title="Secrets and configs" onRefresh={() => void store.load()} />
       <p class="muted">
         Each rotation makes a new version (<code>name.vN</code>), moves every service that uses the name to it, and removes the
         versions no service uses.

@@ -1,5 +1,5 @@
 import { A, useNavigate, useParams } from '@solidjs/router';
-import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, type JSX } from 'solid-js';
 import { useApp, usePageStore } from '../context.ts';
 import { AuditChange } from '../components/audit-change.tsx';
 import { ConfirmDialog } from '../components/confirm.tsx';
@@ -35,6 +35,17 @@ const groupTasks = (tasks: readonly ShownTask[]) => {
     .map(([key, list]) => ({ key, tasks: list.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1)) }))
     .sort((a, b) => a.key.localeCompare(b.key, undefined, { numeric: true }));
 };
+
+/** The row under a task that tells its history, as one timeline across the table. */
+const TaskTimeline = (props: { testid?: string; children: JSX.Element }) => (
+  <tr class="task-events">
+    <td colspan="6">
+      <ol class="timeline" data-testid={props.testid}>
+        {props.children}
+      </ol>
+    </td>
+  </tr>
+);
 
 const ReadableSpec = (props: { form: FormState; detail: Detail }) => {
   const f = () => props.form;
@@ -235,39 +246,31 @@ export default function ServiceDetail() {
                                     <td title={t.updatedAt}>{ago(t.updatedAt, ctx.now())}</td>
                                   </tr>
                                   <Show when={(t.history?.length ?? 0) > 1 || t.history?.some((h) => h.error || h.exitCode !== undefined)}>
-                                    <tr class="task-events">
-                                      <td colspan="6">
-                                        <ol class="timeline" data-testid="task-history">
-                                          <For each={t.history}>
-                                            {(h) => (
-                                              <li>
-                                                <span class="mono" title={h.time}>{clock(h.time)}</span> {h.state}
-                                                {h.exitCode !== undefined ? ` (exit ${h.exitCode})` : ''}
-                                                <Show when={h.error}>
-                                                  <span class="field-error"> {h.error}</span>
-                                                </Show>
-                                              </li>
-                                            )}
-                                          </For>
-                                        </ol>
-                                      </td>
-                                    </tr>
+                                    <TaskTimeline testid="task-history">
+                                      <For each={t.history}>
+                                        {(h) => (
+                                          <li>
+                                            <span class="mono" title={h.time}>{clock(h.time)}</span> {h.state}
+                                            {h.exitCode !== undefined ? ` (exit ${h.exitCode})` : ''}
+                                            <Show when={h.error}>
+                                              <span class="field-error"> {h.error}</span>
+                                            </Show>
+                                          </li>
+                                        )}
+                                      </For>
+                                    </TaskTimeline>
                                   </Show>
                                   <Show when={!t.history && taskEvents(t.id).length > 0}>
-                                    <tr class="task-events">
-                                      <td colspan="6">
-                                        <ol class="timeline">
-                                          <For each={taskEvents(t.id)}>
-                                            {(e) => (
-                                              <li>
-                                                <span class="mono">{clock(e.time)}</span> {e.action}
-                                                {e.actor.attributes?.exitCode !== undefined ? ` (exit ${e.actor.attributes.exitCode})` : ''}
-                                              </li>
-                                            )}
-                                          </For>
-                                        </ol>
-                                      </td>
-                                    </tr>
+                                    <TaskTimeline>
+                                      <For each={taskEvents(t.id)}>
+                                        {(e) => (
+                                          <li>
+                                            <span class="mono">{clock(e.time)}</span> {e.action}
+                                            {e.actor.attributes?.exitCode !== undefined ? ` (exit ${e.actor.attributes.exitCode})` : ''}
+                                          </li>
+                                        )}
+                                      </For>
+                                    </TaskTimeline>
                                   </Show>
                                 </>
                               )}

@@ -7,6 +7,7 @@ import { ago } from '../logic/format.ts';
 import { canAny } from '../logic/permissions.ts';
 import { countActions } from '../logic/stacks.ts';
 import { createStacksStore } from '../stores/stacks.ts';
+import { RowDangerButton } from '../components/table.tsx';
 
 const ACTION_LABEL = { created: 'create', updated: 'update', unchanged: 'unchanged', removed: 'remove' } as const;
 
@@ -70,9 +71,7 @@ export default function Stacks() {
                       <button type="button" class="secondary small" onClick={() => void store.loadStack(g.name)}>
                         Edit file
                       </button>
-                      <button type="button" class="danger small" data-testid="remove-stack" onClick={() => setRemoving(g.name)}>
-                        Remove
-                      </button>
+                      <RowDangerButton label="Remove" testid="remove-stack" onClick={() => setRemoving(g.name)} />
                     </Show>
                   </td>
                 </tr>

@@ -4,9 +4,11 @@ import { ConfirmDialog } from '../components/confirm.tsx';
 import { ErrorDetails } from '../components/error-details.tsx';
 import { createKeyboardList } from '../components/keyboard-list.ts';
 import { ago } from '../logic/format.ts';
+import { createFormSubmit } from '../logic/form-submit.ts';
 import { can, canAny, mayChange, mayGrant, PERMISSIONS, SCOPABLE, scopedOf, scopedPermission, scopeError, type ScopeKind } from '../logic/permissions.ts';
 import { createUsersStore } from '../stores/users.ts';
 import type { Permission, UserSummary } from '../types.ts';
+import { ActionsHead, DataTable, PageHead, RowDangerButton } from '../components/table.tsx';
 
 const USERNAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
 
@@ -19,8 +21,6 @@ export default function Users() {
   const [name, setName] = createSignal('');
   const [password, setPassword] = createSignal('');
   const [perms, setPerms] = createSignal<Permission[]>([]);
-  const [createError, setCreateError] = createSignal<unknown>(null);
-  const [tried, setTried] = createSignal(false);
   const me = ctx.session.me;
   const writable = () => can(me(), 'users.write');
   onMount(() => void load());
@@ -50,119 +50,105 @@ export default function Users() {
   const nameError = () => (name() !== '' && !USERNAME.test(name()) ? 'Letters, digits, ., _ and -; up to 64 characters.' : null);
   const passwordError = () => (password() !== '' && password().length < 8 ? 'At least 8 characters.' : null);
 
-  const create = async (e: SubmitEvent) => {
-    e.preventDefault();
-    setTried(true);
-    if (!name() || !password() || nameError() || passwordError()) return;
-    setCreateError(null);
-    try {
-      await store.create({ username: name(), password: password(), permissions: perms() });
+  const { tried, error: createError, submit: create } = createFormSubmit({
+    valid: () => !(!name() || !password() || nameError() || passwordError()),
+    send: () => store.create({ username: name(), password: password(), permissions: perms() }),
+    reset: () => {
       setName('');
       setPassword('');
       setPerms([]);
-      setTried(false);
-    } catch (err) {
-      setCreateError(err);
-    }
-  };
+    },
+  });
 
   return (
     <section class="pad">
-      <div class="page-head">
-        <h1>Users</h1>
-        <button type="button" class="secondary" onClick={() => void load()}>
-          Refresh
-        </button>
-      </div>
+      <PageHead title="Users" onRefresh={() => void load()} />
       <Show when={writable() === false}>
         <p class="muted">You can see users but not change them (you lack users.write).</p>
       </Show>
       <ErrorDetails error={error()} />
-      <div class="table-wrap">
-        <table class="users" data-testid="users-table" onKeyDown={keys.onKeyDown}>
-          <caption class="sr-only">Users and their permissions. A permission can be granted or revoked only by a user who holds it.</caption>
-          <thead>
-            <tr>
-              <th scope="col">User</th>
-              <For each={PERMISSIONS}>
-                {(p) => (
-                  <th scope="col" class="perm-col">
-                    <span>{p}</span>
-                  </th>
-                )}
-              </For>
-              <th scope="col">Scoped</th>
-              <th scope="col">Created</th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            <For each={users()} fallback={<tr><td colspan={PERMISSIONS.length + 4} class="muted">{loaded() ? 'No users.' : 'Loading…'}</td></tr>}>
-              {(u, i) => (
-                <tr {...keys.row(i)} data-user={u.username}>
-                  <th scope="row">
-                    {u.username}
-                    <Show when={u.username === me()?.username}>
-                      <span class="chip">you</span>
-                    </Show>
-                  </th>
-                  <For each={PERMISSIONS}>
-                    {(p) => (
-                      <td class="perm-col">
-                        <input
-                          type="checkbox"
-                          aria-label={`${p} for ${u.username}`}
-                          checked={u.permissions.includes(p)}
-                          disabled={!mayChange(me(), p) || busy() === `${u.username}:${p}`}
-                          title={mayChange(me(), p) ? '' : `You cannot grant or revoke ${p}: you do not hold it${writable() ? '' : ', or users.write'}.`}
-                          data-permission={p}
-                          onChange={(e) => void toggle(u, p, e.currentTarget.checked)}
-                        />
-                      </td>
-                    )}
-                  </For>
-                  <td class="scoped-perms">
-                    <For each={scopedOf(u.permissions)}>
-                      {(p) => (
-                        <span class="chip" data-permission={p}>
-                          {p}
-                          <Show when={mayGrant(me(), p)}>
-                            <button
-                              type="button"
-                              class="secondary small"
-                              aria-label={`Revoke ${p} from ${u.username}`}
-                              disabled={busy() === `${u.username}:${p}`}
-                              onClick={() => void toggle(u, asPermission(p), false)}
-                            >
-                              ×
-                            </button>
-                          </Show>
-                        </span>
-                      )}
-                    </For>
-                  </td>
-                  <td title={u.createdAt}>{ago(u.createdAt, ctx.now())}</td>
-                  <td>
-                    <Show when={writable()}>
-                      <button
-                        type="button"
-                        class="danger small"
-                        disabled={u.username === me()?.username}
-                        title={u.username === me()?.username ? 'You cannot delete yourself.' : ''}
-                        onClick={() => setDeleting(u)}
-                      >
-                        Delete
-                      </button>
-                    </Show>
-                  </td>
-                </tr>
+      <DataTable
+        testid="users-table"
+        class="users"
+        onKeyDown={keys.onKeyDown}
+        caption={<caption class="sr-only">Users and their permissions. A permission can be granted or revoked only by a user who holds it.</caption>}
+        head={
+          <>
+            <th scope="col">User</th>
+            <For each={PERMISSIONS}>
+              {(p) => (
+                <th scope="col" class="perm-col">
+                  <span>{p}</span>
+                </th>
               )}
             </For>
-          </tbody>
-        </table>
-      </div>
+            <th scope="col">Scoped</th>
+            <th scope="col">Created</th>
+            <ActionsHead />
+          </>
+        }
+        columns={PERMISSIONS.length + 4}
+        each={users()}
+        loaded={loaded()}
+        empty="No users."
+      >
+        {(u, i) => (
+          <tr {...keys.row(i)} data-user={u.username}>
+            <th scope="row">
+              {u.username}
+              <Show when={u.username === me()?.username}>
+                <span class="chip">you</span>
+              </Show>
+            </th>
+            <For each={PERMISSIONS}>
+              {(p) => (
+                <td class="perm-col">
+                  <input
+                    type="checkbox"
+                    aria-label={`${p} for ${u.username}`}
+                    checked={u.permissions.includes(p)}
+                    disabled={!mayChange(me(), p) || busy() === `${u.username}:${p}`}
+                    title={mayChange(me(), p) ? '' : `You cannot grant or revoke ${p}: you do not hold it${writable() ? '' : ', or users.write'}.`}
+                    data-permission={p}
+                    onChange={(e) => void toggle(u, p, e.currentTarget.checked)}
+                  />
+                </td>
+              )}
+            </For>
+            <td class="scoped-perms">
+              <For each={scopedOf(u.permissions)}>
+                {(p) => (
+                  <span class="chip" data-permission={p}>
+                    {p}
+                    <Show when={mayGrant(me(), p)}>
+                      <button
+                        type="button"
+                        class="secondary small"
+                        aria-label={`Revoke ${p} from ${u.username}`}
+                        disabled={busy() === `${u.username}:${p}`}
+                        onClick={() => void toggle(u, asPermission(p), false)}
+                      >
+                        ×
+                      </button>
+                    </Show>
+                  </span>
+                )}
+              </For>
+            </td>
+            <td title={u.createdAt}>{ago(u.createdAt, ctx.now())}</td>
+            <td>
+              <Show when={writable()}>
+                <RowDangerButton
+                  label="Delete"
+                  disabled={u.username === me()?.username}
+                  title={u.username === me()?.username ? 'You cannot delete yourself.' : ''}
+                  onClick={() => setDeleting(u)}
+                />
+              </Show>
+            </td>
+          </tr>
+        )}
+      </DataTable>
       <Show when={store.more()}>
         <div class="actions">
           <button type="button" class="secondary" disabled={store.loadingMore()} onClick={() => void store.loadMore()}>

@@ -29,6 +29,17 @@ export const createStacksStore = (ctx: AppContext) => {
   const [problem, setProblem] = createSignal<ApiError | null>(null);
   const [busy, setBusy] = createSignal<'' | 'preview' | 'deploy' | 'load'>('');
   const [deployment, setDeployment] = createSignal<DeployStackResult | null>(null);
+  /** One step at a time, shown as busy; its failure becomes the problem shown. */
+  const step = async (kind: 'preview' | 'deploy' | 'load', work: () => Promise<void>) => {
+    setBusy(kind);
+    try {
+      await work();
+    } catch (e) {
+      setProblem(e as ApiError);
+    } finally {
+      setBusy('');
+    }
+  };
 
   // NOTE: plain derivations, not memos: they are cheap, and stay reactive under the server build the unit tests load.
   const stacks = () => groupByStack(services.services()).filter((g) => g.name !== '');
@@ -72,42 +83,30 @@ export const createStacksStore = (ctx: AppContext) => {
       setProblem(null);
     },
     /** Fills the draft with the file last deployed through the dashboard ('' for `docker stack deploy` stacks). */
-    async loadStack(name: string) {
-      setBusy('load');
-      try {
+    loadStack: (name: string) =>
+      step('load', async () => {
         const { compose } = await ctx.api.inspectStack(name, { quiet: true });
         setDraft({ ...emptyDraft(), name, compose });
         setPreview(null);
         setProblem(compose === '' ? new ApiError(404, 'not_found', `The stack ${name} was not deployed through the dashboard: its file is unknown`) : null);
-      } catch (e) {
-        setProblem(e as ApiError);
-      } finally {
-        setBusy('');
-      }
-    },
+      }),
     /** The dry run: judged by the policy and diffed against what runs; nothing changes. */
     async runPreview() {
       const r = request();
       if (r instanceof ApiError) return void setProblem(r);
-      setBusy('preview');
       setProblem(null);
-      try {
+      await step('preview', async () => {
         const result = await ctx.api.deployStack({ ...r, dryRun: true }, { quiet: true });
         // NOTE: the draft may have changed while the dry run ran; a preview stands only for what it judged.
         if (JSON.stringify(request()) === JSON.stringify(r)) setPreview({ request: r, result });
-      } catch (e) {
-        setProblem(e as ApiError);
-      } finally {
-        setBusy('');
-      }
+      });
     },
     /** Deploys exactly the previewed request, then follows its services. */
     async deploy() {
       const p = preview();
       if (!p) return;
-      setBusy('deploy');
       setProblem(null);
-      try {
+      await step('deploy', async () => {
         const result = await ctx.api.deployStack(p.request, { quiet: true });
         setDeployment(result);
         setPreview(null);
@@ -115,11 +114,7 @@ export const createStacksStore = (ctx: AppContext) => {
         // NOTE: events bring these too; asking at once shows created services without waiting for them.
         for (const s of result.services) if (s.action !== 'unchanged') void services.refreshOne(s.name);
         ctx.toasts.success(`Stack ${result.name} deployed`);
-      } catch (e) {
-        setProblem(e as ApiError);
-      } finally {
-        setBusy('');
-      }
+      });
     },
     dismissDeployment: () => setDeployment(null),
     /** remove-stack; the services leave the list at once (their remove events confirm it). */

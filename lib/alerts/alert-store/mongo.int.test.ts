@@ -1,42 +1,20 @@
-import { MongoClient } from 'mongodb';
 import { suite } from 'uvu';
-import * as assert from 'uvu/assert';
-import { freePort } from '../../../testing/local-server.ts';
 import { alertStoreContract } from '../alert-store.contract.ts';
 import { createMongoAlertStore } from './mongo.ts';
+import { assertUnavailableOnClosedPort, testDatabases } from '../../../testing/mongo.ts';
 
-const url = process.env.MONGO_URL;
-if (!url) {
-  console.error('MONGO_URL is not set: start FerretDB with scripts/servers/ferretdb.sh start (or npm run servers) and export what it prints');
-  process.exit(1);
-}
-const run = `${process.pid}_${Date.now().toString(36)}`;
-let n = 0;
-const admin = new MongoClient(url, { serverSelectionTimeoutMS: 2000 });
+const dbs = testDatabases('alerts_test');
+const { url } = dbs;
 
 // Each case gets a fresh database, dropped when the contract closes the store.
 const contract = alertStoreContract('mongo (FerretDB)', async () => {
-  const database = `alerts_test_${run}_${++n}`;
-  const store = await createMongoAlertStore({ url, database });
-  return {
-    ...store,
-    async close() {
-      await store.close();
-      await admin.db(database).dropDatabase();
-    },
-  };
+  const database = dbs.name();
+  return dbs.dropping(await createMongoAlertStore({ url, database }), database);
 });
-contract.after(() => admin.close());
+contract.after(() => dbs.close());
 contract.run();
 
 const failures = suite('mongo AlertStore failures');
-failures('should fail with store_unavailable when nothing listens on the port', async () => {
-  const port = await freePort();
-  try {
-    await createMongoAlertStore({ url: `mongodb://127.0.0.1:${port}/`, serverSelectionTimeoutMs: 300 });
-    assert.unreachable('connected to nothing');
-  } catch (e) {
-    assert.is((e as { code?: string }).code, 'store_unavailable');
-  }
-});
+failures('should fail with store_unavailable when nothing listens on the port', () =>
+  assertUnavailableOnClosedPort((closed) => createMongoAlertStore({ url: closed, serverSelectionTimeoutMs: 300 })));
 failures.run();

@@ -6,9 +6,8 @@
  * MongoDB; FerretDB 1.24 applies an update as a read then a write (see lib/users/user-store/mongo.ts), so two
  * workers taking over one expired lease at the same instant could both win there (docs/api.md, "Alerts").
  */
-import { mongoDatabase } from '../../mongo-database.ts';
-import { MongoClient, MongoError, MongoServerError, type Collection } from 'mongodb';
-import { AppError } from '../../errors.ts';
+import type { Collection } from 'mongodb';
+import { isDuplicateKey, openMongo, storeFailures, type MongoConnection } from '../../mongo.ts';
 import type { AlertRule, Delivery } from '../alert.ts';
 import type { AlertStore } from '../alert-store.ts';
 
@@ -22,28 +21,9 @@ interface DeliveryDocument extends Omit<Delivery, 'id'> {
   leaseUntil: number;
 }
 
-export interface MongoAlertStoreOptions {
-  /** A `mongodb://` URL (MONGO_URL). */
-  url: string;
-  /** Defaults to the database named in the URL, else `swarm_dashboard`. */
-  database?: string;
-  serverSelectionTimeoutMs?: number;
-}
+export type MongoAlertStoreOptions = MongoConnection;
 
-const DUPLICATE_KEY = 11000;
-
-function unavailable(e: unknown): never {
-  if (e instanceof MongoError) throw new AppError('store_unavailable', 'The alert store does not answer', { cause: e });
-  throw e;
-}
-
-const guard = async <T>(work: () => Promise<T>): Promise<T> => {
-  try {
-    return await work();
-  } catch (e) {
-    return unavailable(e);
-  }
-};
+const { unavailable, guard, prepare } = storeFailures('alert store');
 
 const toRule = ({ _id, ...rest }: RuleDocument): AlertRule => ({ id: _id, ...rest });
 
@@ -60,25 +40,15 @@ const toDelivery = (doc: DeliveryDocument): Delivery => ({
 
 /** Connects and ensures the indexes; throws AppError('store_unavailable') when no server answers. */
 export async function createMongoAlertStore(options: MongoAlertStoreOptions): Promise<AlertStore> {
-  const timeout = options.serverSelectionTimeoutMs ?? 2000;
-  const client = new MongoClient(options.url, {
-    serverSelectionTimeoutMS: timeout,
-    connectTimeoutMS: timeout,
-    socketTimeoutMS: 10_000,
-    appName: 'swarm-dashboard',
-  });
-  const db = client.db(options.database ?? mongoDatabase(options.url));
+  const { client, db } = openMongo(options);
   const rules: Collection<RuleDocument> = db.collection<RuleDocument>('alert_rules');
   const deliveries: Collection<DeliveryDocument> = db.collection<DeliveryDocument>('alert_deliveries');
-  try {
+  await prepare(client, async () => {
     await deliveries.createIndex({ time: -1, _id: -1 }, { name: 'time' });
     await deliveries.createIndex({ ruleId: 1, time: -1, _id: -1 }, { name: 'rule_time' });
     await deliveries.createIndex({ status: 1, leaseUntil: 1 }, { name: 'pending' });
     await rules.createIndex({ createdAt: 1, _id: 1 }, { name: 'created' });
-  } catch (e) {
-    await client.close().catch(() => {});
-    unavailable(e);
-  }
+  });
 
   return {
     createRule: ({ id, ...rest }) => guard(async () => void (await rules.insertOne({ _id: id, ...rest }))),
@@ -95,7 +65,7 @@ export async function createMongoAlertStore(options: MongoAlertStoreOptions): Pr
         await deliveries.insertOne({ _id: id, ...rest, status: 'pending', attempts: 0, owner, leaseUntil });
         return true;
       } catch (e) {
-        if (e instanceof MongoServerError && e.code === DUPLICATE_KEY) return false;
+        if (isDuplicateKey(e)) return false;
         return unavailable(e);
       }
     },

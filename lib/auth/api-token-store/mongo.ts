@@ -2,34 +2,17 @@
  * The MongoDB ApiTokenStore, for the cluster: collection `api_tokens`, keyed by the secret's hash (`_id`, the one
  * unique key FerretDB 1.24 enforces reliably), with the public id and the owner indexed.
  */
-import { mongoDatabase } from '../../mongo-database.ts';
-import { MongoClient, MongoError, type Collection } from 'mongodb';
-import { AppError } from '../../errors.ts';
+import type { Collection } from 'mongodb';
+import { openMongo, storeFailures, type MongoConnection } from '../../mongo.ts';
 import { LAST_USE_INTERVAL_MS, type ApiToken, type ApiTokenStore } from '../api-tokens.ts';
 
 interface TokenDocument extends ApiToken {
   _id: string;
 }
 
-export interface MongoApiTokenStoreOptions {
-  url: string;
-  /** Defaults to the database named in the URL, else `swarm_dashboard`. */
-  database?: string;
-  serverSelectionTimeoutMs?: number;
-}
+export type MongoApiTokenStoreOptions = MongoConnection;
 
-function unavailable(e: unknown): never {
-  if (e instanceof MongoError) throw new AppError('store_unavailable', 'The token store does not answer', { cause: e });
-  throw e;
-}
-
-const guard = async <T>(work: () => Promise<T>): Promise<T> => {
-  try {
-    return await work();
-  } catch (e) {
-    return unavailable(e);
-  }
-};
+const { guard, prepare } = storeFailures('token store');
 
 const toToken = ({ _id: _hash, ...t }: TokenDocument): ApiToken => ({
   id: t.id,
@@ -43,17 +26,12 @@ const toToken = ({ _id: _hash, ...t }: TokenDocument): ApiToken => ({
 });
 
 export async function createMongoApiTokenStore(options: MongoApiTokenStoreOptions): Promise<ApiTokenStore> {
-  const timeout = options.serverSelectionTimeoutMs ?? 2000;
-  const client = new MongoClient(options.url, { serverSelectionTimeoutMS: timeout, connectTimeoutMS: timeout, socketTimeoutMS: 10_000, appName: 'swarm-dashboard' });
-  const db = client.db(options.database ?? mongoDatabase(options.url));
+  const { client, db } = openMongo(options);
   const tokens: Collection<TokenDocument> = db.collection<TokenDocument>('api_tokens');
-  try {
+  await prepare(client, async () => {
     await tokens.createIndex({ owner: 1, createdAt: 1 }, { name: 'owner' });
     await tokens.createIndex({ id: 1 }, { name: 'id' });
-  } catch (e) {
-    await client.close().catch(() => {});
-    unavailable(e);
-  }
+  });
   return {
     create: (t, hash) => guard(async () => void (await tokens.insertOne({ _id: hash, ...t }))),
     findByHash: (hash) => guard(async () => {

@@ -4,9 +4,8 @@
  * where the server has one (FerretDB 1.24 has none: "expireAfterSeconds is not implemented"), and the store
  * also purges expired records itself, at most once a minute; expired records never count either way.
  */
-import { mongoDatabase } from '../../mongo-database.ts';
-import { MongoClient, MongoError, MongoServerError, type Collection } from 'mongodb';
-import { AppError } from '../../errors.ts';
+import { MongoServerError, type Collection } from 'mongodb';
+import { isDuplicateKey, openMongo, storeFailures, type MongoConnection } from '../../mongo.ts';
 import type { AttemptRecord, AttemptStore } from '../attempt-store.ts';
 
 interface AttemptDocument {
@@ -17,31 +16,20 @@ interface AttemptDocument {
   expireAt: Date;
 }
 
-const DUPLICATE_KEY = 11000;
+const { unavailable } = storeFailures('login throttle store');
 
-function unavailable(e: unknown): never {
-  if (e instanceof MongoError) throw new AppError('store_unavailable', 'The login throttle store does not answer', { cause: e });
-  throw e;
-}
-
-export interface MongoAttemptStoreOptions {
-  url: string;
-  database?: string;
+export interface MongoAttemptStoreOptions extends MongoConnection {
   collection?: string;
-  serverSelectionTimeoutMs?: number;
   now?: () => number;
 }
 
 /** Connects lazily: a process that never checks a password never opens a connection. */
 export function createMongoAttemptStore(options: MongoAttemptStoreOptions): AttemptStore {
-  const timeout = options.serverSelectionTimeoutMs ?? 2000;
   const now = options.now ?? Date.now;
   // NOTE: a small pool queues a burst in the driver instead of piling it on the server (FerretDB on SQLite
   // timed out connections under 300 parallel logins with the default 100).
-  const client = new MongoClient(options.url, { serverSelectionTimeoutMS: timeout, connectTimeoutMS: timeout, socketTimeoutMS: 10_000, maxPoolSize: 10, appName: 'swarm-dashboard' });
-  const attempts: Collection<AttemptDocument> = client
-    .db(options.database ?? mongoDatabase(options.url))
-    .collection<AttemptDocument>(options.collection ?? 'login_attempts');
+  const { client, db } = openMongo(options, { maxPoolSize: 10 });
+  const attempts: Collection<AttemptDocument> = db.collection<AttemptDocument>(options.collection ?? 'login_attempts');
   let ready: Promise<void> | undefined;
   const prepare = () =>
     (ready ??= (async () => {
@@ -79,7 +67,7 @@ export function createMongoAttemptStore(options: MongoAttemptStoreOptions): Atte
         await attempts.insertOne({ _id: `${key}#${record.n}`, key, n: record.n, at: record.at, expireAt: new Date(record.expiresAt) });
         return true;
       } catch (e) {
-        if (e instanceof MongoServerError && e.code === DUPLICATE_KEY) return false;
+        if (isDuplicateKey(e)) return false;
         return unavailable(e);
       }
     },

@@ -1,33 +1,22 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { MongoClient } from 'mongodb';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { freePort } from '../../../testing/local-server.ts';
 import { userStoreContract } from '../user-store.contract.ts';
 import type { UserStore } from '../user-store.ts';
 import { createMongoUserStore } from './mongo.ts';
+import { testDatabases } from '../../../testing/mongo.ts';
 
-const url = process.env.MONGO_URL;
-if (!url) {
-  console.error('MONGO_URL is not set: start FerretDB with scripts/servers/ferretdb.sh start (or npm run servers) and export what it prints');
-  process.exit(1);
-}
-const run = `${process.pid}_${Date.now().toString(36)}`;
-let n = 0;
-const admin = new MongoClient(url, { serverSelectionTimeoutMS: 2000 });
+const dbs = testDatabases('users_test');
+const { url, admin } = dbs;
 
 // Each case gets a fresh database, dropped when the contract closes the store.
 const contract = userStoreContract('mongo (FerretDB)', async () => {
-  const database = `users_test_${run}_${++n}`;
-  const store = await createMongoUserStore({ url, database });
+  const database = dbs.name();
   return {
-    ...store,
+    ...dbs.dropping(await createMongoUserStore({ url, database }), database),
     // Another replica on the same database: its own client and its own per-user queue.
     second: () => createMongoUserStore({ url, database }),
-    async close() {
-      await store.close();
-      await admin.db(database).dropDatabase();
-    },
   };
 });
 contract.run();
@@ -68,7 +57,7 @@ failures('should answer store_unavailable once the server goes away, and work ag
   });
   await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
   const port = (relay.address() as { port: number }).port;
-  const database = `users_test_${run}_cut`;
+  const database = dbs.name('cut');
   const store: UserStore = await createMongoUserStore({ url: `mongodb://127.0.0.1:${port}/`, database, serverSelectionTimeoutMs: 500 });
   try {
     await store.create({ username: 'cut', passwordHash: 'h', permissions: ['services.read'], tokenVersion: 0, createdAt: '2026-01-01T00:00:00.000Z' });
@@ -100,7 +89,7 @@ failures('should answer store_unavailable once the server goes away, and work ag
 });
 
 failures('should keep one document per user with the username as _id, and index permissions', async () => {
-  const database = `users_test_${run}_shape`;
+  const database = dbs.name('shape');
   const store = await createMongoUserStore({ url, database });
   try {
     await store.create({ username: 'shape', passwordHash: 'h', permissions: ['users.read', 'users.read', 'nodes.read'], tokenVersion: 2, createdAt: '2026-01-01T00:00:00.000Z' });
@@ -116,7 +105,7 @@ failures('should keep one document per user with the username as _id, and index 
 });
 
 failures('should give documents from before account ids an id on first read, kept after', async () => {
-  const database = `users_test_${run}_legacy`;
+  const database = dbs.name('legacy');
   await admin.db(database).collection('users').insertOne({ _id: 'legacy' as never, passwordHash: 'h', permissions: ['users.write'], tokenVersion: 3, createdAt: '2025-01-01T00:00:00.000Z' });
   const store = await createMongoUserStore({ url, database });
   const other = await createMongoUserStore({ url, database });
@@ -136,7 +125,7 @@ failures('should give documents from before account ids an id on first read, kep
 
 failures('should count every concurrent token-version bump made through one store', async () => {
   // FerretDB loses concurrent read-modify-writes of one document; the store serialises its own (see mongo.ts).
-  const database = `users_test_${run}_bumps`;
+  const database = dbs.name('bumps');
   const store = await createMongoUserStore({ url, database });
   try {
     await store.create({ username: 'bumps', passwordHash: 'h', permissions: [], tokenVersion: 0, createdAt: '2026-01-01T00:00:00.000Z' });

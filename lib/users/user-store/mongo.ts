@@ -4,10 +4,10 @@
  * never relies on the code of a unique violation on update: every change is one single-document
  * operation (`$addToSet`, `$pull`, `$inc`), and the only unique key is `_id`, which no update touches.
  */
-import { mongoDatabase } from '../../mongo-database.ts';
-import { MongoClient, MongoError, MongoServerError, type Collection } from 'mongodb';
+import type { Collection } from 'mongodb';
 import { createHash, randomUUID } from 'node:crypto';
 import { AppError } from '../../errors.ts';
+import { isDuplicateKey, openMongo, storeFailures, type MongoConnection } from '../../mongo.ts';
 import { isPermissionString, type Permission } from '../../permissions.ts';
 import type { HolderGuard, User, UserStore } from '../user-store.ts';
 
@@ -21,23 +21,15 @@ interface UserDocument {
   createdAt: string;
 }
 
-export interface MongoUserStoreOptions {
-  /** A `mongodb://` URL (MONGO_URL). */
-  url: string;
-  /** Defaults to the database named in the URL, else `swarm_dashboard`. */
-  database?: string;
+export interface MongoUserStoreOptions extends MongoConnection {
   /** Defaults to `users`. */
   collection?: string;
-  /** How long an operation waits for a reachable server before failing with store_unavailable (2000 ms). */
-  serverSelectionTimeoutMs?: number;
   /**
    * Whether changes to one user also take a lock shared by every process (see `withUserLock`). Defaults to
    * on for FerretDB (told by `buildInfo`), off for MongoDB, whose update operators are atomic on their own.
    */
   crossProcessLock?: boolean;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /**
  * Runs the tasks given for one key one after another, tasks for different keys concurrently.
@@ -96,43 +88,24 @@ const toUser = (doc: UserDocument & { id: string }): User => ({
   createdAt: doc.createdAt,
 });
 
-/** Any driver error (server selection, network, closed client, server-side failure) becomes 503 store_unavailable. */
-function unavailable(e: unknown): never {
-  if (e instanceof MongoError) {
-    throw new AppError('store_unavailable', 'The user store does not answer', { cause: e });
-  }
-  throw e;
-}
+const { unavailable, prepare } = storeFailures('user store');
 
 /**
  * Connects (lazily, through the driver's pool) and ensures the index on `permissions`. Throws
  * AppError('store_unavailable') when no server answers within `serverSelectionTimeoutMs`.
  */
 export async function createMongoUserStore(options: MongoUserStoreOptions): Promise<UserStore> {
-  const timeout = options.serverSelectionTimeoutMs ?? 2000;
-  const client = new MongoClient(options.url, {
-    serverSelectionTimeoutMS: timeout,
-    connectTimeoutMS: timeout,
-    // NOTE: a bound on a hung server; every query here is a point lookup or a small scan.
-    socketTimeoutMS: 10_000,
-    appName: 'swarm-dashboard',
-  });
-  const db = client.db(options.database ?? mongoDatabase(options.url));
+  const { client, db } = openMongo(options);
   const collection = options.collection ?? 'users';
   const users: Collection<UserDocument> = db.collection<UserDocument>(collection);
   const intents: Collection<IntentDocument> = db.collection<IntentDocument>(`${collection}_holder_changes`);
   const locks: Collection<LockDocument> = db.collection<LockDocument>(`${collection}_locks`);
-  let crossProcessLock = options.crossProcessLock;
-
-  try {
+  const crossProcessLock = await prepare(client, async () => {
     // `_id` is unique already; holders() queries the permissions array (a multikey index).
     await users.createIndex({ permissions: 1 }, { name: 'permissions' });
     await intents.createIndex({ permission: 1 }, { name: 'permission' });
-    crossProcessLock ??= 'ferretdbVersion' in (await db.admin().command({ buildInfo: 1 }));
-  } catch (e) {
-    await client.close().catch(() => {});
-    unavailable(e);
-  }
+    return options.crossProcessLock ?? 'ferretdbVersion' in (await db.admin().command({ buildInfo: 1 }));
+  });
 
   const queue = keyedQueue();
 
@@ -153,7 +126,7 @@ export async function createMongoUserStore(options: MongoUserStoreOptions): Prom
         await locks.insertOne({ _id: username, owner, expireAt: new Date(Date.now() + LOCK_LEASE_MS) });
         break;
       } catch (e) {
-        if (!(e instanceof MongoServerError && e.code === DUPLICATE_KEY)) throw e;
+        if (!isDuplicateKey(e)) throw e;
       }
       // A lease past its end: its holder died. Removing it by owner, so a newer holder's lock is never removed
       // here except by the same takeover race, which needs two processes to find one dead lock at once.
@@ -248,7 +221,7 @@ export async function createMongoUserStore(options: MongoUserStoreOptions): Prom
           createdAt: user.createdAt,
         });
       } catch (e) {
-        if (e instanceof MongoServerError && e.code === DUPLICATE_KEY) {
+        if (isDuplicateKey(e)) {
           throw new AppError('user_exists', `User ${user.username} already exists`);
         }
         unavailable(e);

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mongoDatabase } from './mongo-database.ts';
+import { mongoDatabase } from './mongo.ts';
 
 const test = suite('mongoDatabase');
 

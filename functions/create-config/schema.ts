@@ -1,1 +1,0 @@
-export { createObjectInput as createConfigInput } from '../../lib/secrets/schemas.ts';

@@ -1,1 +1,0 @@
-export { createObjectInput as createSecretInput } from '../../lib/secrets/schemas.ts';

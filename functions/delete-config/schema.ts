@@ -1,1 +1,0 @@
-export { nameInput as deleteConfigInput } from '../../lib/secrets/schemas.ts';

@@ -1,1 +1,0 @@
-export { nameInput as deleteSecretInput } from '../../lib/secrets/schemas.ts';

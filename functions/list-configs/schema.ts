@@ -1,1 +1,0 @@
-export { objectListingSchema as configListingSchema } from '../../lib/secrets/schemas.ts';

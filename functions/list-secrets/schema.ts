@@ -1,1 +1,0 @@
-export { objectListingSchema as secretListingSchema } from '../../lib/secrets/schemas.ts';

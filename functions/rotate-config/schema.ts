@@ -1,1 +1,0 @@
-export { rotateObjectInput as rotateConfigInput } from '../../lib/secrets/schemas.ts';

@@ -1,1 +1,0 @@
-export { rotateObjectInput as rotateSecretInput } from '../../lib/secrets/schemas.ts';
