@@ -20,6 +20,8 @@ NAME=cassandra-auth
 . "$(dirname "${BASH_SOURCE[0]}")/jvm-server.sh"
 # shellcheck source=auth-lib.sh
 . "$ROOT/scripts/servers/auth-lib.sh"
+# shellcheck source=cassandra/launch.sh
+. "$ROOT/scripts/servers/cassandra/launch.sh"
 auth_dir cassandra
 HERE="$ROOT/scripts/servers/cassandra"
 LIB="${CASSANDRA_LIB:-$ROOT/.cache/servers/cassandra/lib}"
@@ -57,26 +59,11 @@ install() {
   bash "$ROOT/scripts/servers/cassandra.sh" install
 }
 
-write_config() {
-  mkdir -p "$CONF" "$DATA" "$(dirname "$LOG")"
-  sed -e "s|@HOST@|$HOST|g" -e "s|@NATIVE_PORT@|$NATIVE_PORT|g" -e "s|@STORAGE_PORT@|$STORAGE_PORT|g" \
-    -e "s|@SSL_STORAGE_PORT@|$SSL_STORAGE_PORT|g" -e "s|@DATA@|$DATA|g" "$HERE/cassandra.yaml" >"$CONF/cassandra.yaml"
-  cp "$HERE/logback.xml" "$CONF/logback.xml"
-}
-
 prepare() {
-  local -a opts jamm
   install
   write_config
-  jamm=("$LIB"/jamm-*.jar)
-  [[ -f ${jamm[0]} ]] || die "no jamm jar in $LIB (the -javaagent is mandatory)"
-  mapfile -t opts < <(grep -vE '^[[:space:]]*(#|$)' "$HERE/jvm.options")
-  CMD=("$JAVA" "${opts[@]}" -javaagent:"${jamm[0]}"
-    -Dcassandra.config.allow_system_properties=true -Dcassandra.settings.authenticator=PasswordAuthenticator -Dcassandra.settings.authorizer=CassandraAuthorizer
-    -Dcassandra.superuser_setup_delay_ms=0
-    -Dcassandra.config="file://$CONF/cassandra.yaml" -Dlogback.configurationFile="$CONF/logback.xml"
-    -Dcassandra-foreground=yes -Dcassandra.storagedir="$DATA" -Dcassandra.logdir="$ROOT/.cache/logs"
-    -cp "$CONF:$LIB/*" org.apache.cassandra.service.CassandraDaemon)
+  cassandra_command -Dcassandra.config.allow_system_properties=true -Dcassandra.settings.authenticator=PasswordAuthenticator \
+    -Dcassandra.settings.authorizer=CassandraAuthorizer -Dcassandra.superuser_setup_delay_ms=0
 }
 
 main "$@"

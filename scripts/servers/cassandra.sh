@@ -17,6 +17,8 @@ set -euo pipefail
 NAME=cassandra
 # shellcheck source=jvm-server.sh
 . "$(dirname "${BASH_SOURCE[0]}")/jvm-server.sh"
+# shellcheck source=cassandra/launch.sh
+. "$ROOT/scripts/servers/cassandra/launch.sh"
 
 NATIVE_PORT=19042
 STORAGE_PORT=17000
@@ -38,24 +40,10 @@ ready() {
   node "$HERE/ready.mjs" "$HOST" "$NATIVE_PORT" 3000 >/dev/null 2>&1
 }
 
-write_config() {
-  mkdir -p "$CONF" "$DATA" "$(dirname "$LOG")"
-  sed -e "s|@HOST@|$HOST|g" -e "s|@NATIVE_PORT@|$NATIVE_PORT|g" -e "s|@STORAGE_PORT@|$STORAGE_PORT|g" \
-    -e "s|@SSL_STORAGE_PORT@|$SSL_STORAGE_PORT|g" -e "s|@DATA@|$DATA|g" "$HERE/cassandra.yaml" >"$CONF/cassandra.yaml"
-  cp "$HERE/logback.xml" "$CONF/logback.xml"
-}
-
 prepare() {
-  local -a opts jamm
   install
   write_config
-  jamm=("$LIB"/jamm-*.jar)
-  [[ -f ${jamm[0]} ]] || die "no jamm jar in $LIB (the -javaagent is mandatory)"
-  mapfile -t opts < <(grep -vE '^[[:space:]]*(#|$)' "$HERE/jvm.options")
-  CMD=("$JAVA" "${opts[@]}" -javaagent:"${jamm[0]}"
-    -Dcassandra.config="file://$CONF/cassandra.yaml" -Dlogback.configurationFile="$CONF/logback.xml"
-    -Dcassandra-foreground=yes -Dcassandra.storagedir="$DATA" -Dcassandra.logdir="$ROOT/.cache/logs"
-    -cp "$CONF:$LIB/*" org.apache.cassandra.service.CassandraDaemon)
+  cassandra_command
 }
 
 main "$@"

@@ -19,6 +19,8 @@ NAME=kafka-auth
 . "$(dirname "${BASH_SOURCE[0]}")/jvm-server.sh"
 # shellcheck source=auth-lib.sh
 . "$ROOT/scripts/servers/auth-lib.sh"
+# shellcheck source=kafka/launch.sh
+. "$ROOT/scripts/servers/kafka/launch.sh"
 auth_dir kafka
 HERE="$ROOT/scripts/servers/kafka"
 LIB="${KAFKA_LIB:-$ROOT/.cache/servers/kafka/lib}"
@@ -68,28 +70,16 @@ write_config() {
 }
 
 format_storage() {
-  local cid
   [[ -f $DATA/meta.properties ]] && return 0
-  cid="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
-  log "formatting KRaft storage in $DATA with the SCRAM user dashboard"
-  log_mark format
-  if ! "$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -Dlog4j2.configurationFile="$CONF/log4j2.xml" \
-    -Djava.security.auth.login.config="$CONF/kafka-jaas.conf" -cp "$LIB/*" kafka.tools.StorageTool \
-    format --cluster-id="$cid" -c "$CONF/server.properties" --ignore-formatted \
-    --add-scram "SCRAM-SHA-512=[name=dashboard,password=$(credential kafka-dashboard)]" >>"$LOG" 2>&1 9>&-; then
-    tail -n 20 "$LOG" >&2
-    die "kafka.tools.StorageTool format failed; see $LOG"
-  fi
+  kafka_format "$(kafka_cluster_id)" -Djava.security.auth.login.config="$CONF/kafka-jaas.conf" \
+    -- --add-scram "SCRAM-SHA-512=[name=dashboard,password=$(credential kafka-dashboard)]"
 }
 
 prepare() {
   install
   write_config
   format_storage
-  CMD=("$JAVA" -Xms"$HEAP" -Xmx"$HEAP" -XX:TieredStopAtLevel=1 -XX:+UseG1GC -XX:MaxGCPauseMillis=20
-    -Djava.awt.headless=true -Djava.net.preferIPv4Stack=true -Dlog4j2.configurationFile="$CONF/log4j2.xml"
-    -Djava.security.auth.login.config="$CONF/kafka-jaas.conf"
-    -cp "$LIB/*" kafka.Kafka "$CONF/server.properties")
+  kafka_command -Djava.security.auth.login.config="$CONF/kafka-jaas.conf"
 }
 
 main "$@"

@@ -16,6 +16,8 @@ set -euo pipefail
 NAME=kafka
 # shellcheck source=jvm-server.sh
 . "$(dirname "${BASH_SOURCE[0]}")/jvm-server.sh"
+# shellcheck source=kafka/launch.sh
+. "$ROOT/scripts/servers/kafka/launch.sh"
 
 PORT=19092
 CONTROLLER_PORT=19093
@@ -52,32 +54,17 @@ format_storage() {
   elif [[ -f $DIR/cluster-id ]]; then
     cid="$(cat "$DIR/cluster-id")"
   fi
-  if [[ -z $cid ]]; then
-    # A Kafka Uuid: 16 random bytes, URL-safe base64 without padding. NOTE: it may start with "-", so it is
-    # passed as --cluster-id=<id> (as "-t <id>" the tool would read it as an option).
-    cid="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
-  fi
+  [[ -n $cid ]] || cid="$(kafka_cluster_id)"
   echo "$cid" >"$DIR/cluster-id"
   [[ -f $DATA/meta.properties ]] && return 0
-  log "formatting KRaft storage in $DATA (cluster id $cid)"
-  log_mark format
-  if ! "$JAVA" -Xmx256m -Dlog4j2.configurationFile="$CONF/log4j2.xml" -cp "$LIB/*" kafka.tools.StorageTool \
-    format --cluster-id="$cid" -c "$CONF/server.properties" --ignore-formatted >>"$LOG" 2>&1 9>&-; then
-    tail -n 20 "$LOG" >&2
-    die "kafka.tools.StorageTool format failed; see $LOG"
-  fi
+  kafka_format "$cid"
 }
 
 prepare() {
   install
   write_config
   format_storage
-  # C1 only (TieredStopAtLevel=1): about half the CPU to start on 2 shared cores; test traffic is light.
-  CMD=("$JAVA" -Xms"$HEAP" -Xmx"$HEAP" -XX:TieredStopAtLevel=1
-    -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent
-    -Djava.awt.headless=true -Djava.net.preferIPv4Stack=true
-    -Dlog4j2.configurationFile="$CONF/log4j2.xml"
-    -cp "$LIB/*" kafka.Kafka "$CONF/server.properties")
+  kafka_command
 }
 
 main "$@"

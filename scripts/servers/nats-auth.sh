@@ -12,6 +12,8 @@ NAME=nats-auth
 . "$(dirname "${BASH_SOURCE[0]}")/server-lib.sh"
 # shellcheck source=auth-lib.sh
 . "$ROOT/scripts/servers/auth-lib.sh"
+# shellcheck source=nats-ready.sh
+. "$ROOT/scripts/servers/nats-ready.sh"
 auth_dir nats
 port=24222
 monitor_port=28222
@@ -29,15 +31,7 @@ print_env() {
   echo "NATS_AUTH_PASSWORD=$(credential nats-dashboard)"
 }
 
-# The client port greets with an INFO that requires authentication, and /healthz says ok.
-ready() {
-  local line reply
-  line=$(exec 3<>"/dev/tcp/$HOST/$port" && timeout 2 head -n 1 <&3) || return 1
-  [[ "$line" == INFO* && "$line" == *'"auth_required":true'* ]] || return 1
-  reply=$(exec 3<>"/dev/tcp/$HOST/$monitor_port" &&
-    printf 'GET /healthz HTTP/1.0\r\nHost: %s\r\n\r\n' "$HOST" >&3 && timeout 2 cat <&3) || return 1
-  [[ "$reply" == "HTTP/1.0 200"* || "$reply" == "HTTP/1.1 200"* ]]
-} 2>/dev/null
+ready() { nats_ready 'INFO*"auth_required":true*'; }
 
 prepare() {
   [ -x "$bin" ] || apt_install nats-server

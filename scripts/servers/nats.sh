@@ -11,6 +11,8 @@ set -euo pipefail
 NAME=nats
 # shellcheck source=server-lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/server-lib.sh"
+# shellcheck source=nats-ready.sh
+. "$ROOT/scripts/servers/nats-ready.sh"
 port=14222
 monitor_port=18222
 PORTS=("$port" "$monitor_port")
@@ -22,15 +24,7 @@ READY_INTERVAL=0.1
 
 print_env() { echo "NATS_URL=nats://$HOST:$port"; }
 
-# The client port greets with an INFO line, and the monitoring port's /healthz says ok (JetStream ready).
-ready() {
-  local line reply
-  line=$(exec 3<>"/dev/tcp/$HOST/$port" && timeout 2 head -c 4 <&3) || return 1
-  [ "$line" = "INFO" ] || return 1
-  reply=$(exec 3<>"/dev/tcp/$HOST/$monitor_port" &&
-    printf 'GET /healthz HTTP/1.0\r\nHost: %s\r\n\r\n' "$HOST" >&3 && timeout 2 cat <&3) || return 1
-  [[ "$reply" == "HTTP/1.0 200"* || "$reply" == "HTTP/1.1 200"* ]]
-} 2>/dev/null
+ready() { nats_ready 'INFO*'; }
 
 prepare() {
   [ -x "$bin" ] || apt_install nats-server
