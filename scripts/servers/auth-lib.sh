@@ -10,6 +10,8 @@ auth_dir() {
   DIR="${AUTH_SERVERS_DIR:-$ROOT/.cache/auth-servers}/$1"
   PIDFILE="$DIR/pid"
   LOCKFILE="$DIR/lock"
+  CONF="$DIR/config"
+  DATA="$DIR/data"
 }
 
 # The value of credential $1, made (24 random alphanumerics) when missing.

@@ -25,8 +25,6 @@ NAME=cassandra-auth
 auth_dir cassandra
 HERE="$ROOT/scripts/servers/cassandra"
 LIB="${CASSANDRA_LIB:-$ROOT/.cache/servers/cassandra/lib}"
-CONF="$DIR/config"
-DATA="$DIR/data"
 
 NATIVE_PORT=29042
 STORAGE_PORT=27000

@@ -24,8 +24,6 @@ NAME=kafka-auth
 auth_dir kafka
 HERE="$ROOT/scripts/servers/kafka"
 LIB="${KAFKA_LIB:-$ROOT/.cache/servers/kafka/lib}"
-CONF="$DIR/config"
-DATA="$DIR/data"
 
 PORT=29092
 CONTROLLER_PORT=29093

@@ -136,6 +136,9 @@ export async function createNatsInvalidations(options: NatsInvalidationsOptions)
           return;
         }
         attach(conn);
+        // The server holds the subscription once a flush returns: a replica that has started hears every
+        // invalidation published after that, not only those after its SUB happened to arrive.
+        await conn.flush().catch(() => undefined);
         if (warned) log('info', 'NATS connected', { servers: shown(servers) });
         return;
       } catch (e) {
