@@ -22,12 +22,15 @@ function engine() {
   const calls: Array<string[] | 'all'> = [];
   const services = new Map<string, ServiceSummary>();
   let failing = false;
+  let delayMs = 0;
   return {
     calls,
     services,
     fail: (on: boolean) => void (failing = on),
+    slow: (ms: number) => void (delayMs = ms),
     async listServices(filter?: { ids?: string[] }) {
       calls.push(filter?.ids ?? 'all');
+      if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
       if (failing) throw new AppError('swarm_unavailable', 'engine down');
       const all = [...services.values()].sort((a, b) => a.name.localeCompare(b.name));
       return filter?.ids ? all.filter((s) => filter.ids!.includes(s.id)) : all;
@@ -109,6 +112,44 @@ test('should wait for a change it already saw before answering', async ({ swarm,
   swarm.services.set('b', summary('b', 'api'));
   await bus.publish([event('service', 'create', 'b')]);
   assert.equal((await live.read()).services.map((s) => s.name), ['api', 'web']);
+});
+
+test('should wait for a change seen while an earlier read of the engine was under way', async ({ swarm, live, bus }) => {
+  await live.read();
+  swarm.slow(50);
+  swarm.services.set('b', summary('b', 'api'));
+  await bus.publish([event('service', 'create', 'b')]);
+  await new Promise((r) => setTimeout(r, 15));
+  swarm.services.set('c', summary('c', 'db'));
+  await bus.publish([event('service', 'create', 'c')]);
+  assert.equal((await live.read()).services.map((s) => s.name), ['api', 'db', 'web']);
+  swarm.slow(0);
+});
+
+test('should serve the list serialised once, as the JSON of { services }', async ({ live }) => {
+  const snapshot = await live.read();
+  assert.is(Buffer.from(snapshot.body).toString(), JSON.stringify({ services: snapshot.services }));
+  assert.is((await live.read()).body, snapshot.body);
+});
+
+test('should not make a read wait for the re-read of a service in flux', async ({ swarm, bus }) => {
+  // A service that never converges (0 of 1 running, as a failing image does) is read again every convergeMs;
+  // with a slow engine a read that waited for those re-reads would cost an engine call, as before live state.
+  swarm.services.set('a', summary('a', 'web', 0));
+  const live = createLiveServices({ swarm, events: bus, batchMs: 1, convergeMs: 20 });
+  try {
+    await live.read();
+    swarm.slow(400);
+    await new Promise((r) => setTimeout(r, 60));
+    const before = swarm.calls.length;
+    assert.ok(before >= 2, `a re-read is under way (${JSON.stringify(swarm.calls)})`);
+    const t = performance.now();
+    await live.read();
+    assert.ok(performance.now() - t < 200, `read took ${(performance.now() - t).toFixed(0)} ms`);
+  } finally {
+    swarm.slow(0);
+    await live.close();
+  }
 });
 
 test('should read from the engine while the state is behind, and go live again after a resync', async ({ swarm, live, bus }) => {
