@@ -152,6 +152,21 @@ test('should not make a read wait for the re-read of a service in flux', async (
   }
 });
 
+test('should not make a read wait for the re-read a container event asks for, and still apply it', async ({ swarm, live, bus }) => {
+  await live.read();
+  swarm.slow(400);
+  swarm.services.set('a', summary('a', 'web', 0));
+  await bus.publish([event('container', 'die', 'c1', { 'com.docker.swarm.service.id': 'a' })]);
+  const t = performance.now();
+  assert.is((await live.read()).services[0]!.replicas.running, 1, 'answered from memory');
+  assert.ok(performance.now() - t < 200, `read took ${(performance.now() - t).toFixed(0)} ms`);
+  swarm.slow(0);
+  for (let deadline = Date.now() + 5_000; (await live.read()).services[0]!.replicas.running !== 0 && Date.now() < deadline; ) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.is((await live.read()).services[0]!.replicas.running, 0);
+});
+
 test('should read from the engine while the state is behind, and go live again after a resync', async ({ swarm, live, bus }) => {
   await live.read();
   swarm.fail(true);

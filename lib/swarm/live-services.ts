@@ -89,8 +89,9 @@ export function createLiveServices(options: LiveServicesOptions): LiveServices {
   let subscription: Subscription | undefined;
   const dirty = new Set<string>();
   let everything = false;
-  // Events seen and applied, counted: a read waits for the events seen before it, never for a convergence
-  // re-read or the periodic resync, which on a cluster with a failing service run every convergeMs.
+  // Events seen and applied, counted: a read waits for the service and node events and the audited writes seen
+  // before it, never for a convergence re-read or the periodic resync (on a cluster with a failing service
+  // those run every convergeMs).
   let seen = 1;
   let applied = 0;
   let flushing: Promise<void> | undefined;
@@ -156,7 +157,9 @@ export function createLiveServices(options: LiveServicesOptions): LiveServices {
   const onEvent = (event: Event) => {
     const id = affectedService(event, state);
     if (id === undefined) return;
-    seen++;
+    // NOTE: a task's container starting or dying is not waited for. The engine's own running count lags
+    // those events anyway, and on a busy cluster they never stop, so every read would wait for the engine.
+    if (event.type !== 'container') seen++;
     if (id === '*') everything = true;
     else dirty.add(id);
     schedule();
