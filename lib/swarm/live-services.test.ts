@@ -107,23 +107,41 @@ test('should resynchronise everything on a node event and on a service write not
   assert.equal(swarm.calls, ['all', 'all', 'all']);
 });
 
-test('should wait for a change it already saw before answering', async ({ swarm, live, bus }) => {
+const audited = (target: string): Event => ({
+  ...event('audit', 'service.create', 'alice'),
+  scope: 'audit',
+  actor: { id: 'alice', attributes: { 'target.type': 'service', 'target.id': target } },
+});
+
+test('should wait for a service write made through the API before answering', async ({ swarm, live, bus }) => {
   await live.read();
   swarm.services.set('b', summary('b', 'api'));
-  await bus.publish([event('service', 'create', 'b')]);
+  await bus.publish([audited('api')]);
   assert.equal((await live.read()).services.map((s) => s.name), ['api', 'web']);
 });
 
-test('should wait for a change seen while an earlier read of the engine was under way', async ({ swarm, live, bus }) => {
+test('should wait for a write seen while an earlier read of the engine was under way', async ({ swarm, live, bus }) => {
   await live.read();
   swarm.slow(50);
   swarm.services.set('b', summary('b', 'api'));
-  await bus.publish([event('service', 'create', 'b')]);
+  await bus.publish([audited('api')]);
   await new Promise((r) => setTimeout(r, 15));
   swarm.services.set('c', summary('c', 'db'));
-  await bus.publish([event('service', 'create', 'c')]);
+  await bus.publish([audited('db')]);
   assert.equal((await live.read()).services.map((s) => s.name), ['api', 'db', 'web']);
   swarm.slow(0);
+});
+
+test('should not make a read wait for the engine after an engine event, and apply it soon after', async ({ swarm, live, bus }) => {
+  await live.read();
+  swarm.slow(400);
+  swarm.services.set('b', summary('b', 'api'));
+  await bus.publish([event('service', 'create', 'b'), event('node', 'update', 'n1')]);
+  const t = performance.now();
+  assert.equal((await live.read()).services.map((s) => s.name), ['web'], 'answered from memory');
+  assert.ok(performance.now() - t < 200, `read took ${(performance.now() - t).toFixed(0)} ms`);
+  swarm.slow(0);
+  assert.equal(await eventually(live, (n) => n.length === 2), ['api', 'web']);
 });
 
 test('should serve the list serialised once, as the JSON of { services }', async ({ live }) => {

@@ -12,6 +12,8 @@
  *   timer) resynchronise the whole list: a gap in the stream never leaves the state wrong for long.
  * - Until the first list succeeds, and whenever the state is known to be behind (a resync failed), reads go
  *   to the engine as before, so an answer is never older than the last event this process saw.
+ * - A read waits only for the first list and for the audited service writes this process saw before it; the
+ *   engine's own events are applied as they come, and a read never waits for the engine because of them.
  * Each state has an ETag: an unchanged list answers 304 to If-None-Match.
  */
 import { createHash } from 'node:crypto';
@@ -89,9 +91,10 @@ export function createLiveServices(options: LiveServicesOptions): LiveServices {
   let subscription: Subscription | undefined;
   const dirty = new Set<string>();
   let everything = false;
-  // Events seen and applied, counted: a read waits for the service and node events and the audited writes seen
-  // before it, never for a convergence re-read or the periodic resync (on a cluster with a failing service
-  // those run every convergeMs).
+  // Audited writes seen and applied, counted: a read waits for the first list and for the service writes made
+  // through the API before it (a user sees their own change), and for nothing else. Waiting for the engine's own
+  // events, convergence re-reads or resyncs would make each read wait for an engine call whenever the cluster
+  // is busy; those changes show as soon as they are applied (issue 13: within 100 ms of the engine's event).
   let seen = 1;
   let applied = 0;
   let flushing: Promise<void> | undefined;
@@ -157,9 +160,7 @@ export function createLiveServices(options: LiveServicesOptions): LiveServices {
   const onEvent = (event: Event) => {
     const id = affectedService(event, state);
     if (id === undefined) return;
-    // NOTE: a task's container starting or dying is not waited for. The engine's own running count lags
-    // those events anyway, and on a busy cluster they never stop, so every read would wait for the engine.
-    if (event.type !== 'container') seen++;
+    if (event.type === 'audit') seen++;
     if (id === '*') everything = true;
     else dirty.add(id);
     schedule();
