@@ -113,9 +113,9 @@ const fanoutClients = async (url: string, count: number): Promise<void> => {
     measuring = true;
     process.stdin.once('data', () => {
       const counts = [...perClient];
-      process.stdout.write(`${JSON.stringify({ latencies, min: Math.min(...counts), max: Math.max(...counts) })}\n`);
       for (const ws of sockets) ws.terminate();
-      process.exit(0);
+      // Exit only once the report left: process.exit would cut a large write to a pipe short.
+      process.stdout.write(`${JSON.stringify({ latencies, min: Math.min(...counts), max: Math.max(...counts) })}\n`, () => process.exit(0));
     });
   });
 };
@@ -187,7 +187,8 @@ if (CLIENTS > 0) {
       }
     });
     let exited = '';
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': the report may still be in the pipe when the process has exited.
+    child.on('close', (code, signal) => {
       exited = `fan-out client process exited (${code ?? signal})`;
       console.error(exited);
       while (waiters.length) waiters.shift()!('');
