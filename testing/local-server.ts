@@ -50,12 +50,12 @@ export async function callFunction(server: { url: string } | string, name: strin
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-export async function startLocalServer(options: { env?: Record<string, string>; dataDir?: string; port?: number } = {}): Promise<LocalServer> {
+export async function startLocalServer(options: { env?: Record<string, string>; dataDir?: string; port?: number; nodeArgs?: string[] } = {}): Promise<LocalServer> {
   const port = options.port ?? (await freePort());
   const ownDataDir = !options.dataDir;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'local-mode-'));
   const adminPassword = options.env?.['ADMIN_PASSWORD'] ?? 'admin password for tests';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'local/main.ts'], {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_PASSWORD: adminPassword, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -22,12 +22,15 @@ function engine() {
   const calls: Array<string[] | 'all'> = [];
   const services = new Map<string, ServiceSummary>();
   let failing = false;
+  let delayMs = 0;
   return {
     calls,
     services,
     fail: (on: boolean) => void (failing = on),
+    slow: (ms: number) => void (delayMs = ms),
     async listServices(filter?: { ids?: string[] }) {
       calls.push(filter?.ids ?? 'all');
+      if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
       if (failing) throw new AppError('swarm_unavailable', 'engine down');
       const all = [...services.values()].sort((a, b) => a.name.localeCompare(b.name));
       return filter?.ids ? all.filter((s) => filter.ids!.includes(s.id)) : all;
@@ -104,11 +107,82 @@ test('should resynchronise everything on a node event and on a service write not
   assert.equal(swarm.calls, ['all', 'all', 'all']);
 });
 
-test('should wait for a change it already saw before answering', async ({ swarm, live, bus }) => {
+const audited = (target: string): Event => ({
+  ...event('audit', 'service.create', 'alice'),
+  scope: 'audit',
+  actor: { id: 'alice', attributes: { 'target.type': 'service', 'target.id': target } },
+});
+
+test('should wait for a service write made through the API before answering', async ({ swarm, live, bus }) => {
   await live.read();
   swarm.services.set('b', summary('b', 'api'));
-  await bus.publish([event('service', 'create', 'b')]);
+  await bus.publish([audited('api')]);
   assert.equal((await live.read()).services.map((s) => s.name), ['api', 'web']);
+});
+
+test('should wait for a write seen while an earlier read of the engine was under way', async ({ swarm, live, bus }) => {
+  await live.read();
+  swarm.slow(50);
+  swarm.services.set('b', summary('b', 'api'));
+  await bus.publish([audited('api')]);
+  await new Promise((r) => setTimeout(r, 15));
+  swarm.services.set('c', summary('c', 'db'));
+  await bus.publish([audited('db')]);
+  assert.equal((await live.read()).services.map((s) => s.name), ['api', 'db', 'web']);
+  swarm.slow(0);
+});
+
+test('should not make a read wait for the engine after an engine event, and apply it soon after', async ({ swarm, live, bus }) => {
+  await live.read();
+  swarm.slow(400);
+  swarm.services.set('b', summary('b', 'api'));
+  await bus.publish([event('service', 'create', 'b'), event('node', 'update', 'n1')]);
+  const t = performance.now();
+  assert.equal((await live.read()).services.map((s) => s.name), ['web'], 'answered from memory');
+  assert.ok(performance.now() - t < 200, `read took ${(performance.now() - t).toFixed(0)} ms`);
+  swarm.slow(0);
+  assert.equal(await eventually(live, (n) => n.length === 2), ['api', 'web']);
+});
+
+test('should serve the list serialised once, as the JSON of { services }', async ({ live }) => {
+  const snapshot = await live.read();
+  assert.is(Buffer.from(snapshot.body).toString(), JSON.stringify({ services: snapshot.services }));
+  assert.is((await live.read()).body, snapshot.body);
+});
+
+test('should not make a read wait for the re-read of a service in flux', async ({ swarm, bus }) => {
+  // A service that never converges (0 of 1 running, as a failing image does) is read again every convergeMs;
+  // with a slow engine a read that waited for those re-reads would cost an engine call, as before live state.
+  swarm.services.set('a', summary('a', 'web', 0));
+  const live = createLiveServices({ swarm, events: bus, batchMs: 1, convergeMs: 20 });
+  try {
+    await live.read();
+    swarm.slow(400);
+    await new Promise((r) => setTimeout(r, 60));
+    const before = swarm.calls.length;
+    assert.ok(before >= 2, `a re-read is under way (${JSON.stringify(swarm.calls)})`);
+    const t = performance.now();
+    await live.read();
+    assert.ok(performance.now() - t < 200, `read took ${(performance.now() - t).toFixed(0)} ms`);
+  } finally {
+    swarm.slow(0);
+    await live.close();
+  }
+});
+
+test('should not make a read wait for the re-read a container event asks for, and still apply it', async ({ swarm, live, bus }) => {
+  await live.read();
+  swarm.slow(400);
+  swarm.services.set('a', summary('a', 'web', 0));
+  await bus.publish([event('container', 'die', 'c1', { 'com.docker.swarm.service.id': 'a' })]);
+  const t = performance.now();
+  assert.is((await live.read()).services[0]!.replicas.running, 1, 'answered from memory');
+  assert.ok(performance.now() - t < 200, `read took ${(performance.now() - t).toFixed(0)} ms`);
+  swarm.slow(0);
+  for (let deadline = Date.now() + 5_000; (await live.read()).services[0]!.replicas.running !== 0 && Date.now() < deadline; ) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.is((await live.read()).services[0]!.replicas.running, 0);
 });
 
 test('should read from the engine while the state is behind, and go live again after a resync', async ({ swarm, live, bus }) => {

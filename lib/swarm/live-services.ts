@@ -12,6 +12,8 @@
  *   timer) resynchronise the whole list: a gap in the stream never leaves the state wrong for long.
  * - Until the first list succeeds, and whenever the state is known to be behind (a resync failed), reads go
  *   to the engine as before, so an answer is never older than the last event this process saw.
+ * - A read waits only for the first list and for the audited service writes this process saw before it; the
+ *   engine's own events are applied as they come, and a read never waits for the engine because of them.
  * Each state has an ETag: an unchanged list answers 304 to If-None-Match.
  */
 import { createHash } from 'node:crypto';
@@ -23,6 +25,8 @@ export interface ServiceListSnapshot {
   services: ServiceSummary[];
   /** A strong ETag of this exact list. */
   etag: string;
+  /** `{"services":[…]}` as UTF-8, serialised once per list: 20 readers of one list cost one stringify. */
+  body: Uint8Array<ArrayBuffer>;
 }
 
 export interface LiveServices {
@@ -45,10 +49,14 @@ export interface LiveServicesOptions {
 
 const SERVICE_ID = 'com.docker.swarm.service.id';
 
-const snapshotOf = (services: ServiceSummary[]): ServiceListSnapshot => ({
-  services,
-  etag: `"${createHash('sha256').update(JSON.stringify(services)).digest('base64url').slice(0, 27)}"`,
-});
+const snapshotOf = (services: ServiceSummary[]): ServiceListSnapshot => {
+  const json = JSON.stringify(services);
+  return {
+    services,
+    etag: `"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"`,
+    body: Buffer.from(`{"services":${json}}`),
+  };
+};
 
 const IN_FLUX = new Set(['updating', 'rollback_started']);
 const isInFlux = (s: ServiceSummary) => s.replicas.running !== s.replicas.desired || IN_FLUX.has(s.updateStatus?.state ?? '');
@@ -83,6 +91,12 @@ export function createLiveServices(options: LiveServicesOptions): LiveServices {
   let subscription: Subscription | undefined;
   const dirty = new Set<string>();
   let everything = false;
+  // Audited writes seen and applied, counted: a read waits for the first list and for the service writes made
+  // through the API before it (a user sees their own change), and for nothing else. Waiting for the engine's own
+  // events, convergence re-reads or resyncs would make each read wait for an engine call whenever the cluster
+  // is busy; those changes show as soon as they are applied (issue 13: within 100 ms of the engine's event).
+  let seen = 1;
+  let applied = 0;
   let flushing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
@@ -113,15 +127,19 @@ export function createLiveServices(options: LiveServicesOptions): LiveServices {
     await new Promise((r) => setTimeout(r, Math.max(options.batchMs ?? 5, backoffMs)));
     const ids = [...dirty];
     const all = everything;
+    const upTo = seen;
     dirty.clear();
     everything = false;
     try {
-      if (all) return await resync();
-      const found = await swarm.listServices({ ids });
-      for (const id of ids) state.delete(id);
-      for (const s of found) state.set(s.id, s);
-      publish();
-      backoffMs = 0;
+      if (all) await resync();
+      else {
+        const found = await swarm.listServices({ ids });
+        for (const id of ids) state.delete(id);
+        for (const s of found) state.set(s.id, s);
+        publish();
+        backoffMs = 0;
+      }
+      applied = upTo;
     } catch (e) {
       // NOTE: reads fall back to the engine until a resync succeeds, so a failed update is never served.
       live = false;
@@ -142,6 +160,7 @@ export function createLiveServices(options: LiveServicesOptions): LiveServices {
   const onEvent = (event: Event) => {
     const id = affectedService(event, state);
     if (id === undefined) return;
+    if (event.type === 'audit') seen++;
     if (id === '*') everything = true;
     else dirty.add(id);
     schedule();
@@ -169,7 +188,8 @@ export function createLiveServices(options: LiveServicesOptions): LiveServices {
       await start;
       // A change this process already saw (or the first list) is waited for: the answer is as fresh as the
       // stream. After a failure nothing is waited for; the engine answers until a resync succeeds.
-      if (flushing && backoffMs === 0) await flushing;
+      const want = seen;
+      while (applied < want && flushing && backoffMs === 0) await flushing;
       if (!live || !snapshot) return snapshotOf(await swarm.listServices());
       return snapshot;
     },

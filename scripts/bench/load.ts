@@ -58,7 +58,7 @@ export function printTable(title: string, stats: Record<string, OpStats>): void 
 }
 
 export interface Client {
-  call(op: string, path: string, body: unknown, headers?: Record<string, string>, method?: 'GET' | 'POST'): Promise<{ status: number; json: any }>;
+  call(op: string, path: string, body: unknown, headers?: Record<string, string>, method?: 'GET' | 'POST'): Promise<{ status: number; json: any; setCookie: string[] }>;
 }
 
 /** A keep-alive client for one origin, recording every call into `recorder`. */
@@ -78,10 +78,11 @@ export function createClient(origin: string, recorder: Recorder, connections = 1
         const ms = performance.now() - started;
         const ok = res.statusCode < 400;
         recorder.record(op, ms, ok, ok ? undefined : `${res.statusCode} ${text.slice(0, 200)}`);
-        return { status: res.statusCode, json: text ? JSON.parse(text) : null };
+        const cookies = res.headers['set-cookie'];
+        return { status: res.statusCode, json: text ? JSON.parse(text) : null, setCookie: cookies === undefined ? [] : ([] as string[]).concat(cookies) };
       } catch (e) {
         recorder.record(op, performance.now() - started, false, String(e));
-        return { status: 0, json: null };
+        return { status: 0, json: null, setCookie: [] };
       }
     },
     close: () => dispatcher.close(),

@@ -3,7 +3,8 @@
  * (`producer-cursor-<node>`), written atomically after each publish resolved. A crash between a publish and the
  * write only re-reads events the history already holds (deduped by id); it never skips one.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface ProducerCursor {
@@ -24,10 +25,12 @@ export const fileCursor = (dataDir: string, node: string): ProducerCursor => {
         return null;
       }
     },
+    // Asynchronous: in local mode the producer shares its thread with the API, and a synchronous write and
+    // rename per published batch held every request behind the disk (0.7 s of 26 s in a list-services profile).
     async save(timeNano) {
-      mkdirSync(dataDir, { recursive: true });
-      writeFileSync(`${path}.tmp`, `${timeNano}\n`);
-      renameSync(`${path}.tmp`, path);
+      await mkdir(dataDir, { recursive: true });
+      await writeFile(`${path}.tmp`, `${timeNano}\n`);
+      await rename(`${path}.tmp`, path);
     },
   };
 };

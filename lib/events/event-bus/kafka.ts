@@ -77,6 +77,7 @@ const decode = (value: Buffer | null, onError: (e: unknown) => void): Event | nu
 export const createKafkaEventBus = async (options: KafkaEventBusOptions): Promise<EventBusClient> => {
   if (!options.brokers?.length) throw new Error('createKafkaEventBus: brokers are required (KAFKA_BROKERS)');
   const topic = options.topic ?? 'swarm-events';
+  const partitions = options.partitions ?? 3;
   const onError = options.onError ?? ((e) => console.error('kafka event bus:', e));
   const kafka = new Kafka({
     clientId: options.clientId ?? 'swarm-dashboard',
@@ -100,7 +101,7 @@ export const createKafkaEventBus = async (options: KafkaEventBusOptions): Promis
     if (!existing.includes(topic)) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: [{ topic, numPartitions: options.partitions ?? 3, replicationFactor: options.replicationFactor ?? -1 }],
+        topics: [{ topic, numPartitions: partitions, replicationFactor: options.replicationFactor ?? -1 }],
       });
     }
   } finally {
@@ -219,6 +220,9 @@ export const createKafkaEventBus = async (options: KafkaEventBusOptions): Promis
           await consumer.subscribe({ topic, fromBeginning: true });
           const ready = joined(consumer);
           await consumer.run({
+            // Each partition's batch is written while the others' are: the history's writes wait on Cassandra,
+            // not on the CPU. Every batch still commits only its own partition's offsets, after its own write.
+            partitionsConsumedConcurrently: partitions,
             // Commits only offsets resolved below, i.e. after the handler's write resolved.
             autoCommit: true,
             autoCommitThreshold: 1,
