@@ -288,6 +288,32 @@ Fn('should share one user store: a user created by create-user logs in through l
   assert.ok(deleted.status < 300, `delete-user: ${deleted.status}`);
 });
 
+Fn('should refuse the reserved-label path to the gateway: no user can label a service a function, and the provider serves none it did not deploy', async () => {
+  const auth = { authorization: `Bearer ${token}` };
+  const username = `fnatk${Date.now() % 100000}`;
+  const password = 'a long enough password 2';
+  assert.is((await post('create-user', { username, password, permissions: ['services.read', 'services.write'] }, auth)).status, 201);
+  const attacker = { authorization: `Bearer ${((await (await post('login', { username, password })).json()) as { token: string }).token}` };
+  const rogue = `fnrogue${Date.now() % 100000}`;
+  try {
+    // Through the dashboard: the reserved labels need services.privileged.
+    const denied = await post('create-service', { name: rogue, image: 'local/busybox:1', labels: { function: 'true', 'com.openfaas.function': rogue } }, attacker);
+    assert.is(denied.status, 403);
+    assert.is(((await denied.json()) as { error: { code: string } }).error.code, 'policy_denied');
+    // Straight on the engine, with the owner label copied from a real function: still not served.
+    const mac = (await run('docker', ['service', 'inspect', '-f', '{{index .Spec.Labels "com.openfaas.provider.mac"}}', 'whoami'])).stdout.trim();
+    assert.match(mac, /^[0-9a-f]{64}$/);
+    await run('docker', ['service', 'create', '--detach', '--quiet', '--name', rogue, '--network', 'openfaas-functions', '--label', 'function=true',
+      '--label', `com.openfaas.function=${rogue}`, '--label', `com.openfaas.provider.mac=${mac}`, '--label', 'test.swarm-dashboard=fn-rogue',
+      'local/busybox:1', 'sleep', '600']);
+    assert.is((await fetch(`${gateway}/function/${rogue}`, { method: 'POST', body: '{}' })).status, 404);
+    assert.not.ok((await functionStatuses()).has(rogue), '/system/functions does not list it');
+  } finally {
+    await run('docker', ['service', 'rm', rogue]).catch(() => undefined);
+    await post('delete-user', { username }, auth);
+  }
+});
+
 const scaleTo = (name: string, replicas: number) =>
   fetch(`${gateway}/system/scale-function/${name}`, {
     method: 'POST',
