@@ -19,8 +19,12 @@ export class FakeSocket extends EventEmitter {
   holdCallbacks = false;
   private held: Array<() => void> = [];
 
-  send(data: string, cb?: (err?: Error) => void): void {
-    this.sent.push(data);
+  /** As ws's send: `(data, cb)` or `(data, options, cb)`. Text frames are recorded as strings; a Buffer sent
+   *  without `binary: false` would be a binary frame, which the relay never sends, so it is recorded marked. */
+  send(data: string | Buffer, optionsOrCb?: { binary?: boolean } | ((err?: Error) => void), last?: (err?: Error) => void): void {
+    const cb = typeof optionsOrCb === 'function' ? optionsOrCb : last;
+    const options = typeof optionsOrCb === 'object' ? optionsOrCb : {};
+    this.sent.push(typeof data === 'string' ? data : options.binary === false ? data.toString('utf8') : `(binary frame) ${data.toString('utf8')}`);
     if (!cb) return;
     if (this.holdCallbacks) this.held.push(() => cb());
     else queueMicrotask(() => cb());
