@@ -9,6 +9,7 @@ import { eventId, formatTimeNano } from './docker-event.ts';
 import type { Event } from './event.ts';
 import { MAX_LIMIT, compareEvents, encodeCursor } from './event-cursor.ts';
 import type { EventHistory, EventQuery } from './event-history.ts';
+import { outcomeEvent, rolloutEvent } from './rollout.ts';
 import { testEvent } from './test-events.ts';
 
 export interface HistoryFactory {
@@ -75,6 +76,17 @@ export const eventHistoryContract = (name: string, factory: HistoryFactory): voi
     const page = await h.range({});
     assert.is(page.events.length, 1);
     assert.is(page.events[0]!.node, 'm1');
+  });
+
+  t('should store a rollout observation and an outcome published again later (a restarted producer or tracker) once', async () => {
+    const h = await create();
+    const seen = { service: 's1', name: 'web', version: 7, state: 'completed', message: '', running: 1, desired: 1, settled: true };
+    const audit: Event = { ...testEvent(T0, 1), type: 'audit', action: 'service.update', scope: 'audit' };
+    const outcome = (t: bigint) => outcomeEvent(audit, { service: 's1', name: 'web', version: 7 }, { outcome: 'completed', observation: seen }, t);
+    await h.append([rolloutEvent(seen, T0 + 10n, 'm1'), outcome(T0 + 20n)]);
+    await h.append([rolloutEvent(seen, T0 + 500n, 'm1'), outcome(T0 + 600n)]);
+    const page = await h.range({});
+    assert.equal(page.events.map((e) => [e.type, e.timeNano]), [['rollout', String(T0 + 10n)], ['audit', String(T0 + 20n)]]);
   });
 
   t('should order events ascending by timeNano, then id, including equal times', async () => {

@@ -14,7 +14,7 @@
  * write, which then supersedes it).
  */
 import { createHash } from 'node:crypto';
-import { formatTimeNano } from './docker-event.ts';
+import { formatTimeNano, isTimeIndependent } from './docker-event.ts';
 import type { Event } from './event.ts';
 
 /** The event type of a producer's observation of a service's rollout. */
@@ -60,6 +60,14 @@ export interface OutcomeDecision {
 const record = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const int = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? Math.trunc(v) : 0);
+
+/**
+ * Whether a stored event must be kept once per id, whatever its time: a swarm `remove`, and the rollout and
+ * outcome events, whose ids name what was seen while their time is when (a restarted producer or tracker
+ * publishes the same observation again, later).
+ */
+export const storedOncePerId = (e: Pick<Event, 'scope' | 'action' | 'type'>): boolean =>
+  isTimeIndependent(e) || e.type === ROLLOUT_TYPE || (e.type === 'audit' && e.action === OUTCOME_ACTION);
 
 /** Whether the engine's UpdateStatus state ends a rollout. */
 export const isFinalState = (state: string): boolean => FINAL_STATES.has(state);

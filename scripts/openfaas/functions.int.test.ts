@@ -397,9 +397,9 @@ Fn('should lose no request while a new version of a function rolls out (start-fi
 Fn('should refuse Docker API calls outside the allow-list at the socket proxy', async () => {
   const { stdout: id } = await run('docker', ['ps', '-q', '--filter', 'label=com.docker.swarm.service.name=dash-test-docker-proxy']);
   // The token is the proxy's own secret, read inside its container: callers without it get 401 everywhere.
-  const probe = "const t=require('fs').readFileSync('/run/secrets/docker-api-token','utf8').trim();const go=(h)=>Promise.all(['/_ping','/containers/json','/secrets','/v1.41/services'].map(p=>fetch('http://127.0.0.1:2375'+p,{headers:h}).then(r=>p+' '+r.status))).then(a=>a.join(','));Promise.all([go({}),go({authorization:'Bearer '+t})]).then(a=>console.log(a.join('\\n')))";
+  const probe = "const t=require('fs').readFileSync('/run/secrets/docker-api-token','utf8').trim();const go=(h)=>Promise.all(['/_ping','/containers/json','/images/json','/v1.41/services'].map(p=>fetch('http://127.0.0.1:2375'+p,{headers:h}).then(r=>p+' '+r.status))).then(a=>a.join(','));Promise.all([go({}),go({authorization:'Bearer '+t})]).then(a=>console.log(a.join('\\n')))";
   const { stdout } = await run('docker', ['exec', id.trim().split('\n')[0]!, 'node', '-e', probe]);
-  assert.is(stdout.trim(), '/_ping 401,/containers/json 401,/secrets 401,/v1.41/services 401\n/_ping 200,/containers/json 403,/secrets 403,/v1.41/services 200');
+  assert.is(stdout.trim(), '/_ping 401,/containers/json 401,/images/json 401,/v1.41/services 401\n/_ping 200,/containers/json 403,/images/json 403,/v1.41/services 200');
 });
 
 // What the edge (Caddy, gateway-config/Caddyfile) sends on: the browser's Origin, the client's address and the
@@ -476,7 +476,9 @@ Template('should create, build, deploy, invoke and read the logs of a function f
     throw new Error(`faas-cli build: ${e.stdout}${e.stderr}`);
   });
   assert.match(build.stdout, /successfully|Image: /i);
-  await inTpl(['deploy', '-f', `${starterName}.yml`]);
+  await inTpl(['deploy', '-f', `${starterName}.yml`]).catch((e: { stdout: string; stderr: string }) => {
+    throw new Error(`faas-cli deploy: ${e.stdout}${e.stderr}`);
+  });
   const answer = await waitFor('the starter to answer', async () => {
     const res = await fetch(`${gateway}/function/${starterName}/hello?x=1`, { method: 'POST', body: 'ping' });
     return res.status === 200 ? ((await res.json()) as { ok: boolean; path: string; bytes: number }) : undefined;

@@ -13,7 +13,7 @@
  */
 import { auth, Client, concurrent, policies, types } from 'cassandra-driver';
 import { AppError } from '../../errors.ts';
-import { isTimeIndependent } from '../docker-event.ts';
+import { storedOncePerId } from '../rollout.ts';
 import type { Event } from '../event.ts';
 import { compareEvents, decodeCursor, encodeCursor, pageSize } from '../event-cursor.ts';
 import type { EventHistory, EventPage, EventQuery } from '../event-history.ts';
@@ -148,12 +148,13 @@ export const createCassandraEventHistory = async (options: CassandraEventHistory
   const unavailable = (e: unknown) =>
     e instanceof AppError ? e : new AppError('store_unavailable', 'event history unavailable', { cause: e });
 
-  /** Drops copies of a time-independent event (a swarm remove) that another manager stamped differently. */
+  /** Drops later copies of an event kept once per id (storedOncePerId): a swarm remove another manager stamped
+   *  differently, a rollout observation or outcome published again after a restart. */
   const firstCopies = async (events: Event[]): Promise<Event[]> => {
     const out: Event[] = [];
     const seen = new Map<string, string>();
     for (const e of events) {
-      if (!isTimeIndependent(e)) {
+      if (!storedOncePerId(e)) {
         out.push(e);
         continue;
       }
