@@ -138,9 +138,9 @@ try {
   if (process.env['FN_IMAGES_PREBUILT'] !== '1') {
     t = Date.now();
     await sh('npm', ['run', '-s', 'build:images'], { timeoutMs: 600_000 });
-    mark('npm run build:images (21 bundles + 21 images)', t);
+    mark(`npm run build:images (${names.length} bundles and images)`, t);
   }
-  // NOTE: in batches: 21 Node processes starting at once on 2 shared cores miss the template's health check
+  // NOTE: in batches: dozens of Node processes starting at once on 2 shared cores miss the template's health check
   // (start period 1 s, 3 × 3 s) and the swarm restarts them in a loop.
   t = Date.now();
   const batch = Number(process.env['FN_DEPLOY_BATCH'] ?? 4);
@@ -152,7 +152,7 @@ try {
       return group.every((n) => (all.get(n)?.availableReplicas ?? 0) >= 1) ? true : undefined;
     }, 180_000);
   }
-  mark('faas-cli deploy -f faas.yml → all 21 available', t);
+  mark(`faas-cli deploy -f faas.yml → all ${names.length} available`, t);
 } catch (e) {
   await cleanupOnce();
   throw e;
