@@ -7,7 +7,7 @@ import { createDockerSwarm, type DockerSwarmOptions } from '../lib/swarm/docker.
 import { toServiceSpec, type ServiceInput } from '../lib/swarm/service-input.ts';
 import type { Principal } from '../lib/auth/authenticator.ts';
 import { createPolicyGate, type AdmittedService, type AdmittedSpec } from '../lib/swarm/policy-gate.ts';
-import type { DockerServiceSpec, ServiceDetail, ServiceSummary, Swarm } from '../lib/swarm/swarm.ts';
+import type { DockerServiceSpec, NetworkSummary, ServiceDetail, ServiceSummary, Swarm } from '../lib/swarm/swarm.ts';
 import { isAppError } from '../lib/errors.ts';
 
 /** The image scripts/swarm-local.sh imports; services from it start without any registry. */
@@ -165,4 +165,15 @@ export async function removeServicesByPrefix(
   const cutoff = olderThanMs === undefined ? Infinity : Date.now() - olderThanMs;
   const doomed = (await swarm.listServices()).filter((s) => s.name.startsWith(prefix) && Date.parse(s.createdAt) <= cutoff);
   return removeAll(swarm, doomed, concurrency);
+}
+
+/**
+ * `swarm.listNetworks()` once the network `id` has its driver: a manager reports an overlay's driver only after
+ * its allocator has run, a moment after the create.
+ */
+export async function networksOnceAllocated(swarm: Pick<Swarm, 'listNetworks'>, id: string): Promise<NetworkSummary[]> {
+  return waitFor(`network ${id} to be allocated`, async () => {
+    const networks = await swarm.listNetworks();
+    return networks.some((n) => n.id === id && n.driver !== '') ? networks : undefined;
+  }, { timeoutMs: 10_000, intervalMs: 100 });
 }

@@ -4,7 +4,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { admitted, codeOf, connectTestSwarm, sweepTestServices, testServiceSpec, uniquePrefix } from '../../testing/swarm.ts';
+import { admitted, codeOf, connectTestSwarm, networksOnceAllocated, sweepTestServices, testServiceSpec, uniquePrefix } from '../../testing/swarm.ts';
 import { createPolicyGate } from './policy-gate.ts';
 import type { Swarm } from './swarm.ts';
 
@@ -59,12 +59,7 @@ Objects('should map the engine\'s refusal to remove a secret a service uses to i
 Objects('should create an admitted overlay network with its labels and remove it', async () => {
   const network = await gate.admitNetwork({ username: 'dev', permissions: ['services.write'] }, 'st', { name: `${prefix}net`, driver: 'overlay', labels: {} });
   const created = await swarm.createNetwork(network);
-  // NOTE: the manager reports an overlay's driver only once its allocator has run, a moment after create.
-  let listed = (await swarm.listNetworks()).find((n) => n.id === created.id)!;
-  for (let tries = 0; listed.driver === '' && tries < 50; tries++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    listed = (await swarm.listNetworks()).find((n) => n.id === created.id)!;
-  }
+  const listed = (await networksOnceAllocated(swarm, created.id)).find((n) => n.id === created.id)!;
   assert.equal([listed.driver, listed.labels], ['overlay', { 'com.docker.stack.namespace': 'st', 'dashboard.workloads': 'true' }]);
   await swarm.removeNetwork(created.id);
 });

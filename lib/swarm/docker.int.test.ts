@@ -14,8 +14,10 @@ import {
   testServiceSpec,
   uniquePrefix,
   waitFor,
+  networksOnceAllocated,
+  codeOf,
+  dockerTestOptions,
 } from '../../testing/swarm.ts';
-import { codeOf, dockerTestOptions } from '../../testing/swarm.ts';
 import { createDockerClient, createDockerSwarm } from './docker.ts';
 import { parseTimeBound } from '../events/docker-event.ts';
 import { applyServiceInput, withForceUpdate } from './service-input.ts';
@@ -207,7 +209,7 @@ Docker('should list networks with their drivers and labels, the host and none ne
   const name = `${prefix}net`;
   const created = await engine.createNetwork({ Name: name, Driver: 'overlay', Labels: { 'dashboard.workloads': 'true' } });
   try {
-    const networks = await swarm.listNetworks();
+    const networks = await networksOnceAllocated(swarm, created.id);
     const names = networks.filter((n) => n.driver === 'host' || n.driver === 'null').flatMap((n) => [n.id, n.name]);
     assert.ok(names.includes('host'), names.join());
     assert.ok(names.includes('none'), names.join());
