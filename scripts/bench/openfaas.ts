@@ -75,7 +75,7 @@ const up = envLines((await sh('bash', ['scripts/openfaas/up.sh'])).stdout);
 const gateway = up['OPENFAAS_URL']!;
 const basicAuth = 'Basic ' + Buffer.from(`admin:${readFileSync(join(root, '.cache/openfaas/basic-auth-password'), 'utf8').trim()}`).toString('base64');
 const testEnv = envLines((await sh('bash', ['scripts/openfaas/test-env.sh', 'up'])).stdout);
-const faasEnv = { ...process.env, OPENFAAS_URL: gateway, FN_SCALE_MIN: '1', FN_NATS_URL: testEnv['FN_NATS_URL'], FN_DOCKER_HOST: testEnv['FN_DOCKER_HOST'], FN_EVENTS_ENV: testEnv['FN_EVENTS_ENV'] };
+const faasEnv = { ...process.env, OPENFAAS_URL: gateway, OPENFAAS_CONFIG: up['OPENFAAS_CONFIG'] ?? '', FN_SCALE_MIN: '1', FN_NATS_URL: testEnv['FN_NATS_URL'], FN_DOCKER_HOST: testEnv['FN_DOCKER_HOST'], FN_EVENTS_ENV: testEnv['FN_EVENTS_ENV'] };
 const statuses = async () =>
   new Map(((await (await fetch(`${gateway}/system/functions`, { headers: { authorization: basicAuth } })).json()) as { name: string; availableReplicas: number }[]).map((f) => [f.name, f.availableReplicas]));
 const waitFor = async (what: string, ok: () => Promise<boolean>, ms: number) => {

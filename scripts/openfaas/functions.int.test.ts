@@ -56,6 +56,8 @@ let t = Date.now();
 const up = envLines((await sh('bash', ['scripts/openfaas/up.sh'])).stdout);
 const gateway = up['OPENFAAS_URL'];
 if (!gateway) throw new Error('scripts/openfaas/up.sh printed no OPENFAAS_URL');
+// faas-cli's login, in this checkout's own config (up.sh).
+const faasConfig = up['OPENFAAS_CONFIG'] ?? '';
 const basicAuth = 'Basic ' + Buffer.from(`admin:${readFileSync(join(root, '.cache/openfaas/basic-auth-password'), 'utf8').trim()}`).toString('base64');
 mark('gateway and provider up (up.sh)', t);
 
@@ -83,6 +85,7 @@ mark('FerretDB, NATS, socket proxy and secrets up (test-env.sh)', t);
 const faasEnv: NodeJS.ProcessEnv = {
   ...process.env,
   OPENFAAS_URL: gateway,
+  OPENFAAS_CONFIG: faasConfig,
   FN_SCALE_MIN: '1',
   FN_NATS_URL: testEnv['FN_NATS_URL'],
   FN_DOCKER_HOST: testEnv['FN_DOCKER_HOST'],
@@ -459,7 +462,7 @@ const Template = suite('template hono-node through faas-cli (no watchdog)');
 const starterName = `tplint-${Date.now() % 100000}`;
 const tplDir = join(root, '.cache', 'template-int');
 const inTpl = (args: string[], timeoutMs = 120_000) =>
-  run(cli, args, { cwd: tplDir, env: { ...process.env, OPENFAAS_URL: gateway }, timeout: timeoutMs, maxBuffer: 16 << 20 });
+  run(cli, args, { cwd: tplDir, env: { ...process.env, OPENFAAS_URL: gateway, OPENFAAS_CONFIG: faasConfig }, timeout: timeoutMs, maxBuffer: 16 << 20 });
 Template.after(async () => {
   await inTpl(['remove', '-f', `${starterName}.yml`]).catch(() => undefined);
   rmSync(tplDir, { recursive: true, force: true });
@@ -485,7 +488,7 @@ Template('should create, build, deploy, invoke and read the logs of a function f
   }, 90_000);
   mark('template: new, build, deploy → first answer', t);
   assert.equal([answer.ok, answer.path, answer.bytes], [true, '/hello?x=1', 4]);
-  const invoking = run(cli, ['invoke', '-f', `${starterName}.yml`, starterName], { cwd: tplDir, timeout: 30_000 });
+  const invoking = run(cli, ['invoke', '-f', `${starterName}.yml`, starterName], { cwd: tplDir, env: { ...process.env, OPENFAAS_URL: gateway, OPENFAAS_CONFIG: faasConfig }, timeout: 30_000 });
   invoking.child.stdin?.end('');
   const invoked = await invoking;
   assert.match(invoked.stdout, /"ok":true/);

@@ -4,7 +4,7 @@
 # auth from swarm secrets (checked by the provider at /validate, the gateway's auth_proxy_url), the gateway
 # published in host mode on $OPENFAAS_PORT (default 31112).
 # Prints `export OPENFAAS_URL=...` on stdout; the admin password is in .cache/openfaas/basic-auth-password
-# and faas-cli is logged in (~/.openfaas/config.yml).
+# and faas-cli is logged in with its config in .cache/openfaas/faas-cli (OPENFAAS_CONFIG, printed too).
 # Steps: scripts/swarm-local.sh, scripts/openfaas/install.sh, scripts/images/*.sh (all idempotent).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -97,6 +97,10 @@ until curl -fsS -u "admin:$(cat "$pw_file")" "$url/system/info" >/dev/null 2>&1;
   fi
   sleep 1
 done
+# NOTE: faas-cli's login goes to this checkout's own config, not ~/.openfaas, which every checkout on the machine
+# shares: another checkout's up.sh (another password) would otherwise log this one's faas-cli out.
+export OPENFAAS_CONFIG="${OPENFAAS_CONFIG:-$state/faas-cli}"
 "$root/.cache/bin/faas-cli" login --gateway "$url" --username admin --password-stdin <"$pw_file" >/dev/null
 say "gateway $url up ($(curl -fsS -u "admin:$(cat "$pw_file")" "$url/system/info"))"
 echo "export OPENFAAS_URL=$url"
+echo "export OPENFAAS_CONFIG=$OPENFAAS_CONFIG"
