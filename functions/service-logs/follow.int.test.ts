@@ -34,7 +34,10 @@ Follow.after(async () => {
 });
 
 /** Open sockets of this process (the engine's Unix socket, or TCP with DOCKER_HOST). */
-const sockets = () => process.getActiveResourcesInfo().filter((r) => r === 'PipeWrap' || r === 'TCPWrap').length;
+// NOTE: only the engine's kind of socket (its Unix socket, or TCP with DOCKER_HOST=tcp://…): the other kind opens and
+// closes on its own in this process and could hide the one connection this test waits for.
+const engineSocket = process.env['DOCKER_HOST']?.startsWith('tcp:') ? 'TCPWrap' : 'PipeWrap';
+const sockets = () => process.getActiveResourcesInfo().filter((r) => r === engineSocket).length;
 
 /** Reads NDJSON lines for `ms`, noting when each arrived; leaves the body open. */
 async function readFor(body: ReadableStream<Uint8Array>, ms: number): Promise<Array<{ line: LogLine; at: number }>> {
@@ -74,7 +77,7 @@ Follow('should hand on lines as the service writes them, filter them, and end th
   assert.ok(sockets() > before, 'no engine connection open while following');
   const during = sockets();
   client.abort();
-  await waitFor('the engine request to end', async () => sockets() < during, { timeoutMs: 5000, intervalMs: 50 });
+  await waitFor('the engine request to end', async () => sockets() < during, { timeoutMs: 10_000, intervalMs: 50 });
   await res.body!.cancel().catch(() => {});
 
   const filtered = await mountFunction(serviceLogs, deps).request(`/?id=${serviceId}&follow=true&tail=1&filter=five`, { headers: { authorization } });
