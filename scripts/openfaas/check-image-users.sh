@@ -19,7 +19,7 @@ if ((${#images[@]} == 0)); then
   FN_REGISTRY=${FN_REGISTRY:-127.0.0.1:5000} FN_TAG=${FN_TAG:-dev}
   images=("$REGISTRY/dashboard-edge:$EDGE_TAG" "$REGISTRY/dashboard-frontend:$TAG" "$REGISTRY/dashboard-relay:$TAG"
     "$REGISTRY/dashboard-worker:$TAG" "local/openfaas-gateway:${GATEWAY_TAG:-0.25-c07bebbbc9c2}"
-    "local/openfaas-provider:${PROVIDER_TAG:-0.1.0}" "127.0.0.1:5000/docker-socket-proxy:${PROXY_TAG:-0.1.0}")
+    "local/openfaas-provider:${PROVIDER_TAG:-0.2.0}" "127.0.0.1:5000/docker-socket-proxy:${PROXY_TAG:-0.1.0}")
   while read -r name; do images+=("$FN_REGISTRY/dashboard-$name:$FN_TAG"); done < <(
     sed -n 's|^ *image: ${FN_REGISTRY:-[^}]*}/dashboard-\([a-z-]*\):.*|\1|p' "$root/faas.yml")
 fi

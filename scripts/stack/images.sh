@@ -41,7 +41,7 @@ FERRETDB_IMAGE="$R/dashboard-ferretdb:1.24"
 
 list() {
   echo "$R/openfaas-gateway:${GATEWAY_TAG:-0.25-c07bebbbc9c2}"
-  echo "$R/openfaas-provider:${PROVIDER_TAG:-0.1.0}"
+  echo "$R/openfaas-provider:${PROVIDER_TAG:-0.2.0}"
   echo "$R/docker-socket-proxy:0.1.0"
   echo "$R/dashboard-edge:2.11"
   for n in frontend relay worker; do echo "$R/dashboard-$n:dev"; done
