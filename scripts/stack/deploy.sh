@@ -39,6 +39,7 @@ secrets() {
     [ -s "$SECRETS/basic-auth-user" ] || printf admin >"$SECRETS/basic-auth-user"
     [ -s "$SECRETS/basic-auth-password" ] || rand 24 >"$SECRETS/basic-auth-password"
     [ -s "$SECRETS/jwt-secret" ] || rand 32 >"$SECRETS/jwt-secret"
+    [ -s "$SECRETS/docker-api-token" ] || rand 32 >"$SECRETS/docker-api-token"
     [ -s "$SECRETS/admin-password" ] || rand 18 >"$SECRETS/admin-password"
     [ -s "$SECRETS/mongo-root-password" ] || rand 24 >"$SECRETS/mongo-root-password"
     [ -s "$SECRETS/mongo-app-password" ] || rand 24 >"$SECRETS/mongo-app-password"
@@ -50,7 +51,7 @@ secrets() {
     # FerretDB stands in for the replica set: one member, no users (docs/deploy.md gives the real string).
     printf 'mongodb://mongo-1:27017/dashboard' >"$SECRETS/mongo-url")
   local s
-  for s in basic-auth-user basic-auth-password jwt-secret admin-password mongo-root-password mongo-app-password mongo-keyfile mongo-url \
+  for s in basic-auth-user basic-auth-password jwt-secret docker-api-token admin-password mongo-root-password mongo-app-password mongo-keyfile mongo-url \
     kafka-broker-password kafka-password cassandra-superuser-password cassandra-password nats-password; do
     docker secret inspect "$s" >/dev/null 2>&1 || docker secret create --label dashboard.stack-test=true "$s" "$SECRETS/$s" >/dev/null
   done
