@@ -16,16 +16,21 @@ fi
 
 # After a crash (kill -9) dockerd restarts its containerd, which can time out while it reattaches the
 # running containers on a busy machine; dockerd then exits. Give each start 90 s, and try three times.
+# Only the host's engine counts (its pidfile, or the process started here): the stack test's node engines are
+# dockerd processes too.
+host_dockerd() { [ -s /var/run/docker.pid ] && kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; }
 for attempt in 1 2 3; do
   docker info >/dev/null 2>&1 && break
-  if ! pgrep -x dockerd >/dev/null; then
+  started=
+  if ! host_dockerd; then
     echo "swarm-local: starting dockerd (attempt $attempt, log: $log_dir/dockerd.log)" >&2
     # NOTE: no iptables/bridge on these machines; swarm overlay networks still work.
     nohup dockerd --iptables=false --bridge=none >>"$log_dir/dockerd.log" 2>&1 &
+    started=$!
   fi
   for _ in $(seq 1 180); do
     docker info >/dev/null 2>&1 && break
-    pgrep -x dockerd >/dev/null || break
+    if [ -n "$started" ]; then kill -0 "$started" 2>/dev/null || break; else host_dockerd || break; fi
     sleep 0.5
   done
 done

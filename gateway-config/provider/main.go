@@ -48,13 +48,24 @@ func main() {
 	if err != nil {
 		log.Fatalf("swarm-provider: %v", err)
 	}
-	eng, err := newEngine(os.Getenv("DOCKER_HOST"), os.Getenv("DOCKER_API_VERSION"))
+	dockerHost := envOr("DOCKER_HOST", "unix:///var/run/docker.sock")
+	eng, err := newEngine(dockerHost, os.Getenv("DOCKER_API_VERSION"))
 	if err != nil {
 		log.Fatalf("swarm-provider: %v", err)
 	}
 	own, err := loadOwnerKey(os.Getenv("owner_key_file"), cfg.SecretMountPath, cfg.EnableBasicAuth)
 	if err != nil {
 		log.Fatalf("swarm-provider: %v", err)
+	}
+	var creds *auth.BasicAuthCredentials
+	if cfg.EnableBasicAuth {
+		if creds, err = (&auth.ReadBasicAuthFromDisk{SecretMountPath: cfg.SecretMountPath}).Read(); err != nil {
+			log.Fatalf("swarm-provider: basic auth: %v", err)
+		}
+	}
+	// Every secret is read: from here on the provider runs as nobody.
+	if err := dropRoot(dockerHost); err != nil {
+		log.Fatalf("swarm-provider: dropping root: %v", err)
 	}
 	p := &provider{
 		engine:       eng,
@@ -86,10 +97,6 @@ func main() {
 	if cfg.EnableBasicAuth {
 		// NOTE: the gateway (since 0.20) checks basic auth through an external plugin at auth_proxy_url; this
 		// provider serves that check at /validate with the same credentials instead of a separate service.
-		creds, err := (&auth.ReadBasicAuthFromDisk{SecretMountPath: cfg.SecretMountPath}).Read()
-		if err != nil {
-			log.Fatalf("swarm-provider: basic auth: %v", err)
-		}
 		bootstrap.Router().HandleFunc("/validate", auth.DecorateWithBasicAuth(func(w http.ResponseWriter, _ *http.Request) {
 			_, _ = io.WriteString(w, "OK")
 		}, creds))
@@ -103,18 +110,14 @@ func main() {
 	})
 	log.Printf("swarm-provider %s: listening on :%s, engine %s, endpoint mode %s, basic auth %v",
 		version, strconv.Itoa(*cfg.TCPPort), eng.base, p.endpointMode, cfg.EnableBasicAuth)
-	serve(handlers, cfg)
+	serve(handlers, cfg, creds)
 }
 
 // serve is faas-provider's bootstrap.Serve with the server's idle timeout set. NOTE: Serve leaves it at
 // read_timeout (65 s), shorter than the gateway's idle timeout (90 s): a request the gateway sends on a
 // connection just as this side closes it would fail, so this side keeps idle connections longer.
-func serve(h *types.FaaSHandlers, cfg *types.FaaSConfig) {
-	if cfg.EnableBasicAuth {
-		creds, err := (&auth.ReadBasicAuthFromDisk{SecretMountPath: cfg.SecretMountPath}).Read()
-		if err != nil {
-			log.Fatal(err)
-		}
+func serve(h *types.FaaSHandlers, cfg *types.FaaSConfig, creds *auth.BasicAuthCredentials) {
+	if creds != nil {
 		for _, f := range []*http.HandlerFunc{&h.FunctionReader, &h.DeployHandler, &h.DeleteHandler, &h.UpdateHandler,
 			&h.ReplicaReader, &h.ReplicaUpdater, &h.InfoHandler, &h.SecretHandler, &h.LogHandler, &h.ListNamespaceHandler} {
 			*f = auth.DecorateWithBasicAuth(*f, creds)

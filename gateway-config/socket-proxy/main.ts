@@ -9,9 +9,13 @@
  * secret shared with the functions only), compared in constant time; without it the proxy refuses to start. A
  * container that merely reaches the network therefore gets 401, whatever it sends. Writes are read (up to 4 MiB)
  * and checked (rules.ts `checkBody`) before they reach the engine.
+ *
+ * The image starts as root only because a swarm service cannot be given the host's docker group (stack files have
+ * no group_add). Once listening, the process drops to nobody (65534) keeping only the engine socket's group, so a
+ * flaw in the proxy does not run as root in the container.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { apiPath, checkBody, isAllowed, isProfile, MAX_BODY_BYTES } from './rules.ts';
 
@@ -93,14 +97,35 @@ const server = createServer((req, res) => {
   });
 });
 
+/** Root is needed only to create the unix socket in a root-owned volume; what follows runs as nobody. */
+function dropPrivileges() {
+  if (process.getuid?.() !== 0) return;
+  const nobody = 65534;
+  // The engine socket is root:docker 0660 on a node: its group is the only privilege the proxy keeps.
+  let engineGroup: number;
+  try {
+    engineGroup = statSync(socketPath).gid;
+  } catch (e) {
+    throw new Error(`DOCKER_SOCKET ${socketPath}: ${(e as Error).message}`);
+  }
+  process.setgroups!([engineGroup]);
+  process.setgid!(nobody);
+  process.setuid!(nobody);
+  log('info', 'dropped root', { uid: nobody, gid: nobody, groups: [engineGroup] });
+}
+
+const listening = (where: Record<string, unknown>) => {
+  dropPrivileges();
+  log('info', 'listening', { ...where, profile });
+};
 if (onTcp) {
   const at = listen.lastIndexOf(':');
-  server.listen(Number(listen.slice(at + 1)), listen.slice(0, at), () => log('info', 'listening', { listen, profile }));
+  server.listen(Number(listen.slice(at + 1)), listen.slice(0, at), () => listening({ listen }));
 } else {
   rmSync(listen, { force: true });
   server.listen(listen, () => {
     chmodSync(listen, socketMode);
-    log('info', 'listening', { socket: listen, profile });
+    listening({ socket: listen });
   });
 }
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => server.close(() => process.exit(0)));

@@ -5,13 +5,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createDockerSwarm } from '../../lib/swarm/docker.ts';
+import { credentialsOf, NOBODY } from '../../testing/credentials.ts';
 import { freePort } from '../../testing/local-server.ts';
 import { admitted, admittedService, testServiceSpec, uniquePrefix, waitFor } from '../../testing/swarm.ts';
 
@@ -61,6 +62,16 @@ test('should let the dashboard adapter work with the token, and refuse what its 
   } finally {
     await swarm.removeService(await admittedService(id));
   }
+});
+
+test('should serve as nobody, keeping only the engine socket\'s group and no capability', async ({ proxy }) => {
+  // Started as root (as in its container): once listening it must have dropped to nobody.
+  const engineGroup = statSync('/var/run/docker.sock').gid;
+  const who = credentialsOf(proxy.pid!);
+  assert.equal(who.uid, [NOBODY, NOBODY, NOBODY, NOBODY]);
+  assert.equal(who.gid, [NOBODY, NOBODY, NOBODY, NOBODY]);
+  assert.equal(who.groups, [engineGroup]);
+  assert.is(who.capEff, '0000000000000000');
 });
 
 test.run();

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Images for the OpenFaaS control plane, from the static binaries in .cache/bin (scripts/openfaas/install.sh):
 #   local/openfaas-gateway:$GATEWAY_TAG    the gateway, user nobody, port 8080 (metrics 8082)
-#   local/openfaas-provider:$PROVIDER_TAG  our swarm-provider (gateway-config/provider), root (it needs the Docker socket), port 8080
+#   local/openfaas-provider:$PROVIDER_TAG  our swarm-provider (gateway-config/provider), starts as root and drops to nobody with the Docker socket's group, port 8080
 # Each is a tiny rootfs (the binary, CA certificates, /etc/passwd, /tmp) put in with `docker import`.
 # Idempotent: rebuilt only when the binary changed (its sha256 is kept as an image label).
 set -euo pipefail

@@ -7,8 +7,9 @@
 #
 # Exempt, by name (ROOT_ALLOWED, a regular expression): the two images whose only job is to hold the engine's
 # socket, which is root:docker 0660 on the host; a swarm service cannot add the host's docker group to a
-# non-root user (stack files have no group_add), so they keep root and are reached only through their
-# restricted API on internal networks (docs/deploy.md).
+# non-root user (stack files have no group_add), so they start as root and drop to nobody with the socket's
+# group as soon as they have read their secrets and bound their listener (gateway-config/provider/privileges.go,
+# gateway-config/socket-proxy/main.ts); the OpenFaaS and proxy integration tests check the running process.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 ROOT_ALLOWED=${ROOT_ALLOWED:-'/(openfaas-provider|docker-socket-proxy):'}
@@ -34,7 +35,7 @@ for image in "${images[@]}"; do
   name=${user%%:*}
   if [ -z "$name" ] || [ "$name" = root ] || [ "$name" = 0 ]; then
     if [[ "$image" =~ $ROOT_ALLOWED ]]; then
-      echo "check-image-users: $image runs as root (exempt: it holds the engine socket)" >&2
+      echo "check-image-users: $image starts as root (exempt: it drops to nobody with the engine socket's group)" >&2
       continue
     fi
     echo "check-image-users: $image runs as root (User=\"$user\")" >&2

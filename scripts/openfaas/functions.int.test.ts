@@ -11,12 +11,13 @@
  * Env: FN_IMAGES_PREBUILT=1 skips `npm run build:images` (the images of faas.yml must exist).
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FUNCTIONS } from '../../functions/index.ts';
+import { credentialsOf, NOBODY } from '../../testing/credentials.ts';
 import { replicaTxBytes, runLoad, spread } from './load.ts';
 
 const run = promisify(execFile);
@@ -403,6 +404,21 @@ Fn('should refuse Docker API calls outside the allow-list at the socket proxy', 
   const probe = "const t=require('fs').readFileSync('/run/secrets/docker-api-token','utf8').trim();const go=(h)=>Promise.all(['/_ping','/containers/json','/images/json','/v1.41/services'].map(p=>fetch('http://127.0.0.1:2375'+p,{headers:h}).then(r=>p+' '+r.status))).then(a=>a.join(','));Promise.all([go({}),go({authorization:'Bearer '+t})]).then(a=>console.log(a.join('\\n')))";
   const { stdout } = await run('docker', ['exec', id.trim().split('\n')[0]!, 'node', '-e', probe]);
   assert.is(stdout.trim(), '/_ping 401,/containers/json 401,/images/json 401,/v1.41/services 401\n/_ping 200,/containers/json 403,/images/json 403,/v1.41/services 200');
+});
+
+Fn('should run the provider and the socket proxy as nobody, keeping only the engine socket\'s group', async () => {
+  // Both images start as root (a swarm service cannot be given the docker group) and drop it at start.
+  const engineGroup = statSync('/var/run/docker.sock').gid;
+  for (const service of ['openfaas-provider', 'dash-test-docker-proxy']) {
+    const { stdout: ids } = await run('docker', ['ps', '-q', '--filter', `label=com.docker.swarm.service.name=${service}`]);
+    const id = ids.trim().split('\n')[0];
+    assert.ok(id, `${service} has a running container`);
+    const { stdout: pid } = await run('docker', ['inspect', '-f', '{{.State.Pid}}', id!]);
+    const who = credentialsOf(Number(pid.trim()));
+    assert.equal(who.uid, [NOBODY, NOBODY, NOBODY, NOBODY], `${service}: uid`);
+    assert.equal(who.groups, [engineGroup], `${service}: supplementary groups`);
+    assert.is(who.capEff, '0000000000000000', `${service}: capabilities`);
+  }
 });
 
 // What the edge (Caddy, gateway-config/Caddyfile) sends on: the browser's Origin, the client's address and the
