@@ -11,7 +11,7 @@ missing=()
 need_pkg docker.io; need_pkg busybox-static; need_pkg iproute2
 if ((${#missing[@]})); then
   echo "swarm-local: installing ${missing[*]}" >&2
-  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  bash "$root/scripts/apt-install.sh" "${missing[@]}"
 fi
 
 # After a crash (kill -9) dockerd restarts its containerd, which can time out while it reattaches the

@@ -55,7 +55,7 @@ interface WrkResult {
 /** Runs wrk (Debian's package, installed on first use) against one URL with the Bearer token. */
 async function wrk(url: string, token: string, seconds: number): Promise<WrkResult> {
   if (spawnSync('which', ['wrk']).status !== 0) {
-    spawnSync('bash', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk'], { stdio: 'inherit' });
+    spawnSync('bash', ['scripts/apt-install.sh', 'wrk'], { stdio: 'inherit' });
   }
   const out = spawnSync('wrk', ['-t2', '-c100', `-d${seconds}s`, '--latency', '-H', `Authorization: Bearer ${token}`, url], { encoding: 'utf8' }).stdout;
   const ms = (value: string, unit: string) => Number(value) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit]!;

@@ -33,7 +33,7 @@ debian_mirror() {
 
 if ! have_image local/node:20; then
   command -v debootstrap >/dev/null || {
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+    bash "$root/scripts/apt-install.sh" debootstrap
   }
   mirror=$(debian_mirror)
   rootfs="$cache/images/node20-rootfs"

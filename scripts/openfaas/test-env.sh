@@ -26,7 +26,7 @@ images() {
   local t0; t0=$(date +%s%N)
   [ -x "$root/.cache/bin/ferretdb" ] || bash "$root/scripts/servers/ferretdb.sh" start >/dev/null
   import_image 127.0.0.1:5000/dash-test-ferretdb:1 '["/usr/bin/ferretdb"]' "$root/.cache/bin/ferretdb:/usr/bin/ferretdb"
-  command -v nats-server >/dev/null || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server >/dev/null; }
+  command -v nats-server >/dev/null || bash "$root/scripts/apt-install.sh" nats-server
   local nats; nats=$(command -v nats-server)
   import_image 127.0.0.1:5000/dash-test-nats:1 '["/usr/sbin/nats-server"]' "$nats:/usr/sbin/nats-server" \
     /lib/x86_64-linux-gnu/libc.so.6:/lib/x86_64-linux-gnu/libc.so.6 /lib64/ld-linux-x86-64.so.2:/lib64/ld-linux-x86-64.so.2

@@ -19,8 +19,7 @@ print_env() { echo "CHROMIUM_PATH=$bin"; }
 install() {
   [ -x "$bin" ] && return 0
   say "installing Debian's chromium"
-  apt-get update -qq -o DPkg::Lock::Timeout=300 >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 chromium >&2
+  bash "$root/scripts/apt-install.sh" chromium
 }
 
 # Renders a data: URL headless with the same flags the tests use, in a throwaway profile.

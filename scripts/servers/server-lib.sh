@@ -37,8 +37,7 @@ die() { log "ERROR: $*"; exit 1; }
 
 apt_install() {
   log "installing Debian packages: $*"
-  apt-get update -qq -o DPkg::Lock::Timeout=300 >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 "$@" >&2
+  bash "$ROOT/scripts/apt-install.sh" "$@"
 }
 
 # A process that exists and is not a zombie (an orphan may wait a moment to be reaped after kill -9).

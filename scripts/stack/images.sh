@@ -82,7 +82,7 @@ jre() {
   docker image inspect local/jre:17 >/dev/null 2>&1 && return 0
   local tarball="$CACHE/jre17-rootfs.tar"
   if [ ! -s "$tarball" ]; then
-    command -v debootstrap >/dev/null || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null; }
+    command -v debootstrap >/dev/null || bash "$ROOT/scripts/apt-install.sh" debootstrap
     local rootfs="$CACHE/jre17-rootfs" t0; t0=$(date +%s%N)
     rm -rf "$rootfs"
     say "debootstrap bookworm + openjdk-17-jre-headless (log: $LOG)"
@@ -104,7 +104,7 @@ kafka() {
   local lib="$ROOT/.cache/stack/kafka-lib" pom="$HERE/kafka/pom.xml" want
   want=$(sha256sum "$pom" | cut -c1-16)
   if [ "$(cat "$lib/.pom-sha256" 2>/dev/null)" != "$want" ]; then
-    command -v mvn >/dev/null || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq maven >/dev/null; }
+    command -v mvn >/dev/null || bash "$ROOT/scripts/apt-install.sh" maven
     rm -rf "$lib.tmp"
     mvn -q -B -f "$pom" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$lib.tmp" >>"$LOG" 2>&1 \
       || { tail -20 "$LOG" >&2; say "mvn failed for $pom"; exit 1; }
@@ -159,12 +159,12 @@ small_images() {
       -ldflags='-s -w' -o "$ROOT/.cache/bin/ferretdb" .) >&2
   fi
   import_image "$FERRETDB_IMAGE" '["/usr/bin/ferretdb"]' .cache/bin/ferretdb:/usr/bin/ferretdb
-  command -v nats-server >/dev/null || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server >/dev/null; }
+  command -v nats-server >/dev/null || bash "$ROOT/scripts/apt-install.sh" nats-server
   import_image "$NATS_IMAGE" '["/usr/sbin/nats-server"]' "$(command -v nats-server):/usr/sbin/nats-server" \
     /lib/x86_64-linux-gnu/libc.so.6:/lib/x86_64-linux-gnu/libc.so.6 /lib64/ld-linux-x86-64.so.2:/lib64/ld-linux-x86-64.so.2
   local bb; bb=$(command -v busybox || true)
   [ -n "$bb" ] && ! { LANG=C ldd "$bb" 2>&1 || true; } | grep -q 'not a dynamic' && bb=''
-  [ -n "$bb" ] || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq busybox-static >/dev/null; bb=$(command -v busybox); }
+  [ -n "$bb" ] || { bash "$ROOT/scripts/apt-install.sh" busybox-static; bb=$(command -v busybox); }
   if ! docker image inspect local/busybox:1 >/dev/null 2>&1; then
     local rootfs; rootfs=$(mktemp -d); mkdir -p "$rootfs/bin"; cp "$bb" "$rootfs/bin/busybox"
     for c in sh sleep httpd echo cat; do ln -sf busybox "$rootfs/bin/$c"; done
