@@ -13,6 +13,7 @@ const jobsAt = args.indexOf('--jobs');
 const jobs = jobsAt >= 0 ? Number(args[jobsAt + 1]) : 2;
 const roots = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--jobs');
 const FILE_TIMEOUT_S = Number(process.env['TEST_FILE_TIMEOUT_S'] ?? 600);
+const KILL_GRACE_S = 150;
 const SKIP = new Set(['node_modules', '.cache', '.git', 'dist', 'build', 'data']);
 
 function find(path: string, out: string[]): string[] {
@@ -51,13 +52,17 @@ async function runFile(file: string): Promise<void> {
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
-  // A hung file must not hang the run: it fails after its time is up.
+  // A hung file must not hang the run: it fails after its time is up. SIGTERM first, so a file that put
+  // services on the swarm removes them (the next files share the engine), then SIGKILL.
+  let killer: NodeJS.Timeout | undefined;
   const timer = setTimeout(() => {
-    output += `\n(killed after ${FILE_TIMEOUT_S} s)\n`;
-    child.kill('SIGKILL');
+    output += `\n(stopped after ${FILE_TIMEOUT_S} s)\n`;
+    child.kill('SIGTERM');
+    killer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_S * 1000);
   }, FILE_TIMEOUT_S * 1000);
   const code: number = await new Promise((resolve) => child.on('close', (c) => resolve(c ?? (summarized ? 0 : 1))));
   clearTimeout(timer);
+  clearTimeout(killer);
   clearTimeout(lingering);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const totals = /Total:\s+(\d+)\s+Passed:\s+(\d+)/.exec(output.replace(/\x1b\[[0-9;]*m/g, ''));

@@ -18,6 +18,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FUNCTIONS } from '../../functions/index.ts';
 import { credentialsOf, NOBODY } from '../../testing/credentials.ts';
+import { eager } from '../../testing/eager.ts';
 import { replicaTxBytes, runLoad, spread } from './load.ts';
 
 const run = promisify(execFile);
@@ -163,7 +164,8 @@ try {
 }
 
 // --- the tests ---------------------------------------------------------------------------------------------------------
-const Fn = suite('functions through the OpenFaaS gateway');
+// Each test reports its failure at once and gives up after 150 s: the runner's kill would lose uvu's report.
+const Fn = eager(suite('functions through the OpenFaaS gateway'), 150_000);
 let token = '';
 
 const post = (name: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -474,7 +476,7 @@ Fn.after(async () => {
 });
 Fn.run();
 
-const Template = suite('template hono-node through faas-cli (no watchdog)');
+const Template = eager(suite('template hono-node through faas-cli (no watchdog)'), 240_000);
 const starterName = `tplint-${Date.now() % 100000}`;
 const tplDir = join(root, '.cache', 'template-int');
 const inTpl = (args: string[], timeoutMs = 120_000) =>

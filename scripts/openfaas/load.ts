@@ -40,9 +40,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       const post = !options.getOnly && i % 2 === 1;
       const t = performance.now();
       try {
+        // A request the path never answers counts as failed instead of hanging the load.
+        const signal = AbortSignal.timeout(15_000);
         const res = await fetch(options.url, post
-          ? { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({}) }
-          : { headers });
+          ? { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({}), signal }
+          : { headers, signal });
         await res.arrayBuffer();
         const key = `${post ? 'POST' : 'GET'} ${res.status}`;
         result.statuses[key] = (result.statuses[key] ?? 0) + 1;
