@@ -27,6 +27,9 @@ export DOCKER_HOST=$DOCKER_HOST_1
 # exec every 3 s: on 2 shared cores they starve, fail their health checks, are killed and start again, and the
 # deploy never settles (docs/deploy.md, troubleshooting). The node-loss test scales the functions it loads to 2.
 export FN_SCALE_MIN=${FN_SCALE_MIN:-1}
+# CONFIG_VERSION: the configs' contents, so an edited config file gets a new config on the next deploy (stack.yml).
+CONFIG_VERSION=$(cat gateway-config/Caddyfile gateway-config/kafka-jaas.conf gateway-config/nats.conf gateway-config/frontend.Caddyfile | sha256sum | cut -c1-12)
+export CONFIG_VERSION
 export STACK_NAME=$STACK DOMAIN=${DOMAIN:-dashboard.localhost} ACME_EMAIL=${ACME_EMAIL:-ops@example.com} REGISTRY=${REGISTRY:-127.0.0.1:5000}
 say() { echo "stack-deploy: $*" >&2; }
 t_start=$SECONDS
@@ -153,6 +156,9 @@ up() {
   docker stack deploy --resolve-image never -c stack.yml -c scripts/stack/stack.local.yml "$STACK" >/dev/null
   wait_for "every stack service" "${CONVERGE_TIMEOUT:-1200}" converged
   wait_for "Cassandra ×3, Kafka's topic, and every service steady" "${CONVERGE_TIMEOUT:-1200}" backends_ready
+  # The configs of earlier versions, once no service uses them: after the update (removing one in use fails, and it stays).
+  docker config ls --filter "label=com.docker.stack.namespace=$STACK" --format '{{.Name}}' | grep -v -- "-$CONFIG_VERSION\$" \
+    | xargs -r docker config rm >/dev/null 2>&1 || true
   wait_for "the gateway" 120 gateway_up
   local url; url=$(gateway_url)
   .cache/bin/faas-cli login --gateway "$url" --username admin --password-stdin <"$SECRETS/basic-auth-password" >/dev/null
