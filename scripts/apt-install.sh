@@ -5,13 +5,15 @@
 # at once on the lists lock ("Could not get lock /var/lib/apt/lists/lock"), which apt's DPkg::Lock::Timeout
 # does not cover. Output goes to stderr; quiet unless something fails.
 set -euo pipefail
+# NOTE: not `dpkg -s`, which succeeds for a removed package whose config files remain.
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
 missing=()
-for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+for pkg in "$@"; do installed "$pkg" || missing+=("$pkg"); done
 ((${#missing[@]})) || exit 0
 exec 9>/var/lock/swarm-dashboard-apt.lock
 flock -w 900 9 || { echo "apt-install: another install held the lock for 15 minutes" >&2; exit 1; }
 missing=()
-for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+for pkg in "$@"; do installed "$pkg" || missing+=("$pkg"); done
 ((${#missing[@]})) || exit 0
 echo "apt-install: ${missing[*]}" >&2
 out=$(mktemp)

@@ -6,13 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 log_dir="$root/.cache/logs"; mkdir -p "$log_dir"
 
-need_pkg() { dpkg -s "$1" >/dev/null 2>&1 || missing+=("$1"); }
-missing=()
-need_pkg docker.io; need_pkg busybox-static; need_pkg iproute2
-if ((${#missing[@]})); then
-  echo "swarm-local: installing ${missing[*]}" >&2
-  bash "$root/scripts/apt-install.sh" "${missing[@]}"
-fi
+bash "$root/scripts/apt-install.sh" docker.io busybox-static iproute2
 
 # After a crash (kill -9) dockerd restarts its containerd, which can time out while it reattaches the
 # running containers on a busy machine; dockerd then exits. Give each start 90 s, and try three times.
