@@ -10,15 +10,15 @@
  * container that merely reaches the network therefore gets 401, whatever it sends. Writes are read (up to 4 MiB)
  * and checked (rules.ts `checkBody`) before they reach the engine.
  *
- * The image starts as root only because a swarm service cannot be given the host's docker group (stack files have
- * no group_add). Once listening, the process drops to nobody (65534) keeping only the engine socket's group, so a
- * flaw in the proxy does not run as root in the container.
+ * It never serves as root: the image's entrypoint (drop-root.sh) starts it as nobody (65534) with only the engine
+ * socket's group and no capabilities, so a flaw in the proxy does not run as root in the container.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { chmodSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { apiPath, checkBody, isAllowed, isProfile, MAX_BODY_BYTES } from './rules.ts';
 
+if (process.getuid?.() === 0) throw new Error('refusing to run as root: start the proxy with drop-root.sh (its image does)');
 const profile = process.env['PROFILE'] ?? 'functions';
 if (!isProfile(profile)) throw new Error(`PROFILE must be functions or events, got ${profile}`);
 const socketPath = process.env['DOCKER_SOCKET'] ?? '/var/run/docker.sock';
@@ -97,25 +97,7 @@ const server = createServer((req, res) => {
   });
 });
 
-/** Root is needed only to create the unix socket in a root-owned volume; what follows runs as nobody. */
-function dropPrivileges() {
-  if (process.getuid?.() !== 0) return;
-  const nobody = 65534;
-  // The engine socket is root:docker 0660 on a node: its group is the only privilege the proxy keeps.
-  let engineGroup: number;
-  try {
-    engineGroup = statSync(socketPath).gid;
-  } catch (e) {
-    throw new Error(`DOCKER_SOCKET ${socketPath}: ${(e as Error).message}`);
-  }
-  process.setgroups!([engineGroup]);
-  process.setgid!(nobody);
-  process.setuid!(nobody);
-  log('info', 'dropped root', { uid: nobody, gid: nobody, groups: [engineGroup] });
-}
-
 const listening = (where: Record<string, unknown>) => {
-  dropPrivileges();
   log('info', 'listening', { ...where, profile });
 };
 if (onTcp) {

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,14 +19,17 @@ import { admitted, admittedService, testServiceSpec, uniquePrefix, waitFor } fro
 const here = fileURLToPath(new URL('.', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'socket-proxy-'));
 const token = randomBytes(32).toString('base64url');
-writeFileSync(join(dir, 'token'), token, { mode: 0o600 });
+// Readable by the proxy's user, as a swarm secret is (0444).
+chmodSync(dir, 0o755);
+writeFileSync(join(dir, 'token'), token, { mode: 0o444 });
 const prefix = uniquePrefix('it-proxy-');
 
 const test = suite<{ proxy: ChildProcess; url: string }>('docker-socket-proxy on the real engine', {} as never);
 test.before(async (ctx) => {
   const port = await freePort();
   ctx.url = `http://127.0.0.1:${port}`;
-  ctx.proxy = spawn(process.execPath, ['--import', 'tsx', join(here, 'main.ts')], {
+  // As its image starts it: as root, through the entrypoint that drops root.
+  ctx.proxy = spawn(join(here, 'drop-root.sh'), [process.execPath, '--import', 'tsx', join(here, 'main.ts')], {
     env: { ...process.env, PROFILE: 'functions', LISTEN: `127.0.0.1:${port}`, TOKEN_FILE: join(dir, 'token') },
     stdio: 'ignore',
   });
@@ -65,7 +68,7 @@ test('should let the dashboard adapter work with the token, and refuse what its 
 });
 
 test('should serve as nobody, keeping only the engine socket\'s group and no capability', async ({ proxy }) => {
-  // Started as root (as in its container): once listening it must have dropped to nobody.
+  // Started as root (as in its container): drop-root.sh must have left root before the proxy runs.
   const engineGroup = statSync('/var/run/docker.sock').gid;
   const who = credentialsOf(proxy.pid!);
   assert.equal(who.uid, [NOBODY, NOBODY, NOBODY, NOBODY]);
@@ -74,4 +77,17 @@ test('should serve as nobody, keeping only the engine socket\'s group and no cap
   assert.is(who.capEff, '0000000000000000');
 });
 
+test('should refuse to start as root without its entrypoint', async () => {
+  const direct = spawn(process.execPath, ['--import', 'tsx', join(here, 'main.ts')], {
+    env: { ...process.env, PROFILE: 'functions', LISTEN: '127.0.0.1:0', TOKEN_FILE: join(dir, 'token') },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  direct.stderr!.on('data', (d: Buffer) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => direct.on('close', resolve));
+  assert.is.not(code, 0);
+  assert.match(stderr, /refusing to run as root/);
+});
+
 test.run();
+

@@ -8,8 +8,9 @@
 # Exempt, by name (ROOT_ALLOWED, a regular expression): the two images whose only job is to hold the engine's
 # socket, which is root:docker 0660 on the host; a swarm service cannot add the host's docker group to a
 # non-root user (stack files have no group_add), so they start as root and drop to nobody with the socket's
-# group as soon as they have read their secrets and bound their listener (gateway-config/provider/privileges.go,
-# gateway-config/socket-proxy/main.ts); the OpenFaaS and proxy integration tests check the running process.
+# group: the provider once it has read its secrets (gateway-config/provider/privileges.go), the proxy in its
+# entrypoint (gateway-config/socket-proxy/drop-root.sh); the OpenFaaS and proxy integration tests check the
+# running process.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 ROOT_ALLOWED=${ROOT_ALLOWED:-'/(openfaas-provider|docker-socket-proxy):'}

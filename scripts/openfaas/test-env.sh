@@ -34,9 +34,9 @@ images() {
   local ctx; ctx=$(mktemp -d)
   (cd "$root" && npx esbuild gateway-config/socket-proxy/main.ts --bundle --platform=node --format=esm \
     --target=node20 --log-level=error --outfile="$ctx/proxy.mjs")
-  local sum; sum=$(sha256sum "$ctx/proxy.mjs" | cut -c1-16)
+  cp "$root/gateway-config/socket-proxy/Dockerfile" "$root/gateway-config/socket-proxy/drop-root.sh" "$ctx/"
+  local sum; sum=$(cat "$ctx/proxy.mjs" "$ctx/Dockerfile" "$ctx/drop-root.sh" | sha256sum | cut -c1-16)
   if [ "$(docker image inspect -f '{{index .Config.Labels "content.sha256"}}' 127.0.0.1:5000/docker-socket-proxy:0.1.0 2>/dev/null)" != "$sum" ]; then
-    printf 'FROM local/node:20\nCOPY proxy.mjs /app/proxy.mjs\nEXPOSE 2375\nCMD ["node", "/app/proxy.mjs"]\n' >"$ctx/Dockerfile"
     DOCKER_BUILDKIT=0 docker build -q --label "content.sha256=$sum" -t 127.0.0.1:5000/docker-socket-proxy:0.1.0 "$ctx" >/dev/null 2>&1
     say "127.0.0.1:5000/docker-socket-proxy:0.1.0 built"
   fi
