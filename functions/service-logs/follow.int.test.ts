@@ -38,6 +38,10 @@ Follow.after(async () => {
 // closes on its own in this process and could hide the one connection this test waits for.
 const engineSocket = process.env['DOCKER_HOST']?.startsWith('tcp:') ? 'TCPWrap' : 'PipeWrap';
 const sockets = () => process.getActiveResourcesInfo().filter((r) => r === engineSocket).length;
+// NOTE: stdout and stderr are pipes under the test runner, and each gets its handle on first use: made now, so
+// a log line written while the test waits does not hide the engine socket that closes (seen once in CI).
+void process.stdout;
+void process.stderr;
 
 /** Reads NDJSON lines for `ms`, noting when each arrived; leaves the body open. */
 async function readFor(body: ReadableStream<Uint8Array>, ms: number): Promise<Array<{ line: LogLine; at: number }>> {
