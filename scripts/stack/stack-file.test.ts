@@ -64,6 +64,14 @@ test('should bootstrap each new Cassandra node only after the one before it answ
   }
 });
 
+test('should let only cassandra-1 be its own seed, so the others bootstrap (stream the data of their ranges)', ({ prod }) => {
+  for (const node of ['cassandra-1', 'cassandra-2', 'cassandra-3']) {
+    const seeds = prod.services[node]!.environment!['CASSANDRA_SEEDS']!.split(',');
+    assert.ok(seeds.length >= 2, `${node} knows two seeds`);
+    assert.is(seeds.includes(node), node === 'cassandra-1', `${node} in its own seed list`);
+  }
+});
+
 test('should run NATS as three members behind the one name nats, clients and routes authenticated, without NATS Streaming', ({ prod }) => {
   const conf = readFileSync(prod.configs['nats-conf']!.file, 'utf8');
   assert.is(prod.configs['nats-conf']!.template_driver, 'golang');
