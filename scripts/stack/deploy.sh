@@ -203,7 +203,7 @@ down() {
   # Services and their tasks go away asynchronously; volumes and secrets only after that.
   for _ in $(seq 1 90); do
     [ -z "$(docker service ls -q --filter label=function=true; docker service ls -q --filter "label=com.docker.stack.namespace=$STACK")" ] \
-      && [ -z "$(for i in 1 2 3; do docker -H "unix://$ST/run/n$i.sock" ps -q --filter "label=com.docker.stack.namespace=$STACK" 2>/dev/null; done)" ] && break
+      && [ -z "$(for i in 1 2 3; do docker -H "unix://$ST/run/n$i.sock" ps -aq --filter "label=com.docker.stack.namespace=$STACK" 2>/dev/null; done)" ] && break
     sleep 2
   done
   for i in 1 2 3; do
