@@ -120,6 +120,8 @@ for (const f of FUNCTIONS.filter((f) => only.length === 0 || only.includes(f.nam
     plugins: [noSsh],
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     minify: true,
+    // Libraries read constructor names at run time (cassandra-driver names its errors so).
+    keepNames: true,
     legalComments: 'linked',
     logLevel: 'error',
   });

@@ -70,7 +70,7 @@ ctx=$(mktemp -d)
 t0=$(date +%s%N)
 npx esbuild relay=relay/main.ts producer=workers/producer/main.ts consumer=workers/consumer/main.ts alerts=workers/alerts/main.ts \
   cassandra-init=workers/cassandra-init/main.ts \
-  --bundle --splitting --format=esm --platform=node --target=node20 --minify --log-level=error \
+  --bundle --splitting --format=esm --platform=node --target=node20 --minify --keep-names --log-level=error \
   --outdir="$ctx/app" --out-extension:.js=.mjs --chunk-names='chunks/[name]-[hash]' \
   --alias:ssh2=./scripts/openfaas/ssh2-stub.cjs \
   --external:@node-rs/argon2 --external:better-sqlite3 --external:kerberos --external:snappy \

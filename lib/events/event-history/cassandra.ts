@@ -11,7 +11,7 @@
  * costs each request at most one budget, and the client pages on; with ALLOW FILTERING it made Cassandra read
  * every row of every partition in the range in one request.
  */
-import { auth, Client, concurrent, policies, types } from 'cassandra-driver';
+import { auth, Client, concurrent, errors, policies, types } from 'cassandra-driver';
 import { AppError } from '../../errors.ts';
 import { storedOncePerId } from '../rollout.ts';
 import type { Event } from '../event.ts';
@@ -83,7 +83,8 @@ const NAME = /^[a-z][a-z0-9_]{0,40}$/;
 export const cassandraConnectError = (e: unknown, contactPoints: string[], withCredentials: boolean): Error => {
   const at = `Cassandra at ${contactPoints.join(',')}`;
   const inner = Object.values((e as { innerErrors?: Record<string, unknown> } | null)?.innerErrors ?? {});
-  const authError = [e, ...inner].find((x): x is Error => x instanceof Error && x.name === 'AuthenticationError');
+  // NOTE: by class, not by name: the driver names its errors after their constructors, which a minified bundle renames.
+  const authError = [e, ...inner].find((x): x is Error => x instanceof errors.AuthenticationError);
   if (authError) {
     return withCredentials
       ? new Error(`${at} refused the credentials (check CASSANDRA_USERNAME and CASSANDRA_PASSWORD): ${authError.message}`)
