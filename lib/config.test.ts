@@ -12,6 +12,15 @@ test.before.each((ctx) => {
 });
 test.after.each(({ dir }) => rmSync(dir, { recursive: true, force: true }));
 
+test('should leave DATA_DIR alone for a worker that stores nothing locally (its image runs as a user without /app)', ({ dir }) => {
+  const dataDir = join(dir, 'not-made');
+  loadWorkerConfig({ DATA_DIR: dataDir, KAFKA_BROKERS: 'kafka-1:9092', CASSANDRA_CONTACT_POINTS: 'cassandra-1' }, 'consumer');
+  assert.throws(() => statSync(dataDir), /ENOENT/);
+  // A generated JWT secret makes it (local mode's first start).
+  loadConfig({ DATA_DIR: dataDir });
+  assert.is(statSync(dataDir).mode & 0o777, 0o700);
+});
+
 test('should use the contract defaults', ({ dir }) => {
   const config = loadConfig({ DATA_DIR: dir });
   assert.is(config.port, 8080);

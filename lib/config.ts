@@ -202,6 +202,7 @@ function loadJwtSecret(env: Env, dataDir: string): Uint8Array {
     text = readSecretFile(file, 'the JWT secret');
   } else {
     const generated = join(dataDir, 'jwt-secret');
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     if (!existsSync(generated)) {
       writeFileSync(generated, randomBytes(32).toString('base64url') + '\n', { mode: 0o600, flag: 'wx' });
     }
@@ -245,8 +246,10 @@ const HOST_PORT = /^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/;
 const HOST = /^[A-Za-z0-9.\-_[\]:]+$/;
 
 function base(s: Settings, role: ProcessRole, defaults: { dataDir: string }): BaseConfig {
+  // NOTE: not made here: only what stores something there makes it (the embedded stores, the producer's cursor,
+  // a generated JWT secret). A worker of the cluster composition stores nothing locally, and runs as a user that
+  // cannot write its image's /app.
   const dataDir = resolve(s.string('DATA_DIR') ?? defaults.dataDir);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const events: EventConfig = { dataDir, ttlDays: s.int('EVENTS_TTL_DAYS', { min: 1, max: 3650 }) ?? 30 };
   const brokers = s.list('KAFKA_BROKERS', 'host:port', (e) => HOST_PORT.test(e));
   const points = s.list('CASSANDRA_CONTACT_POINTS', 'host names or host:port', (e) => HOST.test(e) || HOST_PORT.test(e));
