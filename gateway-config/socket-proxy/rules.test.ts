@@ -41,11 +41,17 @@ test('should deny containers, exec, images, secrets, swarm and path tricks', () 
   ]) assert.not.ok(isAllowed('functions', method!, url!), `${method} ${url}`);
 });
 
-test('should give the events profile the event stream and nothing that writes', () => {
+test('should give the events profile the event stream and the resync lists, and nothing that writes', () => {
   assert.ok(isAllowed('events', 'GET', '/events?since=1700000000'));
   assert.ok(isAllowed('events', 'GET', '/info'));
-  assert.not.ok(isAllowed('events', 'GET', '/services'));
+  // The producer's list-then-watch (workers/producer/resync.ts, rollout-watch.ts, task history); the stack's
+  // producer got 403 for these and never resynced.
+  for (const path of ['/services?status=true', '/nodes', '/tasks?filters=%7B%7D']) assert.ok(isAllowed('events', 'GET', path), path);
+  for (const path of ['/services/abc', '/services/abc/logs', '/containers/json', '/secrets', '/configs']) {
+    assert.not.ok(isAllowed('events', 'GET', path), path);
+  }
   assert.not.ok(isAllowed('events', 'POST', '/services/create'));
+  assert.not.ok(isAllowed('events', 'POST', '/services/abc/update'));
 });
 
 const body = suite('socket-proxy request bodies');

@@ -46,8 +46,9 @@ const RULES: Record<Profile, Rule[]> = {
     { method: 'POST', path: /^\/(secrets|configs)\/create$/ },
     { method: 'DELETE', path: new RegExp(`^/(secrets|configs)/${ID}$`) },
   ],
-  // The event producer (workers/producer): the engine's event stream and its own identity, read-only.
-  events: [...ENGINE, get('/events')],
+  // The event producer (workers/producer): the engine's event stream and its own identity, and the lists its
+  // resync and rollout watch read (list-then-watch: services, nodes, tasks), all read-only. No inspect, no logs.
+  events: [...ENGINE, get('/events'), get('/services'), get('/nodes'), get('/tasks')],
 };
 
 /** The path of `url` without the version prefix, or undefined when it cannot be matched safely. */
