@@ -7,13 +7,13 @@
 set -euo pipefail
 # NOTE: not `dpkg -s`, which succeeds for a removed package whose config files remain.
 installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
-missing=()
-for pkg in "$@"; do installed "$pkg" || missing+=("$pkg"); done
+find_missing() { missing=(); for pkg in "$@"; do installed "$pkg" || missing+=("$pkg"); done; }
+find_missing "$@"
 ((${#missing[@]})) || exit 0
 exec 9>/var/lock/swarm-dashboard-apt.lock
 flock -w 900 9 || { echo "apt-install: another install held the lock for 15 minutes" >&2; exit 1; }
-missing=()
-for pkg in "$@"; do installed "$pkg" || missing+=("$pkg"); done
+# Again under the lock: the process that held it may have installed them.
+find_missing "$@"
 ((${#missing[@]})) || exit 0
 echo "apt-install: ${missing[*]}" >&2
 out=$(mktemp)

@@ -90,4 +90,3 @@ test('should refuse to start as root without its entrypoint', async () => {
 });
 
 test.run();
-

@@ -5,7 +5,8 @@
  * create keyspaces and owns its keyspace, so no dashboard process ever holds a superuser's password.
  * Idempotent: a second run logs in with the changed password and only re-applies the grants and passwords.
  */
-import { auth, Client, errors } from 'cassandra-driver';
+import { auth, Client } from 'cassandra-driver';
+import { cassandraAuthError } from '../../lib/events/event-history/cassandra.ts';
 
 export interface CassandraInitOptions {
   contactPoints: string[];
@@ -25,11 +26,7 @@ const NAME = /^[a-z][a-z0-9_]{0,40}$/;
 // accepted, so nothing needs quoting (the stack makes its secrets with `openssl rand -hex`).
 const PASSWORD = /^[A-Za-z0-9_-]{12,200}$/;
 
-// NOTE: by class, not by name: the driver names its errors after their constructors, which the stack's minified
-// bundle renames (cassandra-init never recognised a refused login there, and retried for ever).
-const isAuthError = (e: unknown): boolean =>
-  e instanceof errors.AuthenticationError ||
-  Object.values((e as { innerErrors?: Record<string, unknown> } | null)?.innerErrors ?? {}).some((x) => x instanceof errors.AuthenticationError);
+const isAuthError = (e: unknown): boolean => cassandraAuthError(e) !== undefined;
 
 export async function initCassandraRoles(o: CassandraInitOptions): Promise<{ superuserChanged: boolean; roleCreated: boolean }> {
   const log = o.log ?? (() => {});

@@ -3,9 +3,8 @@
  * secrets; SQLite gives its -wal and -shm files the database's mode). better-sqlite3 is synchronous, so each
  * method is atomic within the process; a primary key on the delivery id makes the claim insert-if-absent.
  */
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openPrivateDatabase } from '../../sqlite.ts';
 import type { AlertRule, Delivery } from '../alert.ts';
 import type { AlertStore } from '../alert-store.ts';
 
@@ -37,11 +36,7 @@ const toDelivery = (row: DeliveryRow): Delivery => ({
 });
 
 export function createEmbeddedAlertStore(options: { dataDir: string }): AlertStore {
-  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const path = join(options.dataDir, 'alerts.db');
-  closeSync(openSync(path, 'a', 0o600));
-  chmodSync(path, 0o600);
-  const db = new Database(path);
+  const db = openPrivateDatabase(join(options.dataDir, 'alerts.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');

@@ -2,7 +2,6 @@
  * The embedded ApiTokenStore: SQLite `api-tokens.db` under DATA_DIR, mode 0600 (lib/sqlite.ts). Only hashes are
  * stored, but the file still says who automates what.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openPrivateDatabase } from '../../sqlite.ts';
 import { LAST_USE_INTERVAL_MS, type ApiToken, type ApiTokenStore } from '../api-tokens.ts';
@@ -30,7 +29,6 @@ const toToken = (row: Row): ApiToken => ({
 });
 
 export function createEmbeddedApiTokenStore(options: { dataDir: string }): ApiTokenStore {
-  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const db = openPrivateDatabase(join(options.dataDir, 'api-tokens.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');

@@ -77,14 +77,22 @@ const bucketOf = (id: string, buckets: number): number => {
 const NAME = /^[a-z][a-z0-9_]{0,40}$/;
 
 /**
+ * The driver's authentication error in `e` or among its per-host errors (a failed connect), if there is one.
+ * NOTE: by class, not by name: the driver names its errors after their constructors, which a minified bundle
+ * renames (the stack's cassandra-init never recognised a refused login so).
+ */
+export const cassandraAuthError = (e: unknown): Error | undefined => {
+  const inner = Object.values((e as { innerErrors?: Record<string, unknown> } | null)?.innerErrors ?? {});
+  return [e, ...inner].find((x): x is Error => x instanceof errors.AuthenticationError);
+};
+
+/**
  * What went wrong connecting, naming the server and the settings to check. Built from the driver's messages,
  * which name the user at most: the password never reaches an error or a log.
  */
 export const cassandraConnectError = (e: unknown, contactPoints: string[], withCredentials: boolean): Error => {
   const at = `Cassandra at ${contactPoints.join(',')}`;
-  const inner = Object.values((e as { innerErrors?: Record<string, unknown> } | null)?.innerErrors ?? {});
-  // NOTE: by class, not by name: the driver names its errors after their constructors, which a minified bundle renames.
-  const authError = [e, ...inner].find((x): x is Error => x instanceof errors.AuthenticationError);
+  const authError = cassandraAuthError(e);
   if (authError) {
     return withCredentials
       ? new Error(`${at} refused the credentials (check CASSANDRA_USERNAME and CASSANDRA_PASSWORD): ${authError.message}`)

@@ -4,7 +4,6 @@
  * index on id makes a second append of one id (even with another time: a swarm remove) a no-op.
  * Retention deletes events whose time is older than `retentionDays` (EVENTS_TTL_DAYS).
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { AppError } from '../../errors.ts';
@@ -27,7 +26,6 @@ export const createEmbeddedEventHistory = (options: EmbeddedEventHistoryOptions)
   if (!options.dataDir) throw new Error('createEmbeddedEventHistory: dataDir is required');
   const retentionDays = options.retentionDays ?? 30;
   const now = options.now ?? Date.now;
-  mkdirSync(options.dataDir, { recursive: true });
   const db = openPrivateDatabase(join(options.dataDir, 'events.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
