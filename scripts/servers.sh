@@ -5,7 +5,7 @@
 #   bash scripts/servers.sh [start|stop|status|env] [name…]
 #
 # Names default to: ferretdb nats kafka cassandra (chromium only when named). The auth variants kafka-auth,
-# cassandra-auth and nats-auth (servers that require credentials, on ports of their own, state in
+# cassandra-auth, nats-auth and ferretdb-auth (servers that require credentials, on ports of their own, state in
 # .cache/auth-servers/, reusing the jars of kafka and cassandra) run only when named. `start` runs the scripts in
 # parallel, and on success prints every server's KEY=value lines on stdout (and nothing else), so both of
 # these work:
@@ -19,7 +19,7 @@ here="$root/scripts/servers"
 default_names=(ferretdb nats kafka cassandra)
 
 say() { echo "[servers] $*" >&2; }
-usage() { echo "usage: $0 [start|stop|status|env] [name…]   (names: ${default_names[*]} chromium kafka-auth cassandra-auth nats-auth)" >&2; }
+usage() { echo "usage: $0 [start|stop|status|env] [name…]   (names: ${default_names[*]} chromium kafka-auth cassandra-auth nats-auth ferretdb-auth)" >&2; }
 
 action=${1:-start}
 [ $# -gt 0 ] && shift

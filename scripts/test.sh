@@ -17,7 +17,7 @@ bash scripts/swarm-local.sh
 step "servers"
 set -a
 # shellcheck disable=SC1090
-. <(bash scripts/servers.sh start ferretdb nats kafka cassandra chromium kafka-auth cassandra-auth nats-auth)
+. <(bash scripts/servers.sh start ferretdb nats kafka cassandra chromium kafka-auth cassandra-auth nats-auth ferretdb-auth)
 set +a
 # NOTE: the *_AUTH_PASSWORD values are the auth servers' random test passwords; they stay out of the CI log.
 env | grep -E '^(MONGO_URL|NATS_URL|KAFKA_BROKERS|CASSANDRA_CONTACT_POINTS|CHROMIUM_PATH|[A-Z]+_AUTH_[A-Z_]+)=' | grep -v '_PASSWORD=' | sort

@@ -1,4 +1,4 @@
-# Shared by the auth variants (kafka-auth.sh, cassandra-auth.sh, nats-auth.sh): servers that require
+# Shared by the auth variants (kafka-auth.sh, cassandra-auth.sh, nats-auth.sh, ferretdb-auth.sh): servers that require
 # authentication, for the credential tests (`*.auth.int.test.ts`). Sourced after server-lib.sh or
 # jvm-server.sh. Each runs beside the plain server of the same kind, on ports of its own, with its state in
 # .cache/auth-servers/<kind> (AUTH_SERVERS_DIR to move it), and reuses that server's binaries read-only.
