@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createBackpressure } from './backpressure.ts';
 import { createEnding } from './client.ts';
+import { textFrame } from './frames.ts';
 import { fakeClient, recordingLog, settle } from '../testing/relay-doubles.ts';
 
 const setup = () => {
@@ -17,7 +18,7 @@ Live('should send a live frame while the socket holds no more than the bound', (
   const { backpressure } = setup();
   const c = fakeClient({ state: 'live' });
   c.fake.bufferedAmount = 1000;
-  backpressure.sendLive(c, 'a');
+  backpressure.sendLive(c, textFrame('a'));
   assert.equal(c.fake.sent, ['a']);
   assert.not.ok(backpressure.overloaded(c));
 });
@@ -27,7 +28,7 @@ Live('should terminate a client whose socket holds more than the bound, and send
   const c = fakeClient({ state: 'live' });
   c.fake.bufferedAmount = 1001;
   assert.ok(backpressure.overloaded(c));
-  backpressure.sendLive(c, 'a');
+  backpressure.sendLive(c, textFrame('a'));
   assert.equal(c.fake.sent, []);
   assert.ok(c.fake.terminated);
   assert.is(c.state, 'closed');
@@ -38,7 +39,7 @@ Live('should skip a socket that is no longer open', () => {
   const { backpressure } = setup();
   const c = fakeClient({ state: 'live' });
   c.fake.readyState = 2;
-  backpressure.sendLive(c, 'a');
+  backpressure.sendLive(c, textFrame('a'));
   assert.equal(c.fake.sent, []);
   assert.not.ok(c.fake.terminated);
 });
@@ -46,24 +47,25 @@ Live('should skip a socket that is no longer open', () => {
 Live.run();
 
 const Pending = suite('backpressure: pending events');
+const f = { a: textFrame('a'), b: textFrame('b'), c: textFrame('c'), d: textFrame('d') };
 
 Pending('should keep events in order until taken, and start empty after', () => {
   const { backpressure } = setup();
   const p = backpressure.pending();
-  assert.ok(p.push('1', 'a', 1));
-  assert.ok(p.push('2', 'b', 1));
-  assert.equal(p.take(), [{ id: '1', data: 'a' }, { id: '2', data: 'b' }]);
+  assert.ok(p.push('1', f.a, 1));
+  assert.ok(p.push('2', f.b, 1));
+  assert.equal(p.take(), [{ id: '1', data: f.a }, { id: '2', data: f.b }]);
   assert.equal(p.take(), []);
 });
 
 Pending('should report overflow once more than the bound is held, counting from the last take', () => {
   const { backpressure } = setup();
   const p = backpressure.pending();
-  assert.ok(p.push('1', 'a', 600));
-  assert.ok(p.push('2', 'b', 400));
-  assert.not.ok(p.push('3', 'c', 1));
+  assert.ok(p.push('1', f.a, 600));
+  assert.ok(p.push('2', f.b, 400));
+  assert.not.ok(p.push('3', f.c, 1));
   p.take();
-  assert.ok(p.push('4', 'd', 1000));
+  assert.ok(p.push('4', f.d, 1000));
 });
 
 Pending.run();

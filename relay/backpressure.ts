@@ -7,9 +7,9 @@
  */
 import { WebSocket } from 'ws';
 import type { Client, Ending } from './client.ts';
+import { textFrames, writeFramed, type Frame } from './frames.ts';
 
-/** A frame as the fan-out serialised it: once per event, for every client (see sendText). */
-export type Frame = string | Buffer;
+export type { Frame };
 
 /** Live events held for one client while its replay runs, in arrival order. */
 export interface PendingEvents {
@@ -21,14 +21,15 @@ export interface PendingEvents {
 }
 
 export interface Backpressure {
-  /** Sends a live frame, or drops the client if its socket is over the bound. */
+  /** Sends a live event's frame (framed once by the fan-out for every client), or drops the client if its
+   *  socket is over the bound. */
   sendLive(c: Client, data: Frame): void;
   /** True when the client's socket holds more than the bound (the ping tick checks it too). */
   overloaded(c: Client): boolean;
   pending(): PendingEvents;
-  /** Sends replay frames in order; resolves when the relay may send more (drained below the high-water mark,
-   *  or the client closed). */
-  sendReplay(c: Client, frames: string[]): Promise<void>;
+  /** Sends replay messages in order, as one write; resolves when the relay may send more (drained below the
+   *  high-water mark, or the client closed). */
+  sendReplay(c: Client, messages: string[]): Promise<void>;
 }
 
 export interface BackpressureOptions {
@@ -60,7 +61,7 @@ export function createBackpressure(o: BackpressureOptions): Backpressure {
     sendLive(c, data) {
       if (c.ws.readyState !== WebSocket.OPEN) return;
       if (overloaded(c)) return ending.drop(c, 'client stopped reading');
-      sendText(c.ws, data);
+      sendFrame(c.ws, data);
     },
 
     pending() {
@@ -81,37 +82,16 @@ export function createBackpressure(o: BackpressureOptions): Backpressure {
       };
     },
 
-    async sendReplay(c, frames) {
-      let flushed: Promise<void> | undefined;
-      // NOTE: corked, a page of frames leaves in a few writes instead of one syscall each, which was most of a
-      // large replay's time. ws does not expose its socket; without one the frames simply go out one by one.
-      const socket = socketOf(c.ws);
-      socket?.cork();
-      try {
-        for (let i = 0; i < frames.length; i++) {
-          if (c.state === 'closed') return;
-          // The callback of a send fires once its frame has left the socket's buffer; frames leave in order.
-          if (i === frames.length - 1) flushed = new Promise((r) => c.ws.send(frames[i]!, () => r()));
-          else c.ws.send(frames[i]!);
-        }
-      } finally {
-        socket?.uncork();
-      }
-      if (flushed && c.ws.bufferedAmount > replayHighWaterBytes) await drained(c, flushed);
+    async sendReplay(c, messages) {
+      if (c.state === 'closed' || messages.length === 0) return;
+      // The callback fires once the page has left the socket's buffer.
+      const flushed = new Promise<void>((r) => writeFramed(c.ws, textFrames(messages), () => messages, r));
+      if (c.ws.bufferedAmount > replayHighWaterBytes) await drained(c, flushed);
     },
   };
 }
 
-/**
- * Sends a text frame. A Buffer is the event's JSON encoded once by the fan-out: sent as is to each of thousands
- * of clients (marked text, which it is), where a string would be encoded again for every client.
- */
-export function sendText(ws: WebSocket, data: Frame): void {
-  if (typeof data === 'string') ws.send(data);
-  else ws.send(data, { binary: false });
+/** Sends a frame built by the fan-out: the same bytes to each of thousands of clients. */
+export function sendFrame(ws: WebSocket, frame: Frame): void {
+  writeFramed(ws, frame.bytes, () => [frame.payload]);
 }
-
-const socketOf = (ws: WebSocket): { cork(): void; uncork(): void } | undefined => {
-  const socket = (ws as unknown as { _socket?: { cork?: unknown; uncork?: unknown } })._socket;
-  return typeof socket?.cork === 'function' && typeof socket.uncork === 'function' ? (socket as { cork(): void; uncork(): void }) : undefined;
-};

@@ -8,7 +8,8 @@
  */
 import type { Event } from '../lib/events/event.ts';
 import type { EventBus, Subscription } from '../lib/events/event-bus.ts';
-import { sendText, type Backpressure, type PendingEvents } from './backpressure.ts';
+import { sendFrame, type Backpressure, type PendingEvents } from './backpressure.ts';
+import { textFrame, type Frame } from './frames.ts';
 import type { Client, Ending, Log } from './client.ts';
 
 export interface FanOutOptions {
@@ -43,14 +44,14 @@ export function createFanOut(o: FanOutOptions): FanOut {
   const onBusEvent = (event: Event): void => {
     if (members.size === 0) return;
     o.observe?.(event);
-    let data: Buffer;
+    let data: Frame;
     try {
-      data = Buffer.from(JSON.stringify({ type: 'event', event }));
+      data = textFrame(JSON.stringify({ type: 'event', event }));
     } catch (e) {
       log('relay: unserializable event dropped', { error: String(e) });
       return;
     }
-    const bytes = data.length;
+    const bytes = data.bytes.length;
     for (const [c, m] of members) {
       if (c.sees && !c.sees(event)) continue;
       if (!m.pending) backpressure.sendLive(c, data);
@@ -79,7 +80,7 @@ export function createFanOut(o: FanOutOptions): FanOut {
       const pending = m.pending.take();
       m.pending = undefined;
       c.state = 'live';
-      for (const p of pending) if (!replayed.has(p.id)) sendText(c.ws, p.data);
+      for (const p of pending) if (!replayed.has(p.id)) sendFrame(c.ws, p.data);
     },
 
     leave(c) {

@@ -23,6 +23,9 @@ export interface EventQuery {
 export interface EventPage {
   /** By timeNano, then id: ascending, or descending for `order: 'desc'`. */
   events: Event[];
+  /** The stored JSON of each event, index for index, when the store keeps it as text: the relay sends it as
+   *  it is instead of serialising `events` again. It is `JSON.stringify` of the event as appended. */
+  json?: string[];
   next?: string;
 }
 

@@ -297,6 +297,7 @@ export const createCassandraEventHistory = async (options: CassandraEventHistory
       /** The last row examined: everything up to it, in every bucket, has been looked at. */
       let scanned: Row | undefined;
       const out: Event[] = [];
+      const json: string[] = [];
       try {
         const days = (await client.execute(selectDays, [fromDay, toDay])).rows.map((r) => r.get('day') as number);
         if (desc) days.reverse();
@@ -340,6 +341,7 @@ export const createCassandraEventHistory = async (options: CassandraEventHistory
               scanned = row;
               if (!matches(row)) continue;
               out.push(JSON.parse(row.body) as Event);
+              json.push(row.body);
               if (out.length > limit) {
                 stopped = 'page';
                 break days;
@@ -355,10 +357,10 @@ export const createCassandraEventHistory = async (options: CassandraEventHistory
       }
       if (stopped === 'page') {
         const events = out.slice(0, limit);
-        return { events, next: encodeCursor(events[events.length - 1]!) };
+        return { events, json: json.slice(0, limit), next: encodeCursor(events[events.length - 1]!) };
       }
-      if (stopped === 'budget' && scanned) return { events: out, next: encodeCursor({ timeNano: String(scanned.t), id: scanned.id }) };
-      return { events: out };
+      if (stopped === 'budget' && scanned) return { events: out, json, next: encodeCursor({ timeNano: String(scanned.t), id: scanned.id }) };
+      return { events: out, json };
     },
 
     async close() {

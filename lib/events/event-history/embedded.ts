@@ -104,9 +104,10 @@ export const createEmbeddedEventHistory = (options: EmbeddedEventHistoryOptions)
       } catch (e) {
         throw storeError(e);
       }
-      const events = rows.slice(0, limit).map((r) => JSON.parse(r.body) as Event);
+      const json = rows.slice(0, limit).map((r) => r.body);
+      const events = json.map((body) => JSON.parse(body) as Event);
       const last = events[events.length - 1];
-      return rows.length > limit && last ? { events, next: encodeCursor(last) } : { events };
+      return rows.length > limit && last ? { events, json, next: encodeCursor(last) } : { events, json };
     },
 
     prune: pruneNow,
