@@ -32,9 +32,7 @@ images() {
     /lib/x86_64-linux-gnu/libc.so.6:/lib/x86_64-linux-gnu/libc.so.6 /lib64/ld-linux-x86-64.so.2:/lib64/ld-linux-x86-64.so.2
   # The socket proxy: one esbuild bundle on the Node base image.
   local ctx; ctx=$(mktemp -d)
-  (cd "$root" && npx esbuild gateway-config/socket-proxy/main.ts --bundle --platform=node --format=esm \
-    --target=node20 --log-level=error --outfile="$ctx/proxy.mjs")
-  cp "$root/gateway-config/socket-proxy/Dockerfile" "$root/gateway-config/socket-proxy/drop-root.sh" "$ctx/"
+  bash "$root/gateway-config/socket-proxy/context.sh" "$ctx"
   local sum; sum=$(cat "$ctx/proxy.mjs" "$ctx/Dockerfile" "$ctx/drop-root.sh" | sha256sum | cut -c1-16)
   if [ "$(docker image inspect -f '{{index .Config.Labels "content.sha256"}}' 127.0.0.1:5000/docker-socket-proxy:0.1.0 2>/dev/null)" != "$sum" ]; then
     DOCKER_BUILDKIT=0 docker build -q --label "content.sha256=$sum" -t 127.0.0.1:5000/docker-socket-proxy:0.1.0 "$ctx" >/dev/null 2>&1

@@ -170,11 +170,9 @@ small_images() {
     for c in sh sleep httpd echo cat; do ln -sf busybox "$rootfs/bin/$c"; done
     tar -C "$rootfs" -c . | docker import - local/busybox:1 >/dev/null; rm -rf "$rootfs"
   fi
-  # The socket proxy: one esbuild bundle and gateway-config/socket-proxy/Dockerfile (as scripts/openfaas/test-env.sh).
-  local ctx="$CACHE/proxy-ctx"; rm -rf "$ctx"; mkdir -p "$ctx"
-  npx esbuild gateway-config/socket-proxy/main.ts --bundle --platform=node --format=esm --target=node20 \
-    --log-level=error --outfile="$ctx/proxy.mjs"
-  cp gateway-config/socket-proxy/Dockerfile gateway-config/socket-proxy/drop-root.sh "$ctx/"
+  # The socket proxy: one esbuild bundle and gateway-config/socket-proxy/Dockerfile.
+  local ctx="$CACHE/proxy-ctx"; rm -rf "$ctx"
+  bash gateway-config/socket-proxy/context.sh "$ctx"
   build_context "$R/docker-socket-proxy:0.1.0" "$ctx"
 }
 
