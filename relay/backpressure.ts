@@ -27,9 +27,9 @@ export interface Backpressure {
   /** True when the client's socket holds more than the bound (the ping tick checks it too). */
   overloaded(c: Client): boolean;
   pending(): PendingEvents;
-  /** Sends replay messages in order, as one write; resolves when the relay may send more (drained below the
-   *  high-water mark, or the client closed). */
-  sendReplay(c: Client, messages: string[]): Promise<void>;
+  /** Sends replay messages in order, as one write (`byteLengths`: their sizes, if the caller measured them);
+   *  resolves when the relay may send more (drained below the high-water mark, or the client closed). */
+  sendReplay(c: Client, messages: string[], byteLengths?: number[]): Promise<void>;
 }
 
 export interface BackpressureOptions {
@@ -82,10 +82,10 @@ export function createBackpressure(o: BackpressureOptions): Backpressure {
       };
     },
 
-    async sendReplay(c, messages) {
+    async sendReplay(c, messages, byteLengths) {
       if (c.state === 'closed' || messages.length === 0) return;
       // The callback fires once the page has left the socket's buffer.
-      const flushed = new Promise<void>((r) => writeFramed(c.ws, textFrames(messages), () => messages, r));
+      const flushed = new Promise<void>((r) => writeFramed(c.ws, textFrames(messages, byteLengths), messages, r));
       if (c.ws.bufferedAmount > replayHighWaterBytes) await drained(c, flushed);
     },
   };
@@ -93,5 +93,5 @@ export function createBackpressure(o: BackpressureOptions): Backpressure {
 
 /** Sends a frame built by the fan-out: the same bytes to each of thousands of clients. */
 export function sendFrame(ws: WebSocket, frame: Frame): void {
-  writeFramed(ws, frame.bytes, () => [frame.payload]);
+  writeFramed(ws, frame.bytes, frame.messages);
 }

@@ -20,11 +20,15 @@ test('should frame as ws frames a server message', () => {
     const reference = Buffer.concat(Sender.frame(data, { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false }));
     const ours = textFrame(m);
     assert.ok(ours.bytes.equals(reference), `frame of ${data.length} bytes`);
-    assert.ok(ours.payload.equals(data), `payload of ${data.length} bytes`);
+    assert.ok(ours.messages[0].equals(data), `payload of ${data.length} bytes`);
   }
   assert.ok(
     textFrames(messages).equals(Buffer.concat(messages.map((m) => textFrame(m).bytes))),
     'textFrames is the frames back to back',
+  );
+  assert.ok(
+    textFrames(messages, messages.map((m) => Buffer.byteLength(m))).equals(textFrames(messages)),
+    'textFrames with the sizes given frames the same',
   );
 });
 
@@ -40,12 +44,12 @@ test('should reach a real client whole and in order, mixed with ws sends', async
   const [server] = (await once(wss, 'connection')) as [WebSocket];
   await once(client, 'open').catch(() => {});
   const sent = await new Promise<boolean>((resolve) => {
-    writeFramed(server, textFrames(messages.slice(0, 5)), () => [], () => resolve(true));
+    writeFramed(server, textFrames(messages.slice(0, 5)), [], () => resolve(true));
   });
   assert.ok(sent, 'the callback fires once written');
   server.send('between');
-  writeFramed(server, textFrame(messages[5]!).bytes, () => []);
-  writeFramed(server, textFrames(messages.slice(6)), () => []);
+  writeFramed(server, textFrame(messages[5]!).bytes, []);
+  writeFramed(server, textFrames(messages.slice(6)), []);
   const expected = [...messages.slice(0, 5), 'between', ...messages.slice(5)];
   while (received.length < expected.length) await new Promise((r) => setTimeout(r, 10));
   assert.equal(received, expected);
@@ -57,10 +61,10 @@ test('should send the messages through ws when there is no socket, and never to 
   const sent: unknown[] = [];
   const fake = { readyState: WebSocket.OPEN, send: (d: unknown) => sent.push(d) } as unknown as WebSocket;
   let called = 0;
-  writeFramed(fake, textFrames(['a', 'b']), () => ['a', 'b'], () => called++);
+  writeFramed(fake, textFrames(['a', 'b']), ['a', 'b'], () => called++);
   assert.equal(sent, ['a', 'b']);
   const closed = { readyState: WebSocket.CLOSING, send: (d: unknown) => sent.push(d) } as unknown as WebSocket;
-  writeFramed(closed, textFrames(['c']), () => ['c'], () => called++);
+  writeFramed(closed, textFrames(['c']), ['c'], () => called++);
   assert.equal(sent, ['a', 'b']);
   assert.is(called, 1, 'onSent fires for the closed client at once (the fake never calls back)');
 });

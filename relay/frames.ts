@@ -13,10 +13,13 @@
  */
 import { WebSocket } from 'ws';
 
-/** A text message framed once: `bytes` is the whole frame, `payload` the message within it (a view, not a copy). */
+/**
+ * A text message framed once: `bytes` is the whole frame; `messages` holds the message within it (a view, not a
+ * copy), made once per frame for the clients without a socket.
+ */
 export interface Frame {
   bytes: Buffer;
-  payload: Buffer;
+  messages: readonly [Buffer];
 }
 
 const headerLength = (n: number): number => (n < 126 ? 2 : n < 65_536 ? 4 : 10);
@@ -43,18 +46,14 @@ export function textFrame(message: string): Frame {
   const bytes = Buffer.allocUnsafe(headerLength(n) + n);
   const at = writeHeader(bytes, 0, n);
   bytes.write(message, at);
-  return { bytes, payload: bytes.subarray(at) };
+  return { bytes, messages: [bytes.subarray(at)] };
 }
 
-/** Many text messages, framed back to back in one Buffer. */
-export function textFrames(messages: readonly string[]): Buffer {
-  const lengths = new Array<number>(messages.length);
+/** Many text messages, framed back to back in one Buffer; `byteLengths`, when the caller measured them already. */
+export function textFrames(messages: readonly string[], byteLengths?: readonly number[]): Buffer {
+  const lengths = byteLengths ?? messages.map((m) => Buffer.byteLength(m));
   let total = 0;
-  for (let i = 0; i < messages.length; i++) {
-    const n = Buffer.byteLength(messages[i]!);
-    lengths[i] = n;
-    total += headerLength(n) + n;
-  }
+  for (let i = 0; i < messages.length; i++) total += headerLength(lengths[i]!) + lengths[i]!;
   const buf = Buffer.allocUnsafe(total);
   let at = 0;
   for (let i = 0; i < messages.length; i++) {
@@ -74,17 +73,16 @@ const socketOf = (ws: WebSocket): RawSocket | undefined => {
 };
 
 /**
- * Writes framed bytes to an open client; `onSent` fires once they left (or failed to). `fallback` is what to
- * send through ws when there is no socket to write to: the messages themselves.
+ * Writes framed bytes to an open client; `onSent` fires once they left (or failed to). `messages` are the same
+ * messages unframed, sent through ws when there is no socket to write to.
  */
-export function writeFramed(ws: WebSocket, framed: Buffer, fallback: () => readonly (string | Buffer)[], onSent?: () => void): void {
+export function writeFramed(ws: WebSocket, framed: Buffer, messages: readonly (string | Buffer)[], onSent?: () => void): void {
   if (ws.readyState !== WebSocket.OPEN) return void onSent?.();
   const socket = socketOf(ws);
   if (socket) {
     socket.write(framed, onSent && (() => onSent()));
     return;
   }
-  const messages = fallback();
   if (messages.length === 0) return void onSent?.();
   messages.forEach((m, i) => {
     const last = i === messages.length - 1;

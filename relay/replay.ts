@@ -61,6 +61,7 @@ export function createReplay(o: ReplayOptions): Replay {
 
     const sendPage = async ({ events, json }: EventPage, skip?: Set<string>): Promise<boolean> => {
       const frames: string[] = [];
+      const lengths: number[] = [];
       for (let i = 0; i < events.length; i++) {
         const event = events[i]!;
         if (skip?.has(event.id) || (c.sees && !c.sees(event))) continue;
@@ -75,8 +76,9 @@ export function createReplay(o: ReplayOptions): Replay {
         sentBytes += bytes;
         if (BigInt(event.timeNano) >= tailSince) recent.add(event.id);
         frames.push(frame);
+        lengths.push(bytes);
       }
-      await backpressure.sendReplay(c, frames);
+      await backpressure.sendReplay(c, frames, lengths);
       return c.state === 'replaying';
     };
 
