@@ -34,24 +34,12 @@ print_env() {
 
 # Answers a ping after a SCRAM login (so the setup user exists too).
 ready() {
-  port_open "$port" || return 1
-  (cd "$ROOT" && node -e '
-    const { MongoClient } = require("mongodb");
-    const client = new MongoClient(process.argv[1], {
-      auth: { username: "dashboard", password: process.argv[2] }, authSource: "admin",
-      authMechanism: "SCRAM-SHA-256", serverSelectionTimeoutMS: 2000, connectTimeoutMS: 2000,
-    });
-    client.db("admin").command({ ping: 1 })
-      .then((r) => client.close().then(() => process.exit(r.ok === 1 ? 0 : 1)))
-      .catch(() => process.exit(1));
-  ' "mongodb://$HOST:$port/" "$(credential mongo-dashboard)") >/dev/null 2>&1
+  port_open "$port" && mongo_ping "mongodb://$HOST:$port/" dashboard "$(credential mongo-dashboard)"
 }
 
 build() {
   local go_bin stamp src
-  go_bin=$(command -v go || true)
-  if [ -z "$go_bin" ] && [ -x /usr/local/go/bin/go ]; then go_bin=/usr/local/go/bin/go; fi
-  [ -n "$go_bin" ] || die "needs Go >= 1.24 to build; none found on PATH or in /usr/local/go"
+  go_bin=$(go_toolchain)
   stamp="$version $("$go_bin" env GOVERSION)"
   if [ -x "$bin" ] && [ "$(cat "$bin.stamp" 2>/dev/null)" = "$stamp" ]; then return 0; fi
   log "building $bin from github.com/FerretDB/FerretDB@$version (a cold build takes 2-3 minutes on 2 cores)"

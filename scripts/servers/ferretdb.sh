@@ -24,21 +24,12 @@ print_env() { echo "MONGO_URL=mongodb://$HOST:$port/"; }
 
 # The port is open and the server answers a ping.
 ready() {
-  port_open "$port" || return 1
-  (cd "$ROOT" && node -e '
-    const { MongoClient } = require("mongodb");
-    const client = new MongoClient(process.argv[1], { serverSelectionTimeoutMS: 2000, connectTimeoutMS: 2000 });
-    client.db("admin").command({ ping: 1 })
-      .then((r) => client.close().then(() => process.exit(r.ok === 1 ? 0 : 1)))
-      .catch(() => process.exit(1));
-  ' "mongodb://$HOST:$port/") >/dev/null 2>&1
+  port_open "$port" && mongo_ping "mongodb://$HOST:$port/"
 }
 
 build() {
   local stamp go_bin
-  go_bin=$(command -v go || true)
-  if [ -z "$go_bin" ] && [ -x /usr/local/go/bin/go ]; then go_bin=/usr/local/go/bin/go; fi
-  [ -n "$go_bin" ] || die "needs Go >= 1.24 to build (go.mod says go 1.24); none found on PATH or in /usr/local/go"
+  go_bin=$(go_toolchain)
   stamp=$(cat "$src/go.mod" "$src/go.sum" "$src/main.go" | sha256sum | cut -d' ' -f1)
   stamp="$stamp $("$go_bin" env GOVERSION)"
   if [ -x "$bin" ] && [ "$(cat "$bin.stamp" 2>/dev/null)" = "$stamp" ]; then return 0; fi

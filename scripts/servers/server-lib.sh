@@ -72,6 +72,30 @@ port_open() {
   (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null
 }
 
+# Prints the Go toolchain to build with (PATH, else the tarball's /usr/local/go); dies without one.
+go_toolchain() {
+  local go_bin
+  go_bin=$(command -v go || true)
+  if [ -z "$go_bin" ] && [ -x /usr/local/go/bin/go ]; then go_bin=/usr/local/go/bin/go; fi
+  [ -n "$go_bin" ] || die "needs Go >= 1.24 to build; none found on PATH or in /usr/local/go"
+  echo "$go_bin"
+}
+
+# Exit 0 when the MongoDB-wire server at $1 answers a ping; with $2 and $3, as that user (SCRAM-SHA-256, admin).
+mongo_ping() {
+  (cd "$ROOT" && node -e '
+    const { MongoClient } = require("mongodb");
+    const [url, username, password] = process.argv.slice(1);
+    const client = new MongoClient(url, {
+      ...(username ? { auth: { username, password }, authSource: "admin", authMechanism: "SCRAM-SHA-256" } : {}),
+      serverSelectionTimeoutMS: 2000, connectTimeoutMS: 2000,
+    });
+    client.db("admin").command({ ping: 1 })
+      .then((r) => client.close().then(() => process.exit(r.ok === 1 ? 0 : 1)))
+      .catch(() => process.exit(1));
+  ' "$@") >/dev/null 2>&1
+}
+
 # Waits until `ready $READY_ARGS` succeeds. Returns 1 if the process died meanwhile; dies on timeout.
 wait_ready() {
   local pid="$1" deadline=$((SECONDS + READY_TIMEOUT))
