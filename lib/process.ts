@@ -23,6 +23,19 @@ export function createLogger(component: string): Logger {
   };
 }
 
+/**
+ * An error's message with the chain of its causes: "The user store does not answer" alone does not say whether
+ * the server was unreachable, slow or refused the login. The drivers' messages name no credentials.
+ */
+export function errorText(e: unknown): string {
+  const parts: string[] = [];
+  for (let c: unknown = e, depth = 0; c !== undefined && depth < 4; depth++) {
+    parts.push(c instanceof Error ? c.message : String(c));
+    c = c instanceof Error ? c.cause : undefined;
+  }
+  return parts.join(': caused by: ');
+}
+
 export interface ProcessContext {
   log: Logger;
   /** Aborts when SIGTERM or SIGINT arrives, before `stop` is called. */
@@ -79,7 +92,7 @@ export function runProcess(component: string, start: (context: ProcessContext) =
       started.done?.then(
         () => void stop('finished'),
         (e) => {
-          log.error('failed', { error: e instanceof Error ? e.message : String(e) });
+          log.error('failed', { error: errorText(e) });
           exit(EXIT.failed);
         },
       );
@@ -89,7 +102,7 @@ export function runProcess(component: string, start: (context: ProcessContext) =
         console.error(`Cannot start the ${component}: ${e.message}`);
         exit(EXIT.config);
       }
-      log.error('cannot start', { error: e instanceof Error ? e.message : String(e) });
+      log.error('cannot start', { error: errorText(e) });
       exit(EXIT.failed);
     },
   );
