@@ -6,6 +6,8 @@
 #                    every service runs, `faas-cli deploy -f faas.yml` through the gateway, wait for every
 #                    function, then HTTPS through the edge with its local CA. Idempotent. Writes
 #                    .cache/stack/stack.env (STACK_URL, STACK_CA, ADMIN_PASSWORD, OPENFAAS_URL, ...).
+#   deploy.sh ready  the end of `up` alone: waits for every function and the edge, writes stack.env (after an
+#                    `up` that ran out of time on a busy machine; READY_TIMEOUT, default 300 s).
 #   deploy.sh down   removes the functions, the stack, its volumes and its secrets (the swarm stays).
 #
 # HTTPS: DOMAIN is dashboard.localhost, which the test's "DNS" points at node-1 (the only node labelled
@@ -180,7 +182,13 @@ up() {
       batch=()
     fi
   done
-  wait_for "every function" 300 functions_ready
+  ready
+}
+
+# Every function healthy and the edge serving HTTPS, then the test's settings in stack.env. Also a command of
+# its own: after an `up` that ran out of time on a busy machine, it picks up where `up` stopped.
+ready() {
+  wait_for "every function" "${READY_TIMEOUT:-300}" functions_ready
   wait_for "HTTPS through the edge" 180 edge_ca
   {
     echo "STACK_URL=https://$DOMAIN"
@@ -218,6 +226,7 @@ down() {
 
 case ${1:-} in
   up) up ;;
+  ready) ready ;;
   down) down ;;
   *) sed -n '2,14p' "$0" >&2; exit 2 ;;
 esac
