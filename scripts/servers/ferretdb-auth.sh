@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # FerretDB 1.24 on SQLite that requires a user and password (SCRAM-SHA-256), on 127.0.0.1:37018, for the
-# credential tests. Usage: ferretdb-auth.sh start|stop|status|env
+# credential tests. Usage: ferretdb-auth.sh start|stop|status|env|build
 #   env: MONGO_AUTH_URL (no credentials in it), MONGO_AUTH_USER, MONGO_AUTH_PASSWORD (user in `admin`)
+#   build: only builds .cache/bin/ferretdb-auth (the stack test's MongoDB stand-in runs it too)
 #
 # NOTE: the plain server (ferretdb.sh) runs FerretDB's embeddable package, which cannot switch on FerretDB's
 # "new authentication": that lives behind flags of its own command, cmd/ferretdb. So this builds the command
@@ -72,4 +73,4 @@ prepare() {
     --test-enable-new-auth --setup-database=admin --setup-username=dashboard)
 }
 
-server_main "$@"
+if [ "${1:-}" = build ]; then build; else server_main "$@"; fi

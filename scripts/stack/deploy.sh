@@ -53,8 +53,10 @@ secrets() {
     for s in kafka-broker-password kafka-password cassandra-superuser-password cassandra-password nats-password; do
       [ -s "$SECRETS/$s" ] || rand 24 >"$SECRETS/$s"
     done
-    # FerretDB stands in for the replica set: one member, no users (docs/deploy.md gives the real string).
-    printf 'mongodb://mongo-1:27017/dashboard' >"$SECRETS/mongo-url")
+    # FerretDB stands in for the replica set: one member, which creates the user itself (stack.local.yml), so
+    # the string is production's (docs/deploy.md) without the other members and replicaSet.
+    printf 'mongodb://dashboard:%s@mongo-1:27017/dashboard?authSource=dashboard' "$(cat "$SECRETS/mongo-app-password")" \
+      >"$SECRETS/mongo-url")
   local s
   for s in basic-auth-user basic-auth-password jwt-secret docker-api-token admin-password mongo-root-password mongo-app-password mongo-keyfile mongo-url \
     kafka-broker-password kafka-password cassandra-superuser-password cassandra-password nats-password; do

@@ -14,7 +14,8 @@
 #   dashboard-kafka:4.1.2               Kafka from Maven Central jars (scripts/stack/kafka/pom.xml) on local/jre:17
 #   dashboard-cassandra:5.0.8           Cassandra from Maven Central jars (scripts/servers/cassandra/pom.xml)
 #   dashboard-nats:2.9                  Debian's nats-server (+ libc) via docker import
-#   dashboard-ferretdb:1.24             .cache/bin/ferretdb (scripts/servers/ferretdb.sh), standing in for MongoDB
+#   dashboard-ferretdb:1.24             FerretDB's own command with SCRAM on (scripts/servers/ferretdb-auth.sh) and
+#                                       busybox sh and cat (the stand-in for MongoDB reads its password secret)
 #   docker-socket-proxy:0.1.0           gateway-config/socket-proxy bundled on local/node:20
 #   local/busybox:1                     static busybox, the image the contract suite's services run
 # All tagged ${REGISTRY:-127.0.0.1:5000}/… (a loopback registry nothing listens on: never pulled).
@@ -152,19 +153,16 @@ EOF
 }
 
 small_images() {
-  if [ ! -x .cache/bin/ferretdb ]; then
-    # The same build as scripts/servers/ferretdb.sh (which would also start a server on the host).
-    say "building .cache/bin/ferretdb (2-3 min cold)"
-    (cd scripts/servers/ferretdb && CGO_ENABLED=0 nice -n 10 go build -buildvcs=false -trimpath -tags ferretdb_no_postgresql \
-      -ldflags='-s -w' -o "$ROOT/.cache/bin/ferretdb" .) >&2
-  fi
-  import_image "$FERRETDB_IMAGE" '["/usr/bin/ferretdb"]' .cache/bin/ferretdb:/usr/bin/ferretdb
-  command -v nats-server >/dev/null || bash "$ROOT/scripts/apt-install.sh" nats-server
-  import_image "$NATS_IMAGE" '["/usr/sbin/nats-server"]' "$(command -v nats-server):/usr/sbin/nats-server" \
-    /lib/x86_64-linux-gnu/libc.so.6:/lib/x86_64-linux-gnu/libc.so.6 /lib64/ld-linux-x86-64.so.2:/lib64/ld-linux-x86-64.so.2
   local bb; bb=$(command -v busybox || true)
   [ -n "$bb" ] && ! { LANG=C ldd "$bb" 2>&1 || true; } | grep -q 'not a dynamic' && bb=''
   [ -n "$bb" ] || { bash "$ROOT/scripts/apt-install.sh" busybox-static; bb=$(command -v busybox); }
+  # The same build as the credential tests' server (it is built only, not started, here). busybox's applets
+  # are chosen by their name, so sh and cat are copies of it.
+  bash scripts/servers/ferretdb-auth.sh build
+  import_image "$FERRETDB_IMAGE" '["/usr/bin/ferretdb"]' .cache/bin/ferretdb-auth:/usr/bin/ferretdb "$bb:/bin/sh" "$bb:/bin/cat"
+  command -v nats-server >/dev/null || bash "$ROOT/scripts/apt-install.sh" nats-server
+  import_image "$NATS_IMAGE" '["/usr/sbin/nats-server"]' "$(command -v nats-server):/usr/sbin/nats-server" \
+    /lib/x86_64-linux-gnu/libc.so.6:/lib/x86_64-linux-gnu/libc.so.6 /lib64/ld-linux-x86-64.so.2:/lib64/ld-linux-x86-64.so.2
   if ! docker image inspect local/busybox:1 >/dev/null 2>&1; then
     local rootfs; rootfs=$(mktemp -d); mkdir -p "$rootfs/bin"; cp "$bb" "$rootfs/bin/busybox"
     for c in sh sleep httpd echo cat; do ln -sf busybox "$rootfs/bin/$c"; done

@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 type Service = {
   image: string;
   command?: string[];
+  entrypoint?: string[];
   environment?: Record<string, string>;
   networks?: Record<string, { aliases?: string[] } | null>;
   secrets?: Array<{ source: string; target?: string }>;
@@ -194,9 +195,12 @@ test('should keep encrypted overlays in production and change only images, heaps
     for (const k of ['KAFKA_HEAP_OPTS', 'MAX_HEAP_SIZE', 'HEAP_NEWSIZE']) delete copy.environment?.[k];
     delete copy.deploy?.resources?.limits?.memory;
     copy.secrets?.sort((x, y) => x.source.localeCompare(y.source));
-    // FerretDB stands in for the MongoDB replica set: one member with its own command, the rest off.
+    // FerretDB stands in for the MongoDB replica set: one member with its own command, which creates the
+    // dashboard's user from mongo-app-password (mongo-init's work in production); the rest off.
     if (name.startsWith('mongo-')) {
       delete copy.command;
+      delete copy.entrypoint;
+      copy.secrets = copy.secrets?.filter((x) => x.source !== 'mongo-app-password');
       delete copy.deploy?.replicas;
     }
     return copy;
@@ -204,6 +208,10 @@ test('should keep encrypted overlays in production and change only images, heaps
   assert.equal(Object.keys(local.services).sort(), Object.keys(prod.services).sort());
   for (const name of Object.keys(prod.services)) assert.equal(strip(local.services[name]!, name), strip(prod.services[name]!, name), name);
   for (const m of ['mongo-2', 'mongo-3', 'mongo-init']) assert.is(local.services[m]!.deploy!.replicas, 0);
+  const ferret = local.services['mongo-1']!;
+  assert.ok(ferret.secrets!.some((x) => x.source === 'mongo-app-password'), 'the stand-in reads the app password');
+  assert.match(ferret.command!.join(' '), /--test-enable-new-auth --setup-database=dashboard --setup-username=dashboard/);
+  assert.match(ferret.command!.join(' '), /FERRETDB_SETUP_PASSWORD=\$\(cat \/run\/secrets\/mongo-app-password\)/);
   for (const s of ['kafka-1', 'cassandra-1', 'nats-1', 'mongo-1', 'kafka-init']) assert.match(local.services[s]!.image, /^127\.0\.0\.1:5000\/dashboard-/);
 });
 
