@@ -7,6 +7,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FUNCTIONS } from '../functions/index.ts';
+import { reported } from '../testing/hooks.ts';
 import { startLocalServer, type LocalServer } from '../testing/local-server.ts';
 
 /** What the suite needs of the deployment it walks. */
@@ -49,7 +50,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 
   }
 }
 
-test.before(async (ctx) => {
+test.before(reported('the contract suite setup (target, admin login, old services swept)', async (ctx: Ctx) => {
   ctx.server = options.target ? await options.target() : await startLocalServer({ env });
   const res = await call(ctx.server, 'login', { username: 'admin', password: ctx.server.adminPassword });
   assert.is(res.status, 200, JSON.stringify(res.body));
@@ -59,7 +60,7 @@ test.before(async (ctx) => {
   for (const s of list.body?.services ?? []) {
     if (s.labels?.['test.swarm-dashboard'] === 'contract' && Date.parse(s.createdAt) <= cutoff) await call(ctx.server, 'delete-service', { id: s.id }, ctx.admin);
   }
-});
+}));
 test.after(async ({ server, admin }) => {
   const list = await call(server, 'list-services', undefined, admin).catch(() => null);
   for (const s of list?.body?.services ?? []) if (s.name.startsWith(PREFIX)) await call(server, 'delete-service', { id: s.id }, admin);

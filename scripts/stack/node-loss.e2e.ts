@@ -19,6 +19,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fromDockerEvent, parseEventLine } from '../../lib/events/docker-event.ts';
 import type { Event } from '../../lib/events/event.ts';
+import { reported } from '../../testing/hooks.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ST = join(ROOT, '.cache/stack');
@@ -225,7 +226,7 @@ async function scaleFunction(fn: string, n: number): Promise<number> {
   }
 }
 
-loss.before(async (ctx) => {
+loss.before(reported('the node-loss setup (load, burst, crash, rejoin)', async (ctx: LossCtx) => {
   // The functions under load run two replicas (faas.yml's default), so that losing a node leaves one.
   for (const fn of LOADED) await scaleFunction(fn, 2);
   let token = await login();
@@ -397,7 +398,7 @@ loss.before(async (ctx) => {
     kafkaAfterRejoin: ctx.kafkaAfterRejoin,
     rejoin: ctx.rejoin,
   });
-});
+}));
 
 loss('should fail under 1% of the requests, and none from 30 s after the crash', ({ load: all, afterCrash30 }) => {
   assert.ok(all.requests > 500, `only ${all.requests} requests`);
@@ -450,7 +451,7 @@ type ScaleCtx = { one: ReturnType<typeof summarize>; four: ReturnType<typeof sum
 const scaling = suite<ScaleCtx>('one function scaled under load', {} as ScaleCtx);
 const FN = 'list-services';
 
-scaling.before(async (ctx) => {
+scaling.before(reported('the scaling setup', async (ctx: ScaleCtx) => {
   const token = await login();
   await scaleFunction(FN, 1);
   await sleep(5_000);
@@ -473,7 +474,7 @@ scaling.before(async (ctx) => {
   ctx.whole = summarize(running.samples);
   await scaleFunction(FN, 2).catch(() => {});
   record('scaling', { function: FN, clients: CLIENTS, oneReplica: ctx.one, fourReplicas: ctx.four, whole: ctx.whole, scaleTo4Seconds: Number(ctx.scaledS.toFixed(1)) });
-});
+}));
 
 scaling('should grow the throughput from 1 to 4 replicas', ({ one, four }) => {
   assert.ok(four.perSecond > one.perSecond, `1 replica ${one.perSecond}/s, 4 replicas ${four.perSecond}/s`);
