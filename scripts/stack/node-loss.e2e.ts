@@ -11,7 +11,8 @@
  * reboot), and nothing else is done to it.
  */
 import Docker from 'dockerode';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,7 @@ import { fromDockerEvent, parseEventLine } from '../../lib/events/docker-event.t
 import type { Event } from '../../lib/events/event.ts';
 import { reported } from '../../testing/hooks.ts';
 
+const execFileAsync = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ST = join(ROOT, '.cache/stack');
 const env = (k: string) => {
@@ -36,7 +38,10 @@ const ADMIN_PASSWORD = env('ADMIN_PASSWORD');
 const OPENFAAS_PASSWORD = env('OPENFAAS_PASSWORD');
 const STACK = env('STACK_NAME');
 const NODES = [1, 2, 3].map((i) => ({ i, socket: env(`DOCKER_HOST_${i}`).replace(/^unix:\/\//, ''), addr: env(`NODE_ADDR_${i}`) }));
-const engine = (i: number) => new Docker({ socketPath: NODES[i - 1]!.socket });
+// NOTE: a timeout on every engine call but the event streams (watchEngine): an engine coming back from a crash
+// can take a request and never answer it, and the suite then waited without end.
+const engine = (i: number) => new Docker({ socketPath: NODES[i - 1]!.socket, timeout: 60_000 });
+const engineStream = (i: number) => new Docker({ socketPath: NODES[i - 1]!.socket });
 const LOST = 3;
 const CRASH_DOWN_S = Number(process.env['CRASH_DOWN_S'] ?? 60);
 const CLIENTS = 20;
@@ -120,7 +125,7 @@ const summarize = (samples: Sample[], from = -Infinity, to = Infinity) => {
 function watchEngine(i: number, nodeId: string, keep: (e: Event) => boolean) {
   const events: Event[] = [];
   let stream: NodeJS.ReadableStream | undefined;
-  const ready = engine(i)
+  const ready = engineStream(i)
     .getEvents({ filters: JSON.stringify({ type: ['service'] }) } as Docker.GetEventsOptions)
     .then((s) => {
       stream = s;
@@ -140,8 +145,11 @@ function watchEngine(i: number, nodeId: string, keep: (e: Event) => boolean) {
   return { events, ready, stop: () => (stream as unknown as { destroy?: () => void })?.destroy?.() };
 }
 
-function swarm(...args: string[]) {
-  return execFileSync('bash', [join(ROOT, 'scripts/stack/swarm.sh'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+/** scripts/stack/swarm.sh, without stopping the load meanwhile (an engine's start can take a minute). */
+async function swarm(...args: string[]): Promise<string> {
+  const child = execFileAsync('bash', [join(ROOT, 'scripts/stack/swarm.sh'), ...args], { encoding: 'utf8' });
+  child.child.stderr?.pipe(process.stderr);
+  return (await child).stdout;
 }
 
 /** The gateway's URL on a node that runs one of its tasks (published in host mode). */
@@ -167,11 +175,15 @@ async function gateway(path: string, body?: unknown) {
   return { status: res.status, body: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text };
 }
 
-/** `docker exec` into the running task of a stack service on a given node; stdout. */
+/**
+ * `docker exec` into the running task of a stack service on a given node; stdout. Asynchronous: a synchronous
+ * exec (a JVM tool starting at a load of 140 takes a minute) stopped the load's clients and probes with it.
+ */
 async function execIn(i: number, service: string, cmd: string[]): Promise<string> {
   const [c] = await engine(i).listContainers({ filters: JSON.stringify({ label: [`com.docker.swarm.service.name=${STACK}_${service}`] }) } as object);
   if (!c) throw new Error(`no ${service} container on node-${i}`);
-  return execFileSync('docker', ['-H', `unix://${NODES[i - 1]!.socket}`, 'exec', c.Id, ...cmd], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+  const { stdout } = await execFileAsync('docker', ['-H', `unix://${NODES[i - 1]!.socket}`, 'exec', c.Id, ...cmd], { encoding: 'utf8', timeout: 120_000 });
+  return stdout;
 }
 
 async function kafkaDescribe(i: number) {
@@ -284,7 +296,7 @@ loss.before(reported('the node-loss setup (load, burst, crash, rejoin)', async (
   ctx.beforeCrash = summarize(running.samples);
   const crashAt = now();
   const crashWall = BigInt(Date.now()) * 1_000_000n;
-  swarm('crash', String(LOST));
+  await swarm('crash', String(LOST));
   ctx.crashAt = crashAt;
 
   // While node-3 is down: Kafka's view of the events topic, from a surviving broker.
@@ -296,7 +308,7 @@ loss.before(reported('the node-loss setup (load, burst, crash, rejoin)', async (
 
   // The node comes back: its engine starts (a reboot); everything else is the swarm's own doing.
   const t0 = now();
-  swarm('start', String(LOST));
+  await swarm('start', String(LOST));
   const engineS = (now() - t0) / 1000;
   let readyS = NaN;
   let tasksS = NaN;
