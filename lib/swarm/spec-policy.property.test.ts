@@ -18,6 +18,8 @@ type Json = Record<string, any>;
 const user: Principal = { username: 'dev', permissions: ['services.read', 'services.write'] };
 const RUNS_DENIED = Number(process.env['POLICY_PROPERTY_RUNS'] ?? 3000);
 const RUNS_ALLOWED = Math.ceil(RUNS_DENIED / 3);
+/** The seed fast-check prints with a counterexample, to run that case again. */
+const SEED = process.env['POLICY_PROPERTY_SEED'] ? { seed: Number(process.env['POLICY_PROPERTY_SEED']) } : {};
 const DASHBOARD_PORT = 8080;
 const ALLOWED_PORT = 2000;
 
@@ -76,7 +78,9 @@ const good: fc.Arbitrary<Ingredient> = fc.oneof(
     why: 'a workload volume',
     apply: (c: Case) => {
       mounts(c).push({ Type: 'volume', Source: name, Target: `/v/${name}`, ...(localSpelled ? { VolumeOptions: { DriverConfig: { Name: 'local' } } } : {}) });
-      if (exists) c.volumes[name] = volume(name, 'local', {});
+      // An engine holds one volume of a name: a bad one made earlier in the case stays (replacing it by a
+      // harmless one took the case's only way to the host away, and the property then failed on a sound policy).
+      if (exists) c.volumes[name] ??= volume(name, 'local', {});
     },
   })),
   fc.tuple(goodPort, fc.constantFrom('ingress', 'host'), fc.constantFrom('tcp', 'udp')).map(([p, mode, protocol]) => ({
@@ -201,7 +205,7 @@ test('should never admit a generated spec holding a way to the host, for a user 
       const got = await verdict(c);
       if (got !== 'policy_denied') throw new Error(`${got} for ${c.why.join(' + ')}: ${JSON.stringify(c.spec)}`);
     }),
-    { numRuns: RUNS_DENIED },
+    { numRuns: RUNS_DENIED, ...SEED },
   );
 });
 
@@ -213,7 +217,7 @@ test('should admit every generated spec made only of what the policy allows', as
       const got = await verdict(c);
       if (got !== 'admitted') throw new Error(`${got} for ${c.why.join(' + ')}: ${JSON.stringify(c.spec)}`);
     }),
-    { numRuns: RUNS_ALLOWED },
+    { numRuns: RUNS_ALLOWED, ...SEED },
   );
 });
 
