@@ -14,6 +14,8 @@ const jobs = jobsAt >= 0 ? Number(args[jobsAt + 1]) : 2;
 const roots = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--jobs');
 const FILE_TIMEOUT_S = Number(process.env['TEST_FILE_TIMEOUT_S'] ?? 600);
 const KILL_GRACE_S = 150;
+// uvu 0.5 prints nothing when a `before` or `after` hook throws: the suite shows "(0 / N)" and the totals differ.
+const HOOK_HINT = 'tests did not run and none failed: a before or after hook threw, which uvu does not print (wrap it in reported() from testing/hooks.ts)';
 const SKIP = new Set(['node_modules', '.cache', '.git', 'dist', 'build', 'data']);
 
 function find(path: string, out: string[]): string[] {
@@ -71,6 +73,7 @@ async function runFile(file: string): Promise<void> {
   else failed.push(file);
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${relative('.', file)} (${totals ? `${totals[2]}/${totals[1]} tests, ` : ''}${seconds}s)`);
   if (!ok) console.log(output.split('\n').map((l) => '    ' + l).join('\n'));
+  if (!ok && totals && totals[1] !== totals[2] && !/\bFAIL\b/.test(output)) console.log(`    ${HOOK_HINT}`);
 }
 
 const queue = [...files];
