@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Brings up a local Docker engine and a single-node swarm, idempotently, on a fresh Debian machine
-# (see docs/development.md). Also imports the small local images the tests and benchmarks use, because
+# (README, "Test it"). Also imports the small local images the tests and benchmarks use, because
 # no registry can be reached.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
