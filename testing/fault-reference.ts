@@ -1,8 +1,9 @@
 /**
  * The fault test's independent witness: a long-lived reader of the engine's `GET /events` over the raw socket
  * (no dockerode, no producer code), appending every line it receives to a file. When the stream ends (dockerd
- * restarted) it reconnects at once with `since` = the newest timeNano it saw minus 5 s, so it covers the same
- * window as the producer, and its own duplicates collapse by id in the comparison.
+ * restarted) it reconnects at once and asks for the engine's whole buffer (`since=1`: a `since` near its newest
+ * event lets the engine stop its replay early, at an event stamped with an older object time), and its
+ * duplicates collapse by id in the comparison.
  * Usage: node --import tsx testing/fault-reference.ts <out-file>   (stops on SIGTERM)
  */
 import { appendFileSync } from 'node:fs';
@@ -22,7 +23,7 @@ process.once('SIGTERM', () => {
 });
 
 const connect = () => {
-  const since = newest > 5_000_000_000n ? `?since=${(newest - 5_000_000_000n) / 1_000_000_000n}` : '';
+  const since = newest > 0n ? '?since=1' : '';
   const req = request({ socketPath, path: `/events${since}`, method: 'GET' }, (res) => {
     if (res.statusCode !== 200) {
       res.resume();

@@ -9,7 +9,7 @@
  * - The reference is testing/fault-reference.ts, a separate long-lived process on the raw Docker socket that is
  *   never killed. The engine keeps only 256 events in memory and forgets them on restart, so a single
  *   `GET /events?since&until` afterwards cannot cover a dockerd restart; the reference instead reads live for
- *   the whole test and, when dockerd comes back, reconnects with `since` (its newest timeNano minus 5 s).
+ *   the whole test and, when dockerd comes back, reconnects and reads the engine's whole buffer again.
  *   While dockerd is down and until both readers are back, the burst pauses, so neither reader can fall more
  *   than 256 events behind.
  * - The window is [start, end]: start once producer and reference are connected, end a few seconds after the

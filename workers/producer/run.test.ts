@@ -78,13 +78,13 @@ producer('should publish engine events tagged with the node id and save the curs
   await done;
 });
 
-producer('should reconnect with backoff, since the newest read event minus the margin', async () => {
+producer('should reconnect with backoff and ask for the whole buffer once it has a resume point', async () => {
   const engine = fakeEngine();
   const bus = recordingBus();
   const controller = new AbortController();
   const done = runProducer({
     docker: engine, bus, cursor: memoryCursor(), signal: controller.signal, onError: () => {},
-    backoff: { initialMs: 5, maxMs: 20 }, marginNs: 2_000_000_000n,
+    backoff: { initialMs: 5, maxMs: 20 },
   });
   await waitFor('a connection', () => engine.streams.length === 1);
   engine.streams[0]!.write(line(1, 1_700_000_010_500_000_000n));
@@ -93,7 +93,7 @@ producer('should reconnect with backoff, since the newest read event minus the m
   engine.streams[0]!.end();
   await waitFor('a second stream', () => engine.streams.length === 2);
   assert.is(engine.calls.length, 4);
-  assert.equal(engine.calls.slice(1).map((c) => c.since), [1_700_000_008, 1_700_000_008, 1_700_000_008]);
+  assert.equal(engine.calls.slice(1).map((c) => c.since), [1, 1, 1]);
   controller.abort();
   await done;
 });
@@ -103,10 +103,63 @@ producer('should resume after a restart from the saved cursor', async () => {
   const controller = new AbortController();
   const done = runProducer({
     docker: engine, bus: recordingBus(), cursor: memoryCursor(1_700_000_100_000_000_000n), signal: controller.signal,
-    onError: () => {}, marginNs: 1_000_000_000n,
+    onError: () => {},
   });
   await waitFor('a connection', () => engine.calls.length === 1);
-  assert.equal(engine.calls[0], { since: 1_700_000_099 });
+  assert.equal(engine.calls[0], { since: 1 });
+  controller.abort();
+  await done;
+});
+
+/**
+ * The engine's replay as moby's daemon/events (loadBufferedEvents) does it: walk the buffer back from the newest
+ * event and stop at the first one older than `since`. The fault a real engine shows only while a manager restarts.
+ */
+const replayingEngine = () => {
+  const buffer: Array<{ id: string; timeNano: bigint }> = [];
+  const streams: PassThrough[] = [];
+  const engine: EngineEvents = {
+    async getEvents(options = {}) {
+      const s = new PassThrough();
+      if (options.since !== undefined) {
+        const since = BigInt(options.since) * 1_000_000_000n;
+        const replay: string[] = [];
+        for (let i = buffer.length - 1; i >= 0 && buffer[i]!.timeNano >= since; i--) replay.unshift(lineFor(buffer[i]!));
+        s.write(replay.join(''));
+      }
+      streams.push(s);
+      return s;
+    },
+    async info() {
+      return { Name: 'host', Swarm: { NodeID: 'node-1' } };
+    },
+  };
+  const lineFor = (e: { id: string; timeNano: bigint }) =>
+    `${JSON.stringify({ Type: 'service', Action: 'update', scope: 'swarm', timeNano: 'T', Actor: { ID: e.id, Attributes: {} } }).replace('"T"', e.timeNano.toString())}\n`;
+  /** Logs an event: into the buffer, and live to the open stream. */
+  const log = (id: string, timeNano: bigint) => {
+    buffer.push({ id, timeNano });
+    const live = streams.at(-1);
+    if (live && !live.writableEnded) live.write(lineFor({ id, timeNano }));
+  };
+  return { engine, streams, log };
+};
+
+producer('should get every event logged while it was away, also behind one stamped with an older time', async () => {
+  const { engine, streams, log } = replayingEngine();
+  const bus = recordingBus();
+  const controller = new AbortController();
+  const done = runProducer({ docker: engine, bus, cursor: memoryCursor(), signal: controller.signal, onError: () => {}, backoff: { initialMs: 5, maxMs: 5 } });
+  await waitFor('a connection', () => streams.length === 1);
+  log('s1', T + 10_000_000_000n);
+  await waitFor('one event', () => bus.published.flat().length === 1);
+  streams[0]!.end();
+  // Away: a new event, then one that carries its object's time from ten minutes ago (a restarted manager's).
+  log('s2', T + 11_000_000_000n);
+  log('s3', T - 600_000_000_000n);
+  await waitFor('the events logged while away', () => bus.published.flat().length >= 3);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(bus.published.flat().map((e) => e.actor.id), ['s1', 's2', 's3'], 'each once, s1 not again');
   controller.abort();
   await done;
 });

@@ -2,9 +2,12 @@
  * The producer loop: the engine's `GET /events` stream → the EventBus, until `signal` aborts.
  * - Reading never waits for the bus: each line is parsed into a queue at once, because the engine skips a
  *   listener that does not take an event within 100 ms. A separate loop publishes the queue in batches.
- * - After a disconnect it reconnects with exponential backoff and jitter, asking for events `since` the newest
- *   one it has read (or, after a restart, published) minus `marginNs`: the engine's buffer is in arrival order
- *   and `since` is inclusive, so the overlap is re-published and dropped downstream by id.
+ * - After a disconnect it reconnects with exponential backoff and jitter and asks for the engine's whole buffer
+ *   (its last 256 events). Not `since` its newest event: the engine walks its buffer back from the newest and
+ *   stops at the first event older than `since`, and swarm events carry their object's time (a manager that
+ *   restarts re-emits creates and updates stamped minutes ago), so newer events behind such a one were never
+ *   replayed. Events this process already read are skipped by id; after a restart the replay is re-published
+ *   and dropped downstream by id.
  * - Events are tagged with this node's id.
  * - Service events also have the service looked at until its rollout settles (./rollout-watch.ts).
  * - On start and on every reconnect it lists the swarm (./resync.ts) and emits what changed beyond what the
@@ -47,8 +50,6 @@ export interface ProducerOptions {
   signal: AbortSignal;
   /** This node's id; asked of the engine (Swarm.NodeID) when absent. */
   node?: string;
-  /** Overlap when resuming. Default 2 s. */
-  marginNs?: bigint;
   backoff?: { initialMs?: number; maxMs?: number };
   maxBatch?: number;
   onError?: (error: unknown) => void;
@@ -60,7 +61,6 @@ export interface ProducerOptions {
 /** Runs until `signal` aborts; then publishes what it already read and resolves. */
 export const runProducer = async (options: ProducerOptions): Promise<void> => {
   const { docker, bus, signal } = options;
-  const margin = options.marginNs ?? 2_000_000_000n;
   const initialMs = options.backoff?.initialMs ?? 200;
   const maxMs = options.backoff?.maxMs ?? 10_000;
   const maxBatch = options.maxBatch ?? 1000;
@@ -74,6 +74,9 @@ export const runProducer = async (options: ProducerOptions): Promise<void> => {
     wake = null;
   };
   let newestRead: bigint | null = null;
+  // The ids of the events read lately, in reading order: a replay after a reconnect repeats up to 256 of them.
+  const recent = new Set<string>();
+  const RECENT_IDS = 4096;
   let reading = true;
 
   let node = options.node;
@@ -222,10 +225,11 @@ export const runProducer = async (options: ProducerOptions): Promise<void> => {
   while (!signal.aborted) {
     const saved = await cursor.load().catch(() => null);
     const from = [newestRead, saved].reduce<bigint | null>((a, b) => (b !== null && (a === null || b > a) ? b : a), null);
-    const since = from !== null && from > margin ? Number((from - margin) / 1_000_000_000n) : undefined;
+    // NOTE: `since: 1` asks for the whole buffer (see the top of this file); with no resume point, live only.
+    const since = from !== null ? 1 : undefined;
     try {
       const stream = await docker.getEvents(since !== undefined ? { since } : {});
-      log(`connected to the engine${since !== undefined ? ` since ${since}` : ''}`);
+      log(`connected to the engine${since !== undefined ? ', replaying its buffer' : ''}`);
       attempt = 0;
       startResync();
       await new Promise<void>((resolve) => {
@@ -252,7 +256,9 @@ export const runProducer = async (options: ProducerOptions): Promise<void> => {
               continue;
             }
             const event = fromDockerEvent(parsed, nodeId);
-            if (!event) continue;
+            if (!event || recent.has(event.id)) continue;
+            recent.add(event.id);
+            if (recent.size > RECENT_IDS) recent.delete(recent.values().next().value!);
             enqueue([event]);
             tasks?.observe(event);
             rollouts?.observe(event);
