@@ -15,6 +15,9 @@ import { connectTestSwarm, sweepTestServices, testLabels, TEST_IMAGE, uniquePref
 import { createTestDeps, post } from '../../testing/deps.ts';
 import { listTasks } from '../../functions/list-tasks/function.ts';
 import { startEventPipeline } from '../event-pipeline.ts';
+import type { Event } from '../../lib/events/event.ts';
+import { emptySnapshot } from './resync.ts';
+import { createTaskWatch } from './task-watch.ts';
 
 const SUITE_LABEL = 'task-history';
 const docker = new Docker();
@@ -74,6 +77,45 @@ history('should list more than five failed tasks of one slot, with the error and
     await bus.close();
     await deps.cleanup();
     rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+history('should list the tasks of the other services when one in the listing was removed', async () => {
+  const create = async (suffix: string) => {
+    const created = await docker.createService({
+      Name: `${name}-${suffix}`,
+      Labels: testLabels(SUITE_LABEL),
+      TaskTemplate: { ContainerSpec: { Image: TEST_IMAGE, Command: ['sleep', '600'] } },
+      Mode: { Replicated: { Replicas: 1 } },
+    });
+    return (created as { id?: string; ID?: string }).id ?? (created as { ID: string }).ID;
+  };
+  const live = await create('live');
+  const gone = await create('gone');
+  const emitted: Event[] = [];
+  const errors: unknown[] = [];
+  const seen = emptySnapshot();
+  seen.service[live] = [`${name}-live`, '0'];
+  const watch = createTaskWatch({
+    engine: { listTasks: (o) => docker.listTasks(o as never) as unknown as Promise<unknown[]> },
+    seen: () => seen,
+    stored: emptySnapshot,
+    emit: (events) => emitted.push(...events),
+    node: 'test',
+    onError: (e) => errors.push(e),
+    batchMs: 10,
+    settleMs: 60_000,
+  });
+  try {
+    await docker.getService(gone).remove();
+    await waitFor('a task event of the live service', async () => {
+      watch.touch([gone, live]);
+      return emitted.some((e) => e.actor.attributes.serviceId === live) || undefined;
+    }, { timeoutMs: 30_000, intervalMs: 500 });
+    assert.equal(errors.map(String), []);
+  } finally {
+    await watch.stop();
+    await docker.getService(live).remove().catch(() => {});
   }
 });
 

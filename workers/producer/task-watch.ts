@@ -30,6 +30,7 @@ export interface TaskWatchOptions {
 }
 
 const SERVICE_LABEL = 'com.docker.swarm.service.id';
+const notFound = (e: unknown): boolean => (e as { statusCode?: unknown } | null)?.statusCode === 404;
 const CHUNK = 50;
 
 export interface TaskWatch {
@@ -49,6 +50,19 @@ export const createTaskWatch = (options: TaskWatchOptions): TaskWatch => {
   let stopped = false;
   let failing = false;
 
+  const listOf = (ids: string[]) => options.engine.listTasks({ filters: JSON.stringify({ service: ids }) });
+  // NOTE: the engine answers 404 for the whole listing when one service in the filter is gone (removed since it
+  // was touched), so the chunk is then listed one service at a time, and a removed one has no tasks.
+  const listChunk = async (chunk: string[]): Promise<unknown[]> => {
+    try {
+      return await listOf(chunk);
+    } catch (e) {
+      if (!notFound(e)) throw e;
+      const each = await Promise.all(chunk.map((id) => listOf([id]).catch((e2: unknown) => (notFound(e2) ? [] : Promise.reject(e2)))));
+      return each.flat();
+    }
+  };
+
   const list = async (ids: string[]) => {
     const seen = options.seen();
     const known = (seen.task ??= {});
@@ -57,7 +71,7 @@ export const createTaskWatch = (options: TaskWatchOptions): TaskWatch => {
       const chunk = ids.slice(i, i + CHUNK);
       let tasks: unknown[];
       try {
-        tasks = await options.engine.listTasks({ filters: JSON.stringify({ service: chunk }) });
+        tasks = await listChunk(chunk);
         failing = false;
       } catch (e) {
         if (!failing) options.onError(e);
