@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import Ajv2019 from 'ajv/dist/2019.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { parseDocument, visit, type Document } from 'yaml';
+import { isAlias, isMap, isScalar, parseDocument, visit, type Document } from 'yaml';
 import { AppError } from '../errors.ts';
 
 export interface FieldProblem {
@@ -157,4 +157,31 @@ export function parseComposeFile(text: string, env: Readonly<Record<string, stri
     throw invalidFile([{ field: 'services', message: 'a stack needs at least one service' }]);
   }
   return file as ComposeFile;
+}
+
+/** What stands in the kept file where a stack secret's content was written out. */
+export const REDACTED_SECRET_DATA = '(not kept: secret data)';
+const ONLY_A_VARIABLE = /^\s*\$(?:\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)\s*$/;
+
+/**
+ * The file as deploy-stack keeps it for inspect-stack, which any services.read holder may call: each stack
+ * secret's `x-data` that is more than a bare `${VAR}` (whose value came in the request's `env`, never kept) is
+ * replaced, with the node an alias there points to. Called on a file parseComposeFile accepted.
+ */
+export function withoutSecretData(text: string): string {
+  const doc = parseDocument(text, { uniqueKeys: true });
+  const secrets = doc.get('secrets');
+  if (!isMap(secrets)) return text;
+  let changed = false;
+  for (const item of secrets.items) {
+    if (!isMap(item.value)) continue;
+    const node = item.value.get('x-data', true);
+    if (node === undefined) continue;
+    const target = isAlias(node) ? node.resolve(doc) : node;
+    if (isScalar(target) && typeof target.value === 'string' && ONLY_A_VARIABLE.test(target.value)) continue;
+    if (isScalar(target)) target.value = REDACTED_SECRET_DATA;
+    item.value.set('x-data', REDACTED_SECRET_DATA);
+    changed = true;
+  }
+  return changed ? doc.toString() : text;
 }

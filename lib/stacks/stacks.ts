@@ -14,7 +14,7 @@ import { objectFilter } from '../secrets/scope.ts';
 import { latestOf, parseEngineName, engineName as versionedName, versionsOf, removeUnused } from '../secrets/versions.ts';
 import { STACK_LABEL, type AdmittedNetwork, type AdmittedService, type AdmittedSpec, type PolicyGate, type StackPlan } from '../swarm/policy-gate.ts';
 import type { DockerServiceSpec, ServiceDetail, ServiceSummary, Swarm, SwarmObject } from '../swarm/swarm.ts';
-import { parseComposeFile } from './compose-file.ts';
+import { parseComposeFile, withoutSecretData } from './compose-file.ts';
 import { mapComposeFile, type ObjectRef, type StackPlanFile, type StackSecretSource } from './mapping.ts';
 
 /** On the config that keeps the last deployed file of a stack (`dashboard-stack-<name>.v<N>`). */
@@ -256,7 +256,7 @@ export async function deployStack(
     const old = versionsOf(configs, p.source.engineName);
     if (old.length > 0) await removeUnused(swarm, 'config', old);
   }
-  await saveCompose(swarm, stack, request.compose);
+  await saveCompose(swarm, stack, withoutSecretData(request.compose));
   return result;
 }
 
