@@ -260,14 +260,30 @@ export const ServiceForm = (props: {
           <Field path="restartPolicy.delaySeconds" label="Restart delay (s)">
             {(a) => <input {...a} inputmode="decimal" value={form.restartDelay} onInput={(e) => set('restartDelay', e.currentTarget.value)} />}
           </Field>
-          <Field path="healthcheck" label="Healthcheck command" hint="Run by the shell; exit 0 is healthy">
+          <Field path="restartPolicy.windowSeconds" label="Restart window (s)" hint="How long a restart must run to count">
+            {(a) => <input {...a} inputmode="decimal" value={form.restartWindow} onInput={(e) => set('restartWindow', e.currentTarget.value)} />}
+          </Field>
+          <Field path="healthcheck" label="Healthcheck command" hint={form.healthKind === 'CMD' ? 'Split into words and run as they are; exit 0 is healthy' : 'Run by the shell; exit 0 is healthy'}>
             {(a) => <input {...a} value={form.healthCommand} onInput={(e) => set('healthCommand', e.currentTarget.value)} />}
+          </Field>
+          <Field path="healthKind" label="Healthcheck runs">
+            {(a) => (
+              <select {...a} value={form.healthKind} onChange={(e) => set('healthKind', e.currentTarget.value as FormState['healthKind'])}>
+                <option value="CMD-SHELL">in a shell (CMD-SHELL)</option><option value="CMD">as words (CMD)</option>
+              </select>
+            )}
           </Field>
           <Field path="healthcheck.intervalSeconds" label="Healthcheck interval (s)">
             {(a) => <input {...a} inputmode="decimal" value={form.healthInterval} onInput={(e) => set('healthInterval', e.currentTarget.value)} />}
           </Field>
           <Field path="healthcheck.retries" label="Healthcheck retries">
             {(a) => <input {...a} inputmode="numeric" value={form.healthRetries} onInput={(e) => set('healthRetries', e.currentTarget.value)} />}
+          </Field>
+          <Field path="healthcheck.timeoutSeconds" label="Healthcheck timeout (s)">
+            {(a) => <input {...a} inputmode="decimal" value={form.healthTimeout} onInput={(e) => set('healthTimeout', e.currentTarget.value)} />}
+          </Field>
+          <Field path="healthcheck.startPeriodSeconds" label="Healthcheck start period (s)">
+            {(a) => <input {...a} inputmode="decimal" value={form.healthStartPeriod} onInput={(e) => set('healthStartPeriod', e.currentTarget.value)} />}
           </Field>
         </div>
       </fieldset>
@@ -295,8 +311,17 @@ export const ServiceForm = (props: {
               </select>
             )}
           </Field>
+          <Field path="updateConfig.monitorSeconds" label="Watch each batch for (s)">
+            {(a) => <input {...a} inputmode="decimal" value={form.updateMonitor} onInput={(e) => set('updateMonitor', e.currentTarget.value)} />}
+          </Field>
+          <Field path="updateConfig.maxFailureRatio" label="Update failures tolerated" hint="A fraction, 0 to 1">
+            {(a) => <input {...a} inputmode="decimal" value={form.updateMaxFailureRatio} onInput={(e) => set('updateMaxFailureRatio', e.currentTarget.value)} />}
+          </Field>
           <Field path="rollbackConfig.parallelism" label="Rollback parallelism">
             {(a) => <input {...a} inputmode="numeric" value={form.rollbackParallelism} onInput={(e) => set('rollbackParallelism', e.currentTarget.value)} />}
+          </Field>
+          <Field path="rollbackConfig.delaySeconds" label="Delay between rollback batches (s)">
+            {(a) => <input {...a} inputmode="decimal" value={form.rollbackDelay} onInput={(e) => set('rollbackDelay', e.currentTarget.value)} />}
           </Field>
           <Field path="rollbackConfig.failureAction" label="On rollback failure">
             {(a) => (
@@ -311,6 +336,12 @@ export const ServiceForm = (props: {
                 <option value="">engine default</option><option value="stop-first">stop-first</option><option value="start-first">start-first</option>
               </select>
             )}
+          </Field>
+          <Field path="rollbackConfig.monitorSeconds" label="Watch each rollback batch for (s)">
+            {(a) => <input {...a} inputmode="decimal" value={form.rollbackMonitor} onInput={(e) => set('rollbackMonitor', e.currentTarget.value)} />}
+          </Field>
+          <Field path="rollbackConfig.maxFailureRatio" label="Rollback failures tolerated" hint="A fraction, 0 to 1">
+            {(a) => <input {...a} inputmode="decimal" value={form.rollbackMaxFailureRatio} onInput={(e) => set('rollbackMaxFailureRatio', e.currentTarget.value)} />}
           </Field>
         </div>
       </fieldset>

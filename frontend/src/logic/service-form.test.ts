@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { serviceInputSchema, toServiceSpec } from '../../../lib/swarm/service-input.ts';
+import { applyServiceInput, serviceInputSchema, toServiceSpec } from '../../../lib/swarm/service-input.ts';
 import {
   emptyForm, formFromSpec, joinWords, parseBytes, serverFieldErrors, splitWords, toServiceInput, type ServiceForm,
 } from './service-form.ts';
@@ -170,23 +170,31 @@ spec('should carry update, rollback, restart, healthcheck, secrets, configs and 
     restartCondition: 'on-failure' as const,
     restartMaxAttempts: '3',
     restartDelay: '2',
+    restartWindow: '30',
     healthCommand: 'wget -q -O- localhost || exit 1',
     healthInterval: '10',
+    healthTimeout: '3',
     healthRetries: '2',
+    healthStartPeriod: '20',
     updateParallelism: '2',
     updateDelay: '5',
     updateFailureAction: 'rollback' as const,
     updateOrder: 'start-first' as const,
+    updateMonitor: '15',
+    updateMaxFailureRatio: '0.25',
     rollbackParallelism: '1',
+    rollbackDelay: '4',
     rollbackFailureAction: 'pause' as const,
     rollbackOrder: 'stop-first' as const,
+    rollbackMonitor: '6',
+    rollbackMaxFailureRatio: '0.5',
   };
   const { input, errors } = toServiceInput(form);
   assert.equal(errors, {});
   assert.ok(serviceInputSchema.safeParse(input).success);
   assert.equal(input.secrets, [{ name: 'db-pass' }, { name: 'token', target: 'api-token' }]);
-  assert.equal(input.healthcheck, { test: ['CMD-SHELL', 'wget -q -O- localhost || exit 1'], intervalSeconds: 10, retries: 2 });
-  assert.equal(input.updateConfig, { parallelism: 2, delaySeconds: 5, failureAction: 'rollback', order: 'start-first' });
+  assert.equal(input.healthcheck, { test: ['CMD-SHELL', 'wget -q -O- localhost || exit 1'], intervalSeconds: 10, timeoutSeconds: 3, retries: 2, startPeriodSeconds: 20 });
+  assert.equal(input.updateConfig, { parallelism: 2, delaySeconds: 5, failureAction: 'rollback', order: 'start-first', monitorSeconds: 15, maxFailureRatio: 0.25 });
   const engine = toServiceSpec(input, {
     secrets: [{ id: 's1', name: 'db-pass.v1', labels: {}, createdAt: '', updatedAt: '', version: 1 }, { id: 's2', name: 'token.v3', labels: {}, createdAt: '', updatedAt: '', version: 1 }],
     configs: [{ id: 'c1', name: 'nginx.v2', labels: {}, createdAt: '', updatedAt: '', version: 1 }],
@@ -196,8 +204,42 @@ spec('should carry update, rollback, restart, healthcheck, secrets, configs and 
 });
 
 spec('should flag bad numbers, a relative config path and a bad secret name', () => {
-  const { errors } = toServiceInput({ ...emptyForm(), name: 'web', image: 'i:1', configs: 'nginx:etc/x', secrets: 'bad.name', updateParallelism: '1.5', restartDelay: '-1' });
-  assert.equal(Object.keys(errors).sort(), ['configs', 'restartPolicy.delaySeconds', 'secrets', 'updateConfig.parallelism']);
+  const { errors } = toServiceInput({
+    ...emptyForm(), name: 'web', image: 'i:1', configs: 'nginx:etc/x', secrets: 'bad.name', updateParallelism: '1.5', restartDelay: '-1',
+    rollbackMaxFailureRatio: '1.5', healthCommand: "echo 'open", healthKind: 'CMD',
+  });
+  assert.equal(Object.keys(errors).sort(), ['configs', 'healthcheck', 'restartPolicy.delaySeconds', 'rollbackConfig.maxFailureRatio', 'secrets', 'updateConfig.parallelism']);
+});
+
+spec('should drop nothing of a service when it is saved from the form unchanged', () => {
+  const s = 1e9;
+  const engine = {
+    Name: 'web',
+    Mode: { Replicated: { Replicas: 2 } },
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: 'local/busybox:1',
+        Healthcheck: { Test: ['CMD', 'wget', '-q', '-O-', 'http://localhost/health check'], Interval: 10 * s, Timeout: 3 * s, Retries: 2, StartPeriod: 20 * s },
+        Secrets: [{ SecretName: 'token.v2', SecretID: 's2', File: { Name: 'token', UID: '0', GID: '0', Mode: 0o444 } }],
+      },
+      RestartPolicy: { Condition: 'on-failure', Delay: 2 * s, MaxAttempts: 3, Window: 30 * s },
+    },
+    UpdateConfig: { Parallelism: 2, Delay: 5 * s, FailureAction: 'rollback', Monitor: 15 * s, MaxFailureRatio: 0.25, Order: 'start-first' },
+    RollbackConfig: { Parallelism: 1, Delay: 4 * s, FailureAction: 'pause', Monitor: 6 * s, MaxFailureRatio: 0.5, Order: 'stop-first' },
+  };
+  const { input, errors } = toServiceInput(formFromSpec(engine));
+  assert.equal(errors, {});
+  const saved = applyServiceInput(structuredClone(engine), input, { secrets: [{ id: 's2', name: 'token.v2', labels: {}, createdAt: '', updatedAt: '', version: 1 }] });
+  const task = saved.TaskTemplate as { ContainerSpec: { Healthcheck: unknown }; RestartPolicy: unknown };
+  assert.equal(task.ContainerSpec.Healthcheck, engine.TaskTemplate.ContainerSpec.Healthcheck);
+  assert.equal(task.RestartPolicy, engine.TaskTemplate.RestartPolicy);
+  assert.equal(saved.UpdateConfig, engine.UpdateConfig);
+  assert.equal(saved.RollbackConfig, engine.RollbackConfig);
+});
+
+spec('should remove the last secret and config when their fields are cleared', () => {
+  const { input } = toServiceInput(form({ secrets: '', configs: '' }));
+  assert.equal([input.secrets, input.configs], [[], []]);
 });
 
 spec.run();

@@ -49,17 +49,27 @@ export interface ServiceForm {
   restartCondition: '' | 'none' | 'on-failure' | 'any';
   restartMaxAttempts: string;
   restartDelay: string;
-  /** A shell command (CMD-SHELL); empty leaves the image's healthcheck. */
+  restartWindow: string;
+  /** Empty leaves the image's healthcheck. */
   healthCommand: string;
+  /** CMD-SHELL: the command is run by the shell; CMD: it is split into words and run as they are. */
+  healthKind: 'CMD-SHELL' | 'CMD';
   healthInterval: string;
+  healthTimeout: string;
   healthRetries: string;
+  healthStartPeriod: string;
   updateParallelism: string;
   updateDelay: string;
   updateFailureAction: '' | 'pause' | 'continue' | 'rollback';
   updateOrder: '' | 'stop-first' | 'start-first';
+  updateMonitor: string;
+  updateMaxFailureRatio: string;
   rollbackParallelism: string;
+  rollbackDelay: string;
   rollbackFailureAction: '' | 'pause' | 'continue';
   rollbackOrder: '' | 'stop-first' | 'start-first';
+  rollbackMonitor: string;
+  rollbackMaxFailureRatio: string;
 }
 
 export const emptyForm = (): ServiceForm => ({
@@ -85,16 +95,25 @@ export const emptyForm = (): ServiceForm => ({
   restartCondition: '',
   restartMaxAttempts: '',
   restartDelay: '',
+  restartWindow: '',
   healthCommand: '',
+  healthKind: 'CMD-SHELL',
   healthInterval: '',
+  healthTimeout: '',
   healthRetries: '',
+  healthStartPeriod: '',
   updateParallelism: '',
   updateDelay: '',
   updateFailureAction: '',
   updateOrder: '',
+  updateMonitor: '',
+  updateMaxFailureRatio: '',
   rollbackParallelism: '',
+  rollbackDelay: '',
   rollbackFailureAction: '',
   rollbackOrder: '',
+  rollbackMonitor: '',
+  rollbackMaxFailureRatio: '',
 });
 
 /** Field path → message. Paths: `name`, `ports.0.target`, `env`, … */
@@ -289,15 +308,18 @@ export const toServiceInput = (
   };
   const secrets = attachments(form.secrets, 'secrets');
   const configs = attachments(form.configs, 'configs');
-  if (secrets.length > 0) input.secrets = secrets;
-  if (configs.length > 0) input.configs = configs;
+  // NOTE: always sent, empty too: an update replaces these lists, and clearing the field must remove the last one.
+  input.secrets = secrets;
+  input.configs = configs;
 
-  // NOTE: the engine takes whole numbers or seconds; '' leaves a setting to the engine's default.
-  const num = (text: string, field: string, opts: { int?: boolean; max?: number } = {}): number | undefined => {
+  // NOTE: the engine takes whole numbers or seconds; '' leaves a setting to the engine's default. An update
+  // replaces each of these parts whole, so the form holds every field of each, and a save drops none.
+  const num = (text: string, field: string, opts: { int?: boolean; max?: number; ratio?: boolean } = {}): number | undefined => {
     if (text.trim() === '') return undefined;
     const n = Number(text);
-    if (!Number.isFinite(n) || n < 0 || (opts.int && !Number.isInteger(n)) || (opts.max !== undefined && n > opts.max)) {
-      errors[field] = opts.int ? 'A whole number, 0 or more.' : 'A number of seconds, 0 or more.';
+    const max = opts.ratio ? 1 : opts.max;
+    if (!Number.isFinite(n) || n < 0 || (opts.int && !Number.isInteger(n)) || (max !== undefined && n > max)) {
+      errors[field] = opts.ratio ? 'A fraction from 0 to 1.' : opts.int ? 'A whole number, 0 or more.' : 'A number of seconds, 0 or more.';
       return undefined;
     }
     return n;
@@ -310,23 +332,40 @@ export const toServiceInput = (
     condition: form.restartCondition || undefined,
     maxAttempts: num(form.restartMaxAttempts, 'restartPolicy.maxAttempts', { int: true }),
     delaySeconds: num(form.restartDelay, 'restartPolicy.delaySeconds'),
+    windowSeconds: num(form.restartWindow, 'restartPolicy.windowSeconds'),
   });
   input.updateConfig = compact({
     parallelism: num(form.updateParallelism, 'updateConfig.parallelism', { int: true, max: MAX_REPLICAS }),
     delaySeconds: num(form.updateDelay, 'updateConfig.delaySeconds'),
     failureAction: form.updateFailureAction || undefined,
     order: form.updateOrder || undefined,
+    monitorSeconds: num(form.updateMonitor, 'updateConfig.monitorSeconds'),
+    maxFailureRatio: num(form.updateMaxFailureRatio, 'updateConfig.maxFailureRatio', { ratio: true }),
   });
   input.rollbackConfig = compact({
     parallelism: num(form.rollbackParallelism, 'rollbackConfig.parallelism', { int: true, max: MAX_REPLICAS }),
+    delaySeconds: num(form.rollbackDelay, 'rollbackConfig.delaySeconds'),
     failureAction: form.rollbackFailureAction || undefined,
     order: form.rollbackOrder || undefined,
+    monitorSeconds: num(form.rollbackMonitor, 'rollbackConfig.monitorSeconds'),
+    maxFailureRatio: num(form.rollbackMaxFailureRatio, 'rollbackConfig.maxFailureRatio', { ratio: true }),
   });
-  if (form.healthCommand.trim() !== '') {
+  const health = form.healthCommand.trim();
+  if (health !== '') {
+    let test = ['CMD-SHELL', health];
+    if (form.healthKind === 'CMD') {
+      try {
+        test = ['CMD', ...splitWords(health)];
+      } catch (e) {
+        errors.healthcheck = `The command has an ${(e as Error).message}.`;
+      }
+    }
     input.healthcheck = compact({
-      test: ['CMD-SHELL', form.healthCommand.trim()],
+      test,
       intervalSeconds: num(form.healthInterval, 'healthcheck.intervalSeconds'),
+      timeoutSeconds: num(form.healthTimeout, 'healthcheck.timeoutSeconds'),
       retries: num(form.healthRetries, 'healthcheck.retries', { int: true, max: 1000 }),
+      startPeriodSeconds: num(form.healthStartPeriod, 'healthcheck.startPeriodSeconds'),
     });
   }
 
@@ -396,6 +435,7 @@ export const formFromSpec = (spec: DockerServiceSpec): ServiceForm => {
 
 const seconds = (nanos: unknown): string => (typeof nanos === 'number' && nanos > 0 ? String(nanos / 1e9) : '');
 const count = (v: unknown): string => (typeof v === 'number' ? String(v) : '');
+const ratio = (v: unknown): string => (typeof v === 'number' && v > 0 ? String(v) : '');
 const oneOf = <T extends string>(v: unknown, allowed: readonly T[]): T | '' => (allowed.includes(v as T) ? (v as T) : '');
 
 /** The update, rollback, restart, healthcheck, secrets, configs and preferences parts of the form. */
@@ -426,16 +466,25 @@ const specExtras = (spec: DockerServiceSpec, task: Record<string, unknown>, cont
     restartCondition: oneOf(restart.Condition, ['none', 'on-failure', 'any'] as const),
     restartMaxAttempts: count(restart.MaxAttempts),
     restartDelay: seconds(restart.Delay),
+    restartWindow: seconds(restart.Window),
     healthCommand: test[0] === 'CMD-SHELL' ? (test[1] ?? '') : test[0] === 'CMD' ? joinWords(test.slice(1)) : '',
+    healthKind: test[0] === 'CMD' ? ('CMD' as const) : ('CMD-SHELL' as const),
     healthInterval: seconds(health.Interval),
+    healthTimeout: seconds(health.Timeout),
     healthRetries: count(health.Retries),
+    healthStartPeriod: seconds(health.StartPeriod),
     updateParallelism: count(update.Parallelism),
     updateDelay: seconds(update.Delay),
     updateFailureAction: oneOf(update.FailureAction, ['pause', 'continue', 'rollback'] as const),
     updateOrder: oneOf(update.Order, ['stop-first', 'start-first'] as const),
+    updateMonitor: seconds(update.Monitor),
+    updateMaxFailureRatio: ratio(update.MaxFailureRatio),
     rollbackParallelism: count(rollback.Parallelism),
+    rollbackDelay: seconds(rollback.Delay),
     rollbackFailureAction: oneOf(rollback.FailureAction, ['pause', 'continue'] as const),
     rollbackOrder: oneOf(rollback.Order, ['stop-first', 'start-first'] as const),
+    rollbackMonitor: seconds(rollback.Monitor),
+    rollbackMaxFailureRatio: ratio(rollback.MaxFailureRatio),
   };
 };
 
