@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Event } from '../types.ts';
-import { compareNano, createEventLog, describeAudit, eventService, filterEvents, isServiceRemoval, perMinute } from './events.ts';
+import { compareNano, createEventLog, describeAudit, eventNodeLabel, eventService, filterEvents, isServiceRemoval, perMinute } from './events.ts';
 
 const ev = (id: string, ms: number, over: Partial<Event> = {}): Event => ({
   id,
@@ -93,7 +93,15 @@ filters('should resolve service ids to names when asked', () => {
     actor: { id: 'admin', attributes: { 'target.type': 'service', 'target.id': 'abc123' } },
   });
   assert.equal(filterEvents([byId], { service: 'web' }), []);
-  assert.equal(filterEvents([byId], { service: 'web' }, (id) => (id === 'abc123' ? 'web' : undefined)).map((e) => e.id), ['r']);
+  assert.equal(filterEvents([byId], { service: 'web' }, { service: (id) => (id === 'abc123' ? 'web' : undefined) }).map((e) => e.id), ['r']);
+});
+filters('should show and match a node by its hostname where the event carries only its id', () => {
+  const hostname = (id: string) => (id === 'node7abcdefghijklmnop' ? 'worker-2' : undefined);
+  const task = ev('t', 80, { type: 'container', action: 'die', actor: { id: 'c2', attributes: { 'com.docker.swarm.node.id': 'node7abcdefghijklmnop' } } });
+  assert.is(eventNodeLabel(task, hostname), 'worker-2 (node7abcdefg)');
+  assert.is(eventNodeLabel(task), 'node7abcdefghijklmnop');
+  assert.equal(filterEvents([task, container], { node: 'WORKER-2' }, { node: hostname }).map((e) => e.id), ['t']);
+  assert.equal(filterEvents([task], { node: 'worker-2' }), []);
 });
 filters.run();
 

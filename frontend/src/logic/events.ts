@@ -97,11 +97,25 @@ export interface EventFilter {
 const includesCi = (haystack: string | undefined, needle: string) =>
   haystack !== undefined && haystack.toLowerCase().includes(needle);
 
+/** Names for ids that events carry alone: a service's name, a node's hostname. */
+export interface EventNames {
+  service?: (id: string) => string | undefined;
+  node?: (id: string) => string | undefined;
+}
+
+/** The node an event concerns, as people know it: its hostname when `hostname` knows the id. */
+export const eventNodeLabel = (e: Event, hostname?: (id: string) => string | undefined): string | undefined => {
+  const id = eventNode(e);
+  if (id === undefined) return undefined;
+  const name = hostname?.(id);
+  return name && name !== id ? `${name} (${id.slice(0, 12)})` : id;
+};
+
 /**
  * Keeps events matching every non-empty field (service and node match id or name, case-insensitively).
- * `serviceName` resolves a service id to its name, for events that carry only the id (e.g. audit events).
+ * `names` resolves ids to names, for events that carry only the id (audit events, task containers).
  */
-export const filterEvents = (events: readonly Event[], f: EventFilter, serviceName?: (id: string) => string | undefined): Event[] => {
+export const filterEvents = (events: readonly Event[], f: EventFilter, names: EventNames = {}): Event[] => {
   const type = f.type?.trim();
   const action = f.action?.trim().toLowerCase();
   const service = f.service?.trim().toLowerCase();
@@ -113,12 +127,13 @@ export const filterEvents = (events: readonly Event[], f: EventFilter, serviceNa
     if (action && !e.action.toLowerCase().startsWith(action)) return false;
     if (service) {
       const s = eventService(e);
-      if (!s || !(includesCi(s.id, service) || includesCi(s.name, service) || (s.id !== undefined && includesCi(serviceName?.(s.id), service)))) return false;
+      if (!s || !(includesCi(s.id, service) || includesCi(s.name, service) || (s.id !== undefined && includesCi(names.service?.(s.id), service)))) return false;
     }
     if (node) {
       const a = e.actor?.attributes ?? {};
       const nodeId = e.type === 'node' ? e.actor.id : a['com.docker.swarm.node.id'];
-      if (!(includesCi(eventNode(e), node) || includesCi(e.node, node) || includesCi(nodeId, node))) return false;
+      const ids = [eventNode(e), e.node, nodeId];
+      if (!ids.some((id) => includesCi(id, node) || (id !== undefined && includesCi(names.node?.(id), node)))) return false;
     }
     if (text && !(includesCi(e.actor.id, text) || Object.values(e.actor.attributes ?? {}).some((v) => includesCi(v, text)))) return false;
     return true;

@@ -4,10 +4,11 @@ import { Sparkline } from '../components/sparkline.tsx';
 import { createKeyboardList } from '../components/keyboard-list.ts';
 import { VirtualList } from '../components/virtual-list.tsx';
 import { AuditChange } from '../components/audit-change.tsx';
-import { describeAudit, describeEvent, eventNode, eventService, filterEvents, perMinute } from '../logic/events.ts';
+import { describeAudit, describeEvent, eventNodeLabel, eventService, filterEvents, perMinute } from '../logic/events.ts';
 import { clock } from '../logic/format.ts';
 import { createEventsStore } from '../stores/events.ts';
 import { createServicesStore } from '../stores/services.ts';
+import { createNodesStore } from '../stores/nodes.ts';
 import { canAny } from '../logic/permissions.ts';
 import type { Event } from '../types.ts';
 
@@ -33,8 +34,13 @@ export default function Events() {
   const services = canAny(ctx.session.me(), 'services.read') ? useStore(createServicesStore) : null;
   if (services && !services.loaded() && !services.loading()) void services.load();
   const names = createMemo(() => new Map((services?.services() ?? []).map((s) => [s.id, s.name])));
+  // …and node ids to hostnames, for those who may list nodes.
+  const nodes = canAny(ctx.session.me(), 'nodes.read') ? useStore(createNodesStore) : null;
+  if (nodes && !nodes.loaded()) void nodes.load();
+  const hostnames = createMemo(() => new Map((nodes?.nodes() ?? []).map((n) => [n.id, n.hostname])));
+  const hostname = (id: string) => hostnames().get(id);
   const filtered = createMemo(() =>
-    filterEvents(source(), { type: type(), action: action(), service: service(), node: node() }, (id) => names().get(id)),
+    filterEvents(source(), { type: type(), action: action(), service: service(), node: node() }, { service: (id) => names().get(id), node: hostname }),
   );
   /** One line for a row; audit targets given by service id show the service's name. */
   const what = (e: Event) => {
@@ -144,9 +150,13 @@ export default function Events() {
                     </>
                   )}
                 </Show>
-                <Show when={eventNode(e())}>
-                  <dt>Node</dt>
-                  <dd class="mono">{eventNode(e())}</dd>
+                <Show when={eventNodeLabel(e(), hostname)}>
+                  {(label) => (
+                    <>
+                      <dt>Node</dt>
+                      <dd class="mono">{label()}</dd>
+                    </>
+                  )}
                 </Show>
                 <For each={Object.entries(e().actor.attributes ?? {}).filter(([k]) => !isAudit(e()) || !SHOWN_APART.has(k))}>
                   {([k, v]) => (
