@@ -3,7 +3,7 @@ import { ConfirmDialog } from '../components/confirm.tsx';
 import { ErrorDetails } from '../components/error-details.tsx';
 import { useApp, usePageStore } from '../context.ts';
 import { ago } from '../logic/format.ts';
-import { canAny } from '../logic/permissions.ts';
+import { canAny, canFor } from '../logic/permissions.ts';
 import { base64ToText, textToBase64, toBase64 } from '../logic/stacks.ts';
 import { createSecretsStore } from '../stores/secrets.ts';
 import type { ObjectKind, ObjectListing } from '../types.ts';
@@ -114,7 +114,7 @@ export default function Secrets() {
                       Show data
                     </button>
                   </Show>
-                  <Show when={writable()}>
+                  <Show when={canFor(ctx.session.me(), `${props.kind}s.write`, o)}>
                     <button type="button" class="secondary small" data-testid="rotate" onClick={() => (setRotateData(null), setRotating({ kind: props.kind, o }))}>
                       Rotate
                     </button>
