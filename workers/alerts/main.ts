@@ -6,12 +6,12 @@
  */
 import { createWorkerDeps } from '../../lib/compose.ts';
 import { loadWorkerConfig } from '../../lib/config.ts';
-import { connectWithRetry, runProcess } from '../../lib/process.ts';
+import { connectWithRetry, errorText, runProcess } from '../../lib/process.ts';
 import { runAlertsWorker } from './run.ts';
 
 runProcess('alerts', async ({ log, signal }) => {
   const config = loadWorkerConfig(process.env, 'alerts');
-  const onError = (e: unknown) => log.error('error', { error: e instanceof Error ? e.message : String(e) });
+  const onError = (e: unknown) => log.error('error', { error: errorText(e) });
   const workers = await connectWithRetry('Kafka and MongoDB', () => createWorkerDeps(config, onError), signal, log);
   if (!workers?.alerts) return { stop: async () => void (await workers?.close()) };
   log.info('evaluating alert rules', { allowPrivate: workers.alerts.webhooks.settings.allowPrivate });

@@ -6,13 +6,13 @@
  */
 import { createWorkerDeps } from '../../lib/compose.ts';
 import { loadWorkerConfig } from '../../lib/config.ts';
-import { connectWithRetry, runProcess } from '../../lib/process.ts';
+import { connectWithRetry, errorText, runProcess } from '../../lib/process.ts';
 import { runOutcomeTracker } from '../outcomes/run.ts';
 import { runConsumer } from './run.ts';
 
 runProcess('consumer', async ({ log, signal }) => {
   const config = loadWorkerConfig(process.env, 'consumer');
-  const onError = (e: unknown) => log.error('error', { error: e instanceof Error ? e.message : String(e) });
+  const onError = (e: unknown) => log.error('error', { error: errorText(e) });
   const workers = await connectWithRetry('Kafka and Cassandra', () => createWorkerDeps(config, onError), signal, log);
   if (!workers?.history) return { stop: async () => void (await workers?.close()) };
   log.info('consuming into the cluster history');

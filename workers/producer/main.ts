@@ -5,14 +5,14 @@
  */
 import { createWorkerDeps } from '../../lib/compose.ts';
 import { loadWorkerConfig } from '../../lib/config.ts';
-import { connectWithRetry, runProcess } from '../../lib/process.ts';
+import { connectWithRetry, errorText, runProcess } from '../../lib/process.ts';
 import { fileCursor } from './cursor.ts';
 import { fileSnapshot } from './resync.ts';
 import { runProducer } from './run.ts';
 
 runProcess('producer', async ({ log, signal }) => {
   const config = loadWorkerConfig(process.env, 'producer');
-  const onError = (e: unknown) => log.error('error', { error: e instanceof Error ? e.message : String(e) });
+  const onError = (e: unknown) => log.error('error', { error: errorText(e) });
   const workers = await connectWithRetry('Kafka', () => createWorkerDeps(config, onError), signal, log);
   if (!workers) return { stop: async () => {} };
   const done = runProducer({
