@@ -219,6 +219,8 @@ func TestEngineFunctionLifecycle(t *testing.T) {
 	}
 	if rec := call(p.proxy, http.MethodPost, "/function/"+foreign, map[string]string{"name": foreign}, map[string]int{"a": 1}); rec.Code != http.StatusNotFound {
 		t.Fatalf("proxy to a foreign service: %d", rec.Code)
+	} else if got := rec.Body.String(); rec.Header().Get("Content-Type") != "application/json" || !strings.Contains(got, `{"error":{"code":"not_found","message":"No function named `) {
+		t.Fatalf("proxy to a foreign service: not the contract's error shape: %s %q", rec.Header().Get("Content-Type"), got)
 	}
 	if rec := call(p.logsHandler(time.Second), http.MethodGet, "/system/logs?name="+foreign, nil, nil); rec.Code != http.StatusNotFound {
 		t.Fatalf("logs of a foreign service: %d", rec.Code)

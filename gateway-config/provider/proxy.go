@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -186,6 +187,15 @@ func isDialError(err error) bool {
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
+// functionError answers in the API contract's error shape: the callers of /function/<name> are the dashboard's
+// clients, which read every error as {"error": {"code", "message"}}; a plain-text body broke their JSON parsing.
+func functionError(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]map[string]string{"error": {"code": code, "message": message}})
+}
+
 // proxy serves /function/<name>[/<params>] from the function's replicas.
 func (p *provider) proxy(w http.ResponseWriter, r *http.Request) {
 	vars := mux.Vars(r)
@@ -193,11 +203,11 @@ func (p *provider) proxy(w http.ResponseWriter, r *http.Request) {
 	ep, err := p.endpoints.get(r.Context(), name)
 	if err != nil {
 		if isNotFound(err) {
-			http.Error(w, "no function named "+name, http.StatusNotFound)
+			functionError(w, http.StatusNotFound, "not_found", "No function named "+name)
 			return
 		}
 		log.Printf("swarm-provider: resolving %s: %v", name, err)
-		http.Error(w, "cannot resolve function "+name, http.StatusBadGateway)
+		functionError(w, http.StatusBadGateway, "function_unavailable", "Cannot resolve function "+name)
 		return
 	}
 	var body []byte
@@ -205,7 +215,7 @@ func (p *provider) proxy(w http.ResponseWriter, r *http.Request) {
 	if !replayable && r.ContentLength > 0 && r.ContentLength <= maxBufferedBody {
 		body, err = io.ReadAll(io.LimitReader(r.Body, maxBufferedBody+1))
 		if err != nil {
-			http.Error(w, "cannot read the request body", http.StatusBadRequest)
+			functionError(w, http.StatusBadRequest, "validation_failed", "Cannot read the request body")
 			return
 		}
 		replayable = true
@@ -214,13 +224,14 @@ func (p *provider) proxy(w http.ResponseWriter, r *http.Request) {
 	for attempt := 1; ; attempt++ {
 		addr, ok := ep.pick()
 		if !ok {
-			http.Error(w, "no replica of "+name+" is available", http.StatusServiceUnavailable)
+			w.Header().Set("Retry-After", "1")
+			functionError(w, http.StatusServiceUnavailable, "function_unavailable", "No replica of "+name+" is available")
 			return
 		}
 		target.Host = addr
 		out, err := http.NewRequestWithContext(r.Context(), r.Method, target.String(), nil)
 		if err != nil {
-			http.Error(w, "bad request", http.StatusBadRequest)
+			functionError(w, http.StatusBadRequest, "validation_failed", "Bad request")
 			return
 		}
 		copyRequestHeaders(out.Header, r)
@@ -238,7 +249,7 @@ func (p *provider) proxy(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			log.Printf("swarm-provider: %s %s via %s: %v", r.Method, name, addr, err)
-			http.Error(w, "cannot reach function "+name, http.StatusBadGateway)
+			functionError(w, http.StatusBadGateway, "function_unavailable", "Cannot reach function "+name)
 			return
 		}
 		for _, h := range hopHeaders {
