@@ -8,6 +8,7 @@ import { createFormSubmit } from '../logic/form-submit.ts';
 import { can } from '../logic/permissions.ts';
 import { createAlertsStore } from '../stores/alerts.ts';
 import { ColumnHeads, DataTable, PageHead, RowDangerButton } from '../components/table.tsx';
+import { createKeyboardList } from '../components/keyboard-list.ts';
 
 const KINDS: Array<{ kind: AlertKind; label: string }> = [
   { kind: 'task.failed', label: 'A task fails' },
@@ -26,6 +27,8 @@ export default function Alerts() {
   const store = usePageStore(createAlertsStore);
   const { rules, deliveries, loaded, error, busy, load } = store;
   const writable = () => can(ctx.session.me(), 'alerts.write');
+  const ruleKeys = createKeyboardList({ count: () => rules().length });
+  const deliveryKeys = createKeyboardList({ count: () => deliveries().length });
   const [deleting, setDeleting] = createSignal<AlertRuleSummary | null>(null);
   const [name, setName] = createSignal('');
   const [kinds, setKinds] = createSignal<AlertKind[]>(['task.failed']);
@@ -83,14 +86,15 @@ export default function Alerts() {
       <h2>Rules</h2>
       <DataTable
         testid="alert-rules"
+        onKeyDown={ruleKeys.onKeyDown}
         head={<ColumnHeads names={['Name', 'On', 'Match', 'Webhook', 'Created']} actions />}
         columns={6}
         each={rules()}
         loaded={loaded()}
         empty="No alert rules."
       >
-        {(r) => (
-          <tr data-rule={r.id}>
+        {(r, i) => (
+          <tr {...ruleKeys.row(i)} data-rule={r.id}>
             <th scope="row">{r.name}</th>
             <td>{r.on.join(', ')}</td>
             <td>{matchText(r)}</td>
@@ -121,14 +125,15 @@ export default function Alerts() {
       </div>
       <DataTable
         testid="alert-deliveries"
+        onKeyDown={deliveryKeys.onKeyDown}
         head={<ColumnHeads names={['When', 'Rule', 'Event', 'Status', 'Attempts', 'Last error']} />}
         columns={6}
         each={deliveries()}
         loaded={loaded()}
         empty="No deliveries yet."
       >
-        {(d) => (
-          <tr data-delivery={d.id}>
+        {(d, i) => (
+          <tr {...deliveryKeys.row(i)} data-delivery={d.id}>
             <td title={d.time}>{ago(d.time, ctx.now())}</td>
             <td>{rules().find((r) => r.id === d.ruleId)?.name ?? d.ruleId}</td>
             <td>

@@ -4,6 +4,7 @@ import { ErrorDetails } from '../components/error-details.tsx';
 import { useApp, usePageStore } from '../context.ts';
 import { ago } from '../logic/format.ts';
 import { canAny, canFor } from '../logic/permissions.ts';
+import { createKeyboardList } from '../components/keyboard-list.ts';
 import { base64ToText, textToBase64, toBase64 } from '../logic/stacks.ts';
 import { createSecretsStore } from '../stores/secrets.ts';
 import type { ObjectKind, ObjectListing } from '../types.ts';
@@ -65,6 +66,7 @@ export default function Secrets() {
 
   const Section = (props: { kind: ObjectKind }) => {
     const list = () => (props.kind === 'secret' ? store.secrets() : store.configs());
+    const keys = createKeyboardList({ count: () => list().length });
     const readable = () => canAny(ctx.session.me(), `${props.kind}s.read`);
     const writable = () => canAny(ctx.session.me(), `${props.kind}s.write`);
     const [name, setName] = createSignal('');
@@ -95,14 +97,15 @@ export default function Secrets() {
         <section data-testid={`${props.kind}s`}>
           <h2>{TITLE[props.kind]}s</h2>
           <DataTable
+            onKeyDown={keys.onKeyDown}
             head={<ColumnHeads names={['Name', 'Version', 'Used by', 'Labels', 'Created']} actions />}
             columns={6}
             each={list()}
             loaded={store.loaded()}
             empty={`No ${props.kind}s.`}
           >
-            {(o) => (
-              <tr data-name={o.name}>
+            {(o, i) => (
+              <tr {...keys.row(i)} data-name={o.name}>
                 <td class="mono">{o.name}</td>
                 <td>v{o.version}</td>
                 <td>{o.services.join(', ') || <span class="muted">none</span>}</td>
