@@ -59,6 +59,11 @@ const record = (key: string, value: unknown) => {
   console.log(`figure ${key} = ${JSON.stringify(value)}`);
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// NOTE: the fourth stack run's scaling suite ended with uvu's "Exiting early": its event loop ran empty while
+// the setup awaited something that held no handle. 'beforeExit' fires exactly then; it names the step.
+let waitingOn = 'the start';
+const step = (what: string) => void (waitingOn = what);
+process.on('beforeExit', () => console.error(`node-loss.e2e: the event loop is empty; the last step begun: ${waitingOn}`));
 const now = () => performance.now();
 
 async function call(fn: string, token: string | undefined, body?: unknown, method = 'POST', timeoutMs = 15_000) {
@@ -240,7 +245,9 @@ async function scaleFunction(fn: string, n: number): Promise<number> {
 
 loss.before(reported('the node-loss setup (load, burst, crash, rejoin)', async (ctx: LossCtx) => {
   // The functions under load run two replicas (faas.yml's default), so that losing a node leaves one.
+  step('node loss: the loaded functions to 2 replicas');
   for (const fn of LOADED) await scaleFunction(fn, 2);
+  step('node loss: the setup');
   let token = await login();
   const refresh = setInterval(() => login().then((t) => (token = t)).catch(() => {}), 5 * 60_000);
   const prefix = `nl-${process.pid}`;
@@ -464,15 +471,19 @@ const scaling = suite<ScaleCtx>('one function scaled under load', {} as ScaleCtx
 const FN = 'list-services';
 
 scaling.before(reported('the scaling setup', async (ctx: ScaleCtx) => {
+  step('scaling: login');
   const token = await login();
+  step(`scaling: ${FN} to 1 replica`);
   await scaleFunction(FN, 1);
   await sleep(5_000);
+  step('scaling: the load with 1 replica');
   const running = load(() => token, [FN]);
   const WINDOW = 30_000;
   await sleep(5_000); // warm-up, not measured
   const a = now();
   await sleep(WINDOW);
   const b = now();
+  step(`scaling: ${FN} to 4 replicas`);
   ctx.scaledS = await scaleFunction(FN, 4);
   // NOTE: a new task is in DNS only once its health check passes (the template's HEALTHCHECK), so no request
   // meets a replica that is not listening yet.
@@ -480,7 +491,9 @@ scaling.before(reported('the scaling setup', async (ctx: ScaleCtx) => {
   const c = now();
   await sleep(WINDOW);
   const d = now();
+  step('scaling: the load clients stopping');
   await running.stop();
+  step('scaling: done');
   ctx.one = summarize(running.samples, a, b);
   ctx.four = summarize(running.samples, c, d);
   ctx.whole = summarize(running.samples);
