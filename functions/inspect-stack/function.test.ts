@@ -13,10 +13,24 @@ test('should answer the last deployed file and the stack\'s services', async (ct
   const record = { id: 'r2', name: 'dashboard-stack-shop.v2', labels: { 'com.docker.stack.namespace': 'shop', 'dashboard.stack.compose': 'true' }, createdAt: 't', updatedAt: 't', version: 1 };
   const swarm = recordingSwarm({ listServices: () => [web], listConfigs: () => [record], inspectConfig: () => ({ ...record, data: Buffer.from('services: {}').toString('base64') }) });
   ctx.deps = await createTestDeps({ swarm });
-  const { authorization } = await ctx.deps.addUser('viewer', ['services.read']);
+  const { authorization } = await ctx.deps.addUser('operator', ['services.read', 'services.write']);
   const res = await mountFunction(inspectStack, ctx.deps).request('/?name=shop', { headers: { authorization } });
   assert.is(res.status, 200);
   assert.equal(await res.json(), { name: 'shop', compose: 'services: {}', services: [web] });
+});
+
+test('should keep the file, which holds environment values, from a caller who may only read the services', async (ctx) => {
+  const record = { id: 'r2', name: 'dashboard-stack-shop.v2', labels: { 'com.docker.stack.namespace': 'shop', 'dashboard.stack.compose': 'true' }, createdAt: 't', updatedAt: 't', version: 1 };
+  const file = 'services:\n  web:\n    image: x\n    environment: { DB_PASSWORD: hunter2 }\n';
+  const swarm = recordingSwarm({ listServices: () => [web], listConfigs: () => [record], inspectConfig: () => ({ ...record, data: Buffer.from(file).toString('base64') }) });
+  ctx.deps = await createTestDeps({ swarm });
+  const viewer = await ctx.deps.addUser('viewer', ['services.read']);
+  const other = await ctx.deps.addUser('other', ['services.read', 'services.write:name=blog_*']);
+  for (const { authorization } of [viewer, other]) {
+    const res = await mountFunction(inspectStack, ctx.deps).request('/?name=shop', { headers: { authorization } });
+    assert.is(res.status, 200);
+    assert.equal(await res.json(), { name: 'shop', compose: '', services: [web] });
+  }
 });
 
 test('should answer 404 for a stack without services', async (ctx) => {

@@ -164,9 +164,10 @@ export const REDACTED_SECRET_DATA = '(not kept: secret data)';
 const ONLY_A_VARIABLE = /^\s*\$(?:\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)\s*$/;
 
 /**
- * The file as deploy-stack keeps it for inspect-stack, which any services.read holder may call: each stack
- * secret's `x-data` that is more than a bare `${VAR}` (whose value came in the request's `env`, never kept) is
- * replaced, with the node an alias there points to. Called on a file parseComposeFile accepted.
+ * The file as deploy-stack keeps it for inspect-stack (given to those who may write the stack's services): each
+ * stack secret's `x-data` that is more than a bare `${VAR}` (whose value came in the request's `env`, never
+ * kept) is replaced, with the node an alias there points to: a secret is not theirs to read back. Called on a
+ * file parseComposeFile accepted.
  */
 export function withoutSecretData(text: string): string {
   const doc = parseDocument(text, { uniqueKeys: true });

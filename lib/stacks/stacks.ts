@@ -294,15 +294,16 @@ export function summarizeStacks(services: readonly ServiceSummary[], principal?:
 
 /**
  * The last deployed file of `stack` ('' when it was deployed otherwise), and its services. A caller with scoped
- * services.read sees only the members a scope matches (none: not found), and the file only when it sees them
- * all, since the file describes every service.
+ * services.read sees only the members a scope matches (none: not found). The file describes every service with
+ * its environment values, which only those who may write a service see (as inspect-service shows them), so it
+ * is given only to a caller who may write every member.
  */
 export async function inspectStack(deps: { swarm: Swarm; services: { read(): Promise<{ services: ServiceSummary[] }> } }, principal: Pick<Principal, 'permissions'>, stack: string) {
   const [{ services }, configs] = await Promise.all([deps.services.read(), deps.swarm.listConfigs()]);
   const all = services.filter((s) => s.labels[STACK_LABEL] === stack);
   const members = all.filter(filterFor(principal, 'services.read'));
   if (members.length === 0) throw new AppError('not_found', `No stack named ${stack}`);
-  if (members.length < all.length) return { name: stack, compose: '', services: members };
+  if (members.length < all.length || !all.every(filterFor(principal, 'services.write'))) return { name: stack, compose: '', services: members };
   const record = latestOf(configs.filter((c) => c.labels[COMPOSE_RECORD_LABEL] === 'true'), recordName(stack));
   const compose = record ? Buffer.from((await deps.swarm.inspectConfig(record.id)).data, 'base64').toString('utf8') : '';
   return { name: stack, compose, services: members };
