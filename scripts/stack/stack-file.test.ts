@@ -188,6 +188,9 @@ test('should keep encrypted overlays in production and change only images, heaps
   for (const n of ['functions', 'edge']) {
     assert.is(prod.networks[n]!.driver_opts?.['encrypted'], 'true', n);
     assert.is(local.networks[n]!.driver_opts, undefined, n);
+    // …and nothing else of them: not attachable, as in production.
+    const { driver_opts: _prod, ...prodRest } = prod.networks[n]!;
+    assert.equal(local.networks[n], prodRest, n);
   }
   const strip = (s: Service, name: string) => {
     const copy = structuredClone(s) as Service & Record<string, unknown>;
