@@ -57,7 +57,7 @@ const volume = (name: string, driver: string, options: Record<string, string>): 
 
 const word = fc.stringMatching(/^[a-z][a-z0-9]{0,9}$/);
 const workloadVolume = word.map((w) => `workload-${w}`);
-const goodPort = fc.oneof(fc.constant(0), fc.constant(ALLOWED_PORT), fc.integer({ min: 1024, max: 65535 }).filter((p) => ![2375, 2376, 2377, 4789, 7946, DASHBOARD_PORT].includes(p)));
+const goodPort = fc.oneof(fc.constant(0), fc.constant(ALLOWED_PORT), fc.integer({ min: 1024, max: 65535 }).filter((p) => ![2375, 2376, 2377, 4789, 7946, 31112, DASHBOARD_PORT].includes(p)));
 
 const good: fc.Arbitrary<Ingredient> = fc.oneof(
   fc.dictionary(fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,9}$/), fc.string({ maxLength: 20 }), { maxKeys: 4 }).map((env) => ({
@@ -95,7 +95,7 @@ const good: fc.Arbitrary<Ingredient> = fc.oneof(
 
 const hostPath = fc.constantFrom('/', '/etc', '/root', '/var/run/docker.sock', '/run', '/home/x', '/var/lib/docker');
 const reservedLabel = fc.tuple(fc.constantFrom('function', 'com.openfaas.', 'com.docker.', 'dashboard.', 'Dashboard.', 'COM.DOCKER.'), word).map(([p, w]) => (p.endsWith('.') ? `${p}${w}` : p));
-const reservedPort = fc.oneof(fc.integer({ min: 1, max: 1023 }), fc.constantFrom(2375, 2376, 2377, 4789, 7946, DASHBOARD_PORT));
+const reservedPort = fc.oneof(fc.integer({ min: 1, max: 1023 }), fc.constantFrom(2375, 2376, 2377, 4789, 7946, 31112, DASHBOARD_PORT));
 const bindOptions = fc.oneof(
   hostPath.map((device) => ({ type: 'none', o: 'bind', device })),
   hostPath.map((device) => ({ TYPE: 'NONE', O: 'RBIND', DEVICE: device })),

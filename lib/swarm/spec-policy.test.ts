@@ -157,7 +157,7 @@ const denied: Array<[title: string, spec: unknown, rules: string[]]> = [
 
   // Published ports
   ['a published port below 1024', { ...clean(), EndpointSpec: { Ports: [{ TargetPort: 80, PublishedPort: 80 }] } }, ['host_port']],
-  ['the engine, swarm and dashboard ports', { ...clean(), EndpointSpec: { Ports: [2375, 2376, 2377, 4789, 7946, 3000].map((p) => ({ TargetPort: 1, PublishedPort: p, Protocol: 'udp' })) } }, Array(6).fill('host_port')],
+  ['the engine, swarm and dashboard ports', { ...clean(), EndpointSpec: { Ports: [2375, 2376, 2377, 4789, 7946, 31112, 3000].map((p) => ({ TargetPort: 1, PublishedPort: p, Protocol: 'udp' })) } }, Array(7).fill('host_port')],
   ['port 1 in host mode', { ...clean(), EndpointSpec: { Ports: [{ TargetPort: 1, PublishedPort: 1, PublishMode: 'host' }] } }, ['host_port']],
 
   // Networks

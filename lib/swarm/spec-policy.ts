@@ -22,8 +22,11 @@ import type { DockerServiceSpec, VolumeSummary } from './swarm.ts';
 export const WORKLOAD_VOLUME_PREFIX = 'workload-';
 /** The label an operator puts on the networks that workloads without `services.privileged` may join. */
 export const WORKLOAD_NETWORK_LABEL = 'dashboard.workloads';
-/** Published ports that stay the engine's, the swarm's (2377 management, 7946 gossip, 4789 VXLAN) and below 1024. */
-export const RESERVED_PORTS: readonly number[] = [2375, 2376, 2377, 4789, 7946];
+/**
+ * Published ports that stay the engine's, the swarm's (2377 management, 7946 gossip, 4789 VXLAN), the OpenFaaS
+ * gateway's (31112, published by stack.yml on every node), and below 1024.
+ */
+export const RESERVED_PORTS: readonly number[] = [2375, 2376, 2377, 4789, 7946, 31112];
 
 /** Whether a label key is reserved for the dashboard, OpenFaaS and Docker (contract 1.1). */
 export function isReservedLabel(key: string): boolean {
