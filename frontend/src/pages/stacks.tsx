@@ -1,4 +1,4 @@
-import { createSignal, For, onMount, Show } from 'solid-js';
+import { createMemo, createSignal, For, onMount, Show } from 'solid-js';
 import { ConfirmDialog } from '../components/confirm.tsx';
 import { ErrorDetails } from '../components/error-details.tsx';
 import { ProgressBar } from '../components/progress.tsx';
@@ -8,6 +8,7 @@ import { canAny } from '../logic/permissions.ts';
 import { countActions } from '../logic/stacks.ts';
 import { createStacksStore } from '../stores/stacks.ts';
 import { RowDangerButton } from '../components/table.tsx';
+import { createKeyboardList } from '../components/keyboard-list.ts';
 
 const ACTION_LABEL = { created: 'create', updated: 'update', unchanged: 'unchanged', removed: 'remove' } as const;
 
@@ -17,6 +18,16 @@ export default function Stacks() {
   const [removing, setRemoving] = createSignal<string | null>(null);
   const writable = () => canAny(ctx.session.me(), 'services.write');
   onMount(() => void store.load());
+  // Keyboard navigation runs over every row, stack heads and their services alike: each stack's first index.
+  const firstRow = createMemo(() => {
+    let next = 0;
+    return store.stacks().map((g) => {
+      const at = next;
+      next += 1 + g.services.length;
+      return at;
+    });
+  });
+  const keys = createKeyboardList({ count: () => store.stacks().reduce((n, g) => n + 1 + g.services.length, 0) });
 
   const upload = async (e: Event & { currentTarget: HTMLInputElement }) => {
     const file = e.currentTarget.files?.[0];
@@ -40,7 +51,7 @@ export default function Stacks() {
       </Show>
 
       <div class="table-wrap">
-        <table data-testid="stacks-table">
+        <table data-testid="stacks-table" onKeyDown={keys.onKeyDown}>
           <thead>
             <tr>
               <th scope="col">Stack / service</th>
@@ -54,9 +65,9 @@ export default function Stacks() {
             each={store.stacks()}
             fallback={<tbody><tr><td colspan={5} class="muted">{store.services.loaded() ? 'No stacks.' : 'Loading…'}</td></tr></tbody>}
           >
-            {(g) => (
+            {(g, gi) => (
               <tbody data-stack={g.name}>
-                <tr class="group-head">
+                <tr class="group-head" {...keys.row(() => firstRow()[gi()] ?? 0)}>
                   <th scope="rowgroup">
                     {g.name} <span class="muted">({g.services.length} service{g.services.length === 1 ? '' : 's'})</span>
                   </th>
@@ -76,8 +87,8 @@ export default function Stacks() {
                   </td>
                 </tr>
                 <For each={g.services}>
-                  {(s) => (
-                    <tr data-service={s.name}>
+                  {(s, si) => (
+                    <tr data-service={s.name} {...keys.row(() => (firstRow()[gi()] ?? 0) + 1 + si())}>
                       <td class="name-cell indent">
                         <a href={`/services/${encodeURIComponent(s.id)}`}>{s.name}</a>
                       </td>
