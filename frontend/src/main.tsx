@@ -22,7 +22,7 @@ const NotFound = lazy(() => import('./pages/not-found.tsx'));
 const ctx = createAppContext();
 
 /** A lazy page that first checks the permission it reads with (the server still decides). */
-const guarded = (Page: ReturnType<typeof lazy>, permission: Permission) => () => (
+const guarded = (Page: ReturnType<typeof lazy>, permission: Permission | readonly Permission[]) => () => (
   <Guard permission={permission}>
     <Page />
   </Guard>
@@ -38,7 +38,7 @@ render(
         <Route path="/services/new" component={guarded(ServiceNew, 'services.write')} />
         <Route path="/services/:id" component={guarded(ServiceDetail, 'services.read')} />
         <Route path="/stacks" component={guarded(Stacks, 'services.read')} />
-        <Route path="/secrets" component={guarded(Secrets, 'secrets.read')} />
+        <Route path="/secrets" component={guarded(Secrets, ['secrets.read', 'configs.read'])} />
         <Route path="/nodes" component={guarded(Nodes, 'nodes.read')} />
         <Route path="/events" component={guarded(Events, 'events.read')} />
         <Route path="/users" component={guarded(Users, 'users.read')} />

@@ -59,16 +59,27 @@ export const Home = () => {
 };
 
 /** Shows the page only to users holding `permission` in any form (a scoped one too: the server filters what they see); others get a plain explanation instead of errors. */
-export const Guard = (props: { permission: Permission; children: JSX.Element }) => {
+/** Shows the page to those holding (some scope of) one of `permission`. */
+export const Guard = (props: { permission: Permission | readonly Permission[]; children: JSX.Element }) => {
   const ctx = useApp();
+  const any = () => (typeof props.permission === 'string' ? [props.permission] : props.permission);
   return (
     <Show
-      when={canAny(ctx.session.me(), props.permission)}
+      when={any().some((p) => canAny(ctx.session.me(), p))}
       fallback={
         <section class="pad">
           <h1>Not allowed</h1>
           <p data-testid="not-allowed">
-            This page needs the <code>{props.permission}</code> permission. Ask an administrator to grant it.
+            This page needs the{' '}
+            <For each={any()}>
+              {(p, i) => (
+                <>
+                  {i() > 0 ? ' or ' : ''}
+                  <code>{p}</code>
+                </>
+              )}
+            </For>{' '}
+            permission. Ask an administrator to grant it.
           </p>
         </section>
       }
