@@ -1,0 +1,71 @@
+/**
+ * Sessions and the login throttle against local mode as a process (issue 10, items 5, 16, 19 and 21; their unit
+ * tests run the functions in-process). The server trusts 127.0.0.1 as its proxy (TRUST_PROXY, TRUSTED_PROXIES),
+ * as a function behind the gateway trusts the gateway, so the test can speak as the proxy does.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startLocalServer, type LocalServer } from '../testing/local-server.ts';
+
+const test = suite<{ server: LocalServer; admin: string }>('local mode: sessions and the login throttle', {} as never);
+test.before(async (ctx) => {
+  ctx.server = await startLocalServer({ env: { TRUST_PROXY: 'true', TRUSTED_PROXIES: '127.0.0.1' } });
+  ctx.admin = (await login(ctx.server, ctx.server.adminUsername, ctx.server.adminPassword)).body.token;
+});
+test.after(async ({ server }) => {
+  await server.stop();
+});
+
+async function call(server: LocalServer, name: string, headers: Record<string, string>, body?: unknown) {
+  const res = await fetch(`${server.url}/function/${name}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+const login = (server: LocalServer, username: string, password: string, headers: Record<string, string> = {}) =>
+  call(server, 'login', headers, { username, password });
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+test('item 5: a token of a deleted user does not open the account made again under that name', async ({ server, admin }) => {
+  assert.is((await call(server, 'create-user', bearer(admin), { username: 'bob', password: 'bob password 1', permissions: ['services.read'] })).status, 201);
+  const old = (await login(server, 'bob', 'bob password 1')).body.token;
+  assert.is((await call(server, 'whoami', bearer(old))).status, 200);
+  assert.is((await call(server, 'delete-user', bearer(admin), { username: 'bob' })).status, 204);
+  assert.is((await call(server, 'create-user', bearer(admin), { username: 'bob', password: 'bob password 2', permissions: ['services.read'] })).status, 201);
+  assert.is((await call(server, 'whoami', bearer(old))).status, 401);
+  assert.is((await call(server, 'whoami', bearer((await login(server, 'bob', 'bob password 2')).body.token))).status, 200);
+});
+
+test('item 21: names that differ only in case or width are one name', async ({ server, admin }) => {
+  for (const name of ['Admin', 'ADMIN', 'ａｄｍｉｎ']) {
+    const res = await call(server, 'create-user', bearer(admin), { username: name, password: 'a password 123', permissions: [] });
+    assert.is(res.status, 409, name);
+    assert.is(res.body.error.code, 'user_exists');
+  }
+  assert.is((await login(server, 'ADMIN', server.adminPassword)).status, 200);
+});
+
+test('item 19: over HTTPS only the __Host- session cookie counts', async ({ server, admin }) => {
+  const https = { 'x-forwarded-proto': 'https' };
+  assert.is((await call(server, 'whoami', { ...https, cookie: `session=${admin}` })).status, 401, 'a tossed plain cookie over HTTPS');
+  assert.is((await call(server, 'whoami', { ...https, cookie: `__Host-session=${admin}` })).status, 200);
+  assert.is((await call(server, 'whoami', { cookie: `session=${admin}` })).status, 200, 'the plain cookie over HTTP');
+});
+
+test('item 16: the throttle keys on the address the trusted proxy appended, not on what the client wrote', async ({ server }) => {
+  // Ten wrong passwords from one client that writes a new address of its own in front each time.
+  const statuses: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    statuses.push((await login(server, 'admin', 'wrong password', { 'x-forwarded-for': `198.51.100.${i}, 203.0.113.9` })).status);
+  }
+  assert.ok(statuses.includes(429), `one client, made-up entries: ${statuses.join(' ')}`);
+  // The same from ten clients (ten appended addresses) stays within each pair's free failures.
+  const apart: number[] = [];
+  for (let i = 0; i < 10; i++) apart.push((await login(server, 'admin', 'wrong password', { 'x-forwarded-for': `203.0.113.${100 + i}` })).status);
+  assert.equal([...new Set(apart)], [401], `ten clients: ${apart.join(' ')}`);
+});
+
+test.run();
