@@ -68,4 +68,32 @@ test('item 16: the throttle keys on the address the trusted proxy appended, not 
   assert.equal([...new Set(apart)], [401], `ten clients: ${apart.join(' ')}`);
 });
 
+test('item 6e: a session guessing its own password is throttled', async ({ server, admin }) => {
+  assert.is((await call(server, 'create-user', bearer(admin), { username: 'carol', password: 'carol password 1', permissions: [] })).status, 201);
+  const carol = (await login(server, 'carol', 'carol password 1')).body.token;
+  const statuses: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    statuses.push((await call(server, 'change-password', bearer(carol), { currentPassword: `guess number ${i}`, newPassword: 'carol password 2' })).status);
+  }
+  assert.equal(statuses.slice(0, 5), [401, 401, 401, 401, 401]);
+  assert.ok(statuses.slice(5).every((s) => s === 429), statuses.join(' '));
+});
+
 test.run();
+
+// Item 6c: a peer that is not a configured proxy cannot pick its address by writing X-Forwarded-For.
+const untrusted = suite<{ server: LocalServer }>('local mode: X-Forwarded-For from a peer that is no proxy', {} as never);
+untrusted.before(async (ctx) => {
+  // TRUST_PROXY=true would trust whatever peer connects (a function's only peer is the provider); here only a
+  // listed proxy is, and the test's 127.0.0.1 is not one.
+  ctx.server = await startLocalServer({ env: { TRUST_PROXY: 'false', TRUSTED_PROXIES: '192.0.2.1' } });
+});
+untrusted.after(async ({ server }) => {
+  await server.stop();
+});
+untrusted('should count every try as the peer\'s own, whatever address it writes', async ({ server }) => {
+  const statuses: number[] = [];
+  for (let i = 0; i < 8; i++) statuses.push((await login(server, 'admin', 'wrong password', { 'x-forwarded-for': `203.0.113.${i}` })).status);
+  assert.ok(statuses.includes(429), `made-up addresses from 127.0.0.1: ${statuses.join(' ')}`);
+});
+untrusted.run();
