@@ -97,3 +97,36 @@ untrusted('should count every try as the peer\'s own, whatever address it writes
   assert.ok(statuses.includes(429), `made-up addresses from 127.0.0.1: ${statuses.join(' ')}`);
 });
 untrusted.run();
+
+// Item 7: a browser session slides while it is used, but ends SESSION_MAX_SECONDS after the login all the same.
+const lifetime = suite<{ server: LocalServer }>('local mode: the absolute session lifetime', {} as never);
+lifetime.before(async (ctx) => {
+  ctx.server = await startLocalServer({ env: { TOKEN_TTL_SECONDS: '4', SESSION_MAX_SECONDS: '6' } });
+});
+lifetime.after(async ({ server }) => {
+  await server.stop();
+});
+lifetime('should renew the cookie past half its life, and refuse every token of the session once it is over', async ({ server }) => {
+  const res = await fetch(`${server.url}/function/login`, { method: 'POST', body: JSON.stringify({ username: 'admin', password: server.adminPassword }) });
+  const loggedIn = Date.now();
+  const cookieOf = (r: Response) => /(?:^|,\s*)session=([^;]+)/.exec(r.headers.get('set-cookie') ?? '')?.[1];
+  let cookie = cookieOf(res);
+  assert.ok(cookie, 'a session cookie');
+  const seen: Array<{ at: number; status: number; renewed: boolean }> = [];
+  while (Date.now() - loggedIn < 9_000) {
+    await new Promise((r) => setTimeout(r, 300));
+    const r = await fetch(`${server.url}/function/whoami`, { headers: { cookie: `session=${cookie}` } });
+    await r.body?.cancel();
+    const next = cookieOf(r);
+    seen.push({ at: Date.now() - loggedIn, status: r.status, renewed: next !== undefined });
+    if (next) cookie = next;
+  }
+  const trace = seen.map((x) => `${(x.at / 1000).toFixed(1)}s:${x.status}${x.renewed ? '+' : ''}`).join(' ');
+  // The first token lived at most 4 s; answers after that came with renewed ones.
+  assert.ok(seen.some((x) => x.renewed), `renewed: ${trace}`);
+  assert.ok(seen.some((x) => x.status === 200 && x.at > 4_000), `in use past the first token's 4 s: ${trace}`);
+  // The session started within the second before the login (token times are whole seconds) and lasts 6 s.
+  assert.ok(seen.filter((x) => x.at > 6_100).every((x) => x.status === 401), `over after 6 s: ${trace}`);
+  assert.ok(seen.filter((x) => x.at < 4_800).every((x) => x.status === 200), `alive before: ${trace}`);
+});
+lifetime.run();
