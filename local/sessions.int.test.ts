@@ -68,6 +68,16 @@ test('item 16: the throttle keys on the address the trusted proxy appended, not 
   assert.equal([...new Set(apart)], [401], `ten clients: ${apart.join(' ')}`);
 });
 
+test('item 6d: an attacker is slowed down, and the account stays open to its owner', async ({ server }) => {
+  const attacker = { 'x-forwarded-for': '203.0.113.50' };
+  const statuses: number[] = [];
+  for (let i = 0; i < 8; i++) statuses.push((await login(server, 'admin', `guess ${i}`, attacker)).status);
+  assert.ok(statuses.slice(5).every((s) => s === 429), `the attacker: ${statuses.join(' ')}`);
+  const blocked = await login(server, 'admin', server.adminPassword, attacker);
+  assert.is(blocked.status, 429, 'the right password from the blocked client waits too');
+  assert.is((await login(server, 'admin', server.adminPassword, { 'x-forwarded-for': '198.51.100.77' })).status, 200, 'the owner elsewhere');
+});
+
 test('item 6e: a session guessing its own password is throttled', async ({ server, admin }) => {
   assert.is((await call(server, 'create-user', bearer(admin), { username: 'carol', password: 'carol password 1', permissions: [] })).status, 201);
   const carol = (await login(server, 'carol', 'carol password 1')).body.token;
