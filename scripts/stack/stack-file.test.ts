@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 type Service = {
   image: string;
   command?: string[];
+  user?: string;
   entrypoint?: string[];
   environment?: Record<string, string>;
   networks?: Record<string, { aliases?: string[] } | null>;
@@ -71,6 +72,10 @@ test('should let only cassandra-1 be its own seed, so the others bootstrap (stre
     assert.ok(seeds.length >= 2, `${node} knows two seeds`);
     assert.is(seeds.includes(node), node === 'cassandra-1', `${node} in its own seed list`);
   }
+});
+
+test('should run NATS, whose image sets no user, as nobody', ({ prod, local }) => {
+  for (const n of ['nats-1', 'nats-2', 'nats-3']) for (const r of [prod, local]) assert.is(r.services[n]!.user, '65534:65534', n);
 });
 
 test('should run NATS as three members behind the one name nats, clients and routes authenticated, without NATS Streaming', ({ prod }) => {
