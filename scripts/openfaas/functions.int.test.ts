@@ -408,6 +408,19 @@ Fn('should refuse Docker API calls outside the allow-list at the socket proxy', 
   assert.is(stdout.trim(), '/_ping 401,/containers/json 401,/images/json 401,/v1.41/services 401\n/_ping 200,/containers/json 403,/images/json 403,/v1.41/services 200');
 });
 
+Fn('should refuse the issue\'s attack at the deployed socket proxy: a global service with / bound, created without its token', async () => {
+  const { stdout: id } = await run('docker', ['ps', '-q', '--filter', 'label=com.docker.swarm.service.name=dash-test-docker-proxy']);
+  const name = `fn-attack-${Date.now() % 100000}`;
+  const spec = { Name: name, Mode: { Global: {} }, TaskTemplate: { ContainerSpec: { Image: 'local/busybox:1', Args: ['sleep', '60'], Mounts: [{ Type: 'bind', Source: '/', Target: '/host' }] } } };
+  const asFunction = { ...spec, Labels: { function: 'true', 'com.openfaas.function': name } };
+  // Without the token (any other caller on the network), and with it (a function's) claiming the provider's labels.
+  const probe = `const t=require('fs').readFileSync('/run/secrets/docker-api-token','utf8').trim();const post=(h,b)=>fetch('http://127.0.0.1:2375/v1.41/services/create',{method:'POST',headers:{'content-type':'application/json',...h},body:JSON.stringify(b)}).then(r=>r.status);Promise.all([post({},${JSON.stringify(spec)}),post({authorization:'Bearer '+t},${JSON.stringify(asFunction)})]).then(a=>console.log(a.join(',')))`;
+  const { stdout } = await run('docker', ['exec', id.trim().split('\n')[0]!, 'node', '-e', probe]);
+  assert.is(stdout.trim(), '401,403');
+  const { stdout: made } = await run('docker', ['service', 'ls', '-q', '--filter', `name=${name}`]);
+  assert.is(made.trim(), '', 'no service was created');
+});
+
 Fn('should run the provider and the socket proxy as nobody, keeping only the engine socket\'s group', async () => {
   // Both images start as root (a swarm service cannot be given the docker group) and drop it at start.
   const engineGroup = statSync('/var/run/docker.sock').gid;
