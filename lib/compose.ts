@@ -93,7 +93,7 @@ export async function createDeps(config: Config): Promise<Composition> {
     services: { read: () => serviceList().read() },
     // NOTE: the dashboard's own port stays reserved: a service publishing it on the routing mesh would take
     // its traffic on every node.
-    gate: createPolicyGate(swarm, { reservedPorts: [config.port], allowedPorts: config.policyAllowedPorts }),
+    gate: createPolicyGate(swarm, { reservedPorts: [config.port], allowedPorts: config.policyAllowedPorts, portRange: config.policyPortRange }),
     events: events.bus,
     history: events.history,
     passwords: createPasswordHasher(),

@@ -102,6 +102,9 @@ test('should name the variable and the expected form in every error', ({ dir }) 
     [{ POLICY_ALLOWED_PORTS: '9000-8000' }, /POLICY_ALLOWED_PORTS/],
     [{ POLICY_ALLOWED_PORTS: '0' }, /POLICY_ALLOWED_PORTS/],
     [{ POLICY_ALLOWED_PORTS: '65536' }, /POLICY_ALLOWED_PORTS/],
+    [{ POLICY_PORT_RANGE: '80-8080' }, /POLICY_PORT_RANGE must be a range of ports within 1024-65535/],
+    [{ POLICY_PORT_RANGE: '30000' }, /POLICY_PORT_RANGE/],
+    [{ POLICY_PORT_RANGE: '32767-30000' }, /POLICY_PORT_RANGE/],
     [{ SESSION_MAX_SECONDS: '60' }, /SESSION_MAX_SECONDS must be an integer from 900/],
     [{ TRUSTED_PROXIES: '10.0.0.0/33' }, /TRUSTED_PROXIES must be a comma-separated list of addresses or CIDR blocks/],
     [{ TRUSTED_PROXIES: 'proxy.local' }, /TRUSTED_PROXIES must be/],
@@ -121,6 +124,11 @@ test('should name the variable and the expected form in every error', ({ dir }) 
 test('should read POLICY_ALLOWED_PORTS as inclusive ranges, none by default', ({ dir }) => {
   assert.equal(loadConfig({ DATA_DIR: dir }).policyAllowedPorts, []);
   assert.equal(loadConfig({ DATA_DIR: dir, POLICY_ALLOWED_PORTS: '80, 443,8000-8100' }).policyAllowedPorts, [[80, 80], [443, 443], [8000, 8100]]);
+});
+
+test('should read POLICY_PORT_RANGE, 1024-65535 by default', ({ dir }) => {
+  assert.equal(loadConfig({ DATA_DIR: dir }).policyPortRange, [1024, 65535]);
+  assert.equal(loadConfig({ DATA_DIR: dir, POLICY_PORT_RANGE: '30000-32767' }).policyPortRange, [30000, 32767]);
 });
 
 test('should read the relay limits, and leave the defaults to the relay when unset', ({ dir }) => {

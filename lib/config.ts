@@ -72,6 +72,8 @@ export interface Config extends BaseConfig {
   relay: RelaySettings;
   /** POLICY_ALLOWED_PORTS: published ports (inclusive ranges) that users without services.privileged may use anyway. */
   policyAllowedPorts: Array<[number, number]>;
+  /** The published ports users without services.privileged may use at all (POLICY_PORT_RANGE); reserved ones stay refused. */
+  policyPortRange: [number, number];
   /** ALERT_*: webhook targets, timeout and retries (create-alert-rule, test-alert-rule, local mode's alerts loop). */
   alerts: WebhookSettings;
   /** A function's workload contract (lib/openfaas/workload.ts); OpenFaaS's names for the same settings. */
@@ -217,6 +219,16 @@ function loadJwtSecret(env: Env, dataDir: string): Uint8Array {
 const PORT_RANGE = /^(\d{1,5})(?:-(\d{1,5}))?$/;
 
 /** `80`, `8000-8100`: a port or an inclusive range, both within 1–65535 and in order. */
+/** POLICY_PORT_RANGE: `from-to` within 1024–65535 (ports below 1024 are opened one by one, with POLICY_ALLOWED_PORTS). */
+function policyPortRange(value: string | undefined): [number, number] {
+  if (value === undefined) return [1024, 65535];
+  const range = portRange(value);
+  if (!range || !value.includes('-') || range[0] < 1024) {
+    throw new ConfigError(`POLICY_PORT_RANGE must be a range of ports within 1024-65535, like 30000-32767 (got ${JSON.stringify(value)})`);
+  }
+  return range;
+}
+
 function portRange(entry: string): [number, number] | undefined {
   const m = PORT_RANGE.exec(entry);
   if (!m) return undefined;
@@ -304,6 +316,7 @@ export function loadConfig(env: Env = process.env, role: 'local' | 'function' | 
     policyAllowedPorts: (s.list('POLICY_ALLOWED_PORTS', 'ports or ranges (80,443,8000-8100)', (e) => portRange(e) !== undefined) ?? []).map(
       (e) => portRange(e)!,
     ),
+    policyPortRange: policyPortRange(s.string('POLICY_PORT_RANGE')),
     alerts: alertSettings(s),
     workload: {
       execTimeoutMs: s.durationMs('exec_timeout') ?? 10_000,

@@ -48,6 +48,8 @@ export interface PolicyGateOptions {
   reservedPorts?: readonly number[];
   /** Ranges of published ports an operator allows anyway (POLICY_ALLOWED_PORTS). */
   allowedPorts?: ReadonlyArray<readonly [number, number]>;
+  /** The published ports allowed at all (POLICY_PORT_RANGE); default 1024–65535. */
+  portRange?: readonly [number, number];
 }
 
 export interface PolicyGate {
@@ -172,7 +174,11 @@ export function networkContext(networks: readonly NetworkSummary[]): Pick<Policy
 }
 
 export function createPolicyGate(reads: PolicyReads, options: PolicyGateOptions = {}): PolicyGate {
-  const ports = { reserved: [...(options.reservedPorts ?? [])], allowed: [...(options.allowedPorts ?? [])] };
+  const ports = {
+    reserved: [...(options.reservedPorts ?? [])],
+    allowed: [...(options.allowedPorts ?? [])],
+    ...(options.portRange ? { range: options.portRange } : {}),
+  };
 
   const refers = (specs: DockerServiceSpec[], key: 'Secrets' | 'Configs') =>
     specs.some((s) => {

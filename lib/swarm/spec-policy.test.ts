@@ -334,6 +334,14 @@ Hostile('should fail closed on an empty context: no network, no named volume, th
   }
 });
 
+Hostile('should refuse published ports outside POLICY_PORT_RANGE, but those POLICY_ALLOWED_PORTS lists', () => {
+  const ranged: PolicyContext = { ...context, ports: { reserved: [], allowed: [[8080, 8080]], range: [30000, 32767] } };
+  const ports = (list: number[]) => ({ ...clean(), EndpointSpec: { Ports: list.map((p) => ({ TargetPort: 1, PublishedPort: p })) } });
+  const rules = (list: number[]) => checkServiceSpec(ports(list) as DockerServiceSpec, ranged).map((v) => v.path);
+  assert.equal(rules([30000, 32767, 8080, 0]), []);
+  assert.equal(rules([29999, 32768, 9000, 31112]), ['EndpointSpec.Ports[0].PublishedPort', 'EndpointSpec.Ports[1].PublishedPort', 'EndpointSpec.Ports[2].PublishedPort', 'EndpointSpec.Ports[3].PublishedPort']);
+});
+
 Hostile('should survive a cyclic spec', () => {
   const spec = clean();
   spec.Labels = { self: spec };

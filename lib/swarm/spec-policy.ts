@@ -89,8 +89,11 @@ export interface PolicyContext {
   workloadNetworks: string[];
   /** What `Swarm.inspectVolume` answered for each named volume the spec mounts; null: the manager has none. */
   volumes: Readonly<Record<string, VolumeSummary | null>>;
-  /** Published ports: `reserved` adds to RESERVED_PORTS and those below 1024; `allowed` ranges lift both. */
-  ports: { reserved: readonly number[]; allowed: ReadonlyArray<readonly [number, number]> };
+  /**
+   * Published ports: `reserved` adds to RESERVED_PORTS and those below 1024; a port outside `range` (default
+   * 1024–65535) is refused too; `allowed` ranges lift all of it.
+   */
+  ports: { reserved: readonly number[]; allowed: ReadonlyArray<readonly [number, number]>; range?: readonly [number, number] };
   /**
    * Ids of the secrets and configs the caller may attach (it holds secrets.read / configs.read and they exist),
    * read by the gate; absent: none may be attached.
@@ -219,6 +222,7 @@ interface Facts {
   volumes: ReadonlyMap<string, VolumeSummary | null>;
   reservedPorts: Set<number>;
   allowedPorts: Array<readonly [number, number]>;
+  portRange: readonly [number, number];
   secrets: Set<string>;
   configs: Set<string>;
 }
@@ -275,7 +279,7 @@ class Check {
       }
       const published = get(port, 'PublishedPort');
       if (typeof published === 'number' && Number.isFinite(published) && published !== 0 && this.isReservedPort(published)) {
-        this.report('host_port', `${path}.PublishedPort`, `publishing port ${published} is not allowed (below 1024, or the engine's, the swarm's or the dashboard's own)`);
+        this.report('host_port', `${path}.PublishedPort`, `publishing port ${published} is not allowed (below 1024, outside the allowed range, or the engine's, the swarm's or the dashboard's own)`);
       }
     });
   }
@@ -283,7 +287,8 @@ class Check {
   // NOTE: 0 lets the engine pick a port from its dynamic range; anything else outside 1–65535 is refused by it.
   private isReservedPort(port: number): boolean {
     if (this.facts.allowedPorts.some(([from, to]) => port >= from && port <= to)) return false;
-    return port < 1024 || this.facts.reservedPorts.has(port);
+    const [from, to] = this.facts.portRange;
+    return port < 1024 || port < from || port > to || this.facts.reservedPorts.has(port);
   }
 
   private labels(labels: unknown, path: string): void {
@@ -660,6 +665,7 @@ function readContext(context: PolicyContext): Facts {
     allowedPorts: (Array.isArray(ports.allowed) ? ports.allowed : []).filter(
       (r): r is readonly [number, number] => Array.isArray(r) && r.length === 2 && Number.isSafeInteger(r[0]) && Number.isSafeInteger(r[1]),
     ),
+    portRange: Array.isArray(ports.range) && ports.range.length === 2 && ports.range.every((n) => Number.isSafeInteger(n)) ? [ports.range[0]!, ports.range[1]!] : [1024, 65535],
     secrets: new Set(strings(c.secrets).filter((n) => n !== '')),
     configs: new Set(strings(c.configs).filter((n) => n !== '')),
   };
