@@ -223,10 +223,10 @@ export const runProducer = async (options: ProducerOptions): Promise<void> => {
 
   let attempt = 0;
   while (!signal.aborted) {
-    const saved = await cursor.load().catch(() => null);
-    const from = [newestRead, saved].reduce<bigint | null>((a, b) => (b !== null && (a === null || b > a) ? b : a), null);
-    // NOTE: `since: 1` asks for the whole buffer (see the top of this file); with no resume point, live only.
-    const since = from !== null ? 1 : undefined;
+    // A resume point (an event read here, or published before a restart) means events may have been missed:
+    // `since: 1` asks for the whole buffer (see the top of this file). Without one, live only.
+    const resuming = newestRead !== null || (await cursor.load().catch(() => null)) !== null;
+    const since = resuming ? 1 : undefined;
     try {
       const stream = await docker.getEvents(since !== undefined ? { since } : {});
       log(`connected to the engine${since !== undefined ? ', replaying its buffer' : ''}`);
