@@ -7,6 +7,7 @@
  */
 import type { Event } from '../../lib/events/event.ts';
 import { taskChanges } from '../../lib/events/task-event.ts';
+import { toSwarmError } from '../../lib/swarm/docker-errors.ts';
 import type { SwarmSnapshot } from './resync.ts';
 
 /** The part of dockerode the task watch uses. */
@@ -30,7 +31,7 @@ export interface TaskWatchOptions {
 }
 
 const SERVICE_LABEL = 'com.docker.swarm.service.id';
-const notFound = (e: unknown): boolean => (e as { statusCode?: unknown } | null)?.statusCode === 404;
+const notFound = (e: unknown): boolean => toSwarmError(e).code === 'not_found';
 const CHUNK = 50;
 
 export interface TaskWatch {
