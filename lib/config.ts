@@ -12,6 +12,7 @@ import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { WebhookSettings } from './alerts/webhook.ts';
 import { MAX_TOKEN_TTL_SECONDS } from './auth/tokens.ts';
+import { DEFAULT_PORT_RANGE } from './swarm/spec-policy.ts';
 import { normalizeUsername } from './users/usernames.ts';
 import type { EventConfig, KafkaSasl } from './events/compose.ts';
 
@@ -221,7 +222,7 @@ const PORT_RANGE = /^(\d{1,5})(?:-(\d{1,5}))?$/;
 /** `80`, `8000-8100`: a port or an inclusive range, both within 1–65535 and in order. */
 /** POLICY_PORT_RANGE: `from-to` within 1024–65535 (ports below 1024 are opened one by one, with POLICY_ALLOWED_PORTS). */
 function policyPortRange(value: string | undefined): [number, number] {
-  if (value === undefined) return [1024, 65535];
+  if (value === undefined) return [...DEFAULT_PORT_RANGE];
   const range = portRange(value);
   if (!range || !value.includes('-') || range[0] < 1024) {
     throw new ConfigError(`POLICY_PORT_RANGE must be a range of ports within 1024-65535, like 30000-32767 (got ${JSON.stringify(value)})`);

@@ -27,6 +27,8 @@ export const WORKLOAD_NETWORK_LABEL = 'dashboard.workloads';
  * gateway's (31112, published by stack.yml on every node), and below 1024.
  */
 export const RESERVED_PORTS: readonly number[] = [2375, 2376, 2377, 4789, 7946, 31112];
+/** The published ports users without services.privileged may use when the operator names no range. */
+export const DEFAULT_PORT_RANGE: readonly [number, number] = [1024, 65535];
 
 /** Whether a label key is reserved for the dashboard, OpenFaaS and Docker (contract 1.1). */
 export function isReservedLabel(key: string): boolean {
@@ -665,7 +667,7 @@ function readContext(context: PolicyContext): Facts {
     allowedPorts: (Array.isArray(ports.allowed) ? ports.allowed : []).filter(
       (r): r is readonly [number, number] => Array.isArray(r) && r.length === 2 && Number.isSafeInteger(r[0]) && Number.isSafeInteger(r[1]),
     ),
-    portRange: Array.isArray(ports.range) && ports.range.length === 2 && ports.range.every((n) => Number.isSafeInteger(n)) ? [ports.range[0]!, ports.range[1]!] : [1024, 65535],
+    portRange: Array.isArray(ports.range) && ports.range.length === 2 && ports.range.every((n) => Number.isSafeInteger(n)) ? [ports.range[0]!, ports.range[1]!] : DEFAULT_PORT_RANGE,
     secrets: new Set(strings(c.secrets).filter((n) => n !== '')),
     configs: new Set(strings(c.configs).filter((n) => n !== '')),
   };
