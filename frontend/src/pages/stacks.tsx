@@ -19,15 +19,17 @@ export default function Stacks() {
   const writable = () => canAny(ctx.session.me(), 'services.write');
   onMount(() => void store.load());
   // Keyboard navigation runs over every row, stack heads and their services alike: each stack's first index.
-  const firstRow = createMemo(() => {
+  const rows = createMemo(() => {
     let next = 0;
-    return store.stacks().map((g) => {
+    const first = store.stacks().map((g) => {
       const at = next;
       next += 1 + g.services.length;
       return at;
     });
+    return { first, count: next };
   });
-  const keys = createKeyboardList({ count: () => store.stacks().reduce((n, g) => n + 1 + g.services.length, 0) });
+  const firstRow = (stack: number) => rows().first[stack] ?? 0;
+  const keys = createKeyboardList({ count: () => rows().count });
 
   const upload = async (e: Event & { currentTarget: HTMLInputElement }) => {
     const file = e.currentTarget.files?.[0];
@@ -67,7 +69,7 @@ export default function Stacks() {
           >
             {(g, gi) => (
               <tbody data-stack={g.name}>
-                <tr class="group-head" {...keys.row(() => firstRow()[gi()] ?? 0)}>
+                <tr class="group-head" {...keys.row(() => firstRow(gi()))}>
                   <th scope="rowgroup">
                     {g.name} <span class="muted">({g.services.length} service{g.services.length === 1 ? '' : 's'})</span>
                   </th>
@@ -88,7 +90,7 @@ export default function Stacks() {
                 </tr>
                 <For each={g.services}>
                   {(s, si) => (
-                    <tr data-service={s.name} {...keys.row(() => (firstRow()[gi()] ?? 0) + 1 + si())}>
+                    <tr data-service={s.name} {...keys.row(() => firstRow(gi()) + 1 + si())}>
                       <td class="name-cell indent">
                         <a href={`/services/${encodeURIComponent(s.id)}`}>{s.name}</a>
                       </td>
